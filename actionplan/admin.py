@@ -1,0 +1,212 @@
+"""The plan administrators' fallback: every model, with search, filters, inlines and history."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from actionplan import services
+from actionplan.forms import ActionForm
+from actionplan.models import (
+    Action,
+    ActionOwner,
+    GroupMembership,
+    Milestone,
+    Owner,
+    Plan,
+    ProgressUpdate,
+    Project,
+    TargetRevision,
+    Theme,
+    Unit,
+)
+
+
+@admin.register(Unit)
+class UnitAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = GroupMembership
+    fk_name = "group"
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Owner)
+class OwnerAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "kind", "unit", "job_title", "user"]
+    list_filter = ["kind", "unit"]
+    search_fields = ["name", "short_name", "aliases", "job_title", "email"]
+    autocomplete_fields = ["user"]
+    inlines = [MembershipInline]
+
+
+class ThemeInline(admin.TabularInline):
+    model = Theme
+    extra = 0
+    fields = ["position", "reference", "title", "kind"]
+    show_change_link = True
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "version_label", "organisation", "status", "adopted_on"]
+    list_filter = ["status", "organisation"]
+    search_fields = ["title", "organisation", "description", "source"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ThemeInline]
+
+
+@admin.register(Theme)
+class ThemeAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "plan", "kind", "position"]
+    list_filter = ["plan", "kind"]
+    search_fields = ["reference", "title", "description"]
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "theme", "position"]
+    list_filter = ["theme__plan", "theme"]
+    search_fields = ["reference", "title", "description"]
+    list_select_related = ["theme", "theme__plan"]
+
+
+class ActionOwnerInline(admin.TabularInline):
+    model = ActionOwner
+    extra = 0
+    autocomplete_fields = ["owner"]
+    fields = ["owner", "is_lead", "position"]
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["position", "text", "target", "done_on"]
+
+
+class ProgressUpdateInline(admin.StackedInline):
+    model = ProgressUpdate
+    extra = 0
+    fields = [
+        ("reported_on", "date_as_written"),
+        ("author", "author_name"),
+        "narrative",
+        ("status", "rag", "percent_complete", "is_no_change"),
+    ]
+    autocomplete_fields = ["author"]
+
+
+class TargetRevisionInline(admin.TabularInline):
+    model = TargetRevision
+    extra = 0
+    can_delete = False
+    fields = ["revised_at", "old_target", "new_target", "reason", "revised_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        # A revision is made by changing the action's target, which asks for the reason.
+        return False
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    form = ActionForm
+    list_display = [
+        "__str__",
+        "theme",
+        "owners_as_written",
+        "target",
+        "target_latest",
+        "status",
+        "rag",
+        "replan_count",
+    ]
+    list_filter = ["theme__plan", "status", "rag", "unit", "target_kind", "theme"]
+    search_fields = ["reference", "description", "owners_as_written", "target", "notes"]
+    list_select_related = ["theme", "theme__plan", "project"]
+    readonly_fields = [
+        "target_kind",
+        "target_earliest",
+        "target_latest",
+        "original_target",
+        "replan_count",
+        "version",
+    ]
+    autocomplete_fields = ["project", "unit"]
+    inlines = [ActionOwnerInline, MilestoneInline, ProgressUpdateInline, TargetRevisionInline]
+    fieldsets = [
+        (None, {"fields": ["theme", "project", "reference", "description"]}),
+        ("Owners", {"fields": ["owners_as_written", "unit"]}),
+        (
+            "Target date",
+            {
+                "fields": [
+                    "target",
+                    "target_change_reason",
+                    "target_kind",
+                    "target_earliest",
+                    "target_latest",
+                    "original_target",
+                    "replan_count",
+                ]
+            },
+        ),
+        ("Progress", {"fields": ["status", "rag", "percent_complete", "completed_on", "notes"]}),
+        ("Record", {"fields": ["version"]}),
+    ]
+
+    def save_model(self, request: HttpRequest, obj: Action, form: ActionForm, change: bool) -> None:
+        services.action_save(
+            action=obj,
+            user=request.user,
+            reason="Edited in the admin",
+            target_reason=form.cleaned_data.get("target_change_reason", ""),
+        )
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["action", "reported_on", "author", "author_name", "status", "rag"]
+    list_filter = ["action__theme__plan", "status", "rag", "is_no_change"]
+    search_fields = ["narrative", "author_name", "action__description", "action__reference"]
+    date_hierarchy = "reported_on"
+    autocomplete_fields = ["action", "author"]
+    list_select_related = ["action", "author"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    list_display = ["text", "action", "target", "done_on"]
+    search_fields = ["text", "action__description"]
+    autocomplete_fields = ["action"]
+
+
+@admin.register(TargetRevision)
+class TargetRevisionAdmin(SimpleHistoryAdmin):
+    list_display = ["action", "old_target", "new_target", "revised_at", "revised_by"]
+    search_fields = ["reason", "old_target", "new_target", "action__description"]
+    readonly_fields = ["action", "old_target", "new_target", "reason", "revised_at", "revised_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(ActionOwner)
+class ActionOwnerAdmin(SimpleHistoryAdmin):
+    list_display = ["action", "owner", "is_lead"]
+    list_filter = ["is_lead", "owner"]
+    search_fields = ["owner__name", "owner__short_name", "action__description"]
+    autocomplete_fields = ["action", "owner"]
+
+
+@admin.register(GroupMembership)
+class GroupMembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "group"]
+    autocomplete_fields = ["person", "group"]
+    search_fields = ["person__name", "group__name"]

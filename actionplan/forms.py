@@ -1,0 +1,137 @@
+"""Forms for editing the plan, with messages a council officer understands."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from actionplan.models import Action, Milestone, Rag, Status
+
+TARGET_HELP = (
+    'Write it as you would in a paper: "Dec 2004", "Mid November 2004", "Q3 2012/13", '
+    '"Autumn 2005", "Ongoing", "TBC".'
+)
+
+
+class ActionForm(forms.ModelForm):
+    """Edit an action. Changing the target date of an existing action needs a reason."""
+
+    target_change_reason = forms.CharField(
+        label="Reason for changing the target date",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed only when you change the target date. The original target is kept.",
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "theme",
+            "project",
+            "reference",
+            "description",
+            "owners_as_written",
+            "unit",
+            "target",
+            "status",
+            "rag",
+            "percent_complete",
+            "completed_on",
+            "notes",
+        ]
+        help_texts = {"target": TARGET_HELP}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        target_changed = self.instance.pk and "target" in self.changed_data
+        if target_changed and not (cleaned.get("target_change_reason") or "").strip():
+            self.add_error(
+                "target_change_reason",
+                "Give the reason the target date changed: the original target is kept beside "
+                "the new one.",
+            )
+        if target_changed and not (cleaned.get("target") or "").strip():
+            self.add_error("target", "Enter the new target date, or TBC if it is not known.")
+        return cleaned
+
+
+class ProgressForm(forms.Form):
+    """Record progress on an action, optionally with a revised target date."""
+
+    reported_on = forms.DateField(label="Date of this update", initial=timezone.localdate)
+    narrative = forms.CharField(label="Progress", widget=forms.Textarea(attrs={"rows": 5}))
+    status = forms.ChoiceField(choices=Status.choices)
+    rag = forms.ChoiceField(label="RAG", choices=Rag.choices, required=False)
+    percent_complete = forms.IntegerField(
+        label="Percentage complete",
+        required=False,
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "min_value": "Percentage complete must be between 0 and 100.",
+            "max_value": "Percentage complete must be between 0 and 100.",
+            "invalid": "Enter percentage complete as a whole number, like 40.",
+        },
+    )
+    new_target = forms.CharField(
+        label="Revised target date", required=False, max_length=200, help_text=TARGET_HELP
+    )
+    target_reason = forms.CharField(
+        label="Reason for the revised target date",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, action: Action, **kwargs) -> None:
+        self.action = action
+        kwargs.setdefault(
+            "initial",
+            {
+                "status": action.status,
+                "rag": action.rag,
+                "percent_complete": action.percent_complete,
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean_reported_on(self):
+        reported_on = self.cleaned_data["reported_on"]
+        if reported_on > timezone.localdate():
+            raise forms.ValidationError("The date of the update cannot be in the future.")
+        return reported_on
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        new_target = (cleaned.get("new_target") or "").strip()
+        reason = (cleaned.get("target_reason") or "").strip()
+        if new_target and new_target != self.action.target and not reason:
+            self.add_error("target_reason", "Give the reason for the revised target date.")
+        if cleaned.get("status") == Status.COMPLETED and cleaned.get("percent_complete") not in (
+            None,
+            100,
+        ):
+            self.add_error(
+                "percent_complete",
+                "A completed action is 100% complete: change the percentage or the status.",
+            )
+        return cleaned
+
+
+class MilestoneForm(forms.ModelForm):
+    """A step within an action. Its target must fall within the action's own target."""
+
+    class Meta:
+        model = Milestone
+        fields = ["text", "target", "done_on"]
+        help_texts = {"target": TARGET_HELP}
+
+    def __init__(self, *args, action: Action, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.action = action
+
+
+class RetireForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this action no longer appropriate?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,572 @@
+"""The action plan: plans, themes, projects, actions, owners, milestones and progress.
+
+What is stored and what is derived:
+- stored: an action's status (what the owner last reported) and RAG (the judgement of risk);
+- stored: the target as written, with its earliest/latest day parsed from it, so the database
+  can sort, filter and judge overdue; the original target and the number of re-plans;
+- derived: "revised completion date" (replan_count > 0), "overdue" (target passed, not finished)
+  and "awaiting update" (no update since the current round, or for N days). See querysets.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from actionplan.querysets import ActionQuerySet, OwnerQuerySet
+from actionplan.targetdates import TargetDate, TargetKind, parse_target_date
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ADOPTED = "adopted", "Adopted"
+    ARCHIVED = "archived", "Archived"
+
+
+class ThemeKind(models.TextChoices):
+    KEY_TOPIC = "key_topic", "Strategy key topic"
+    CSE_CRITERION = "cse_criterion", "Customer Service Excellence criterion"
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+    COMPLETED = "completed", "Completed"
+    SUSPENDED = "suspended", "Suspended or deferred"
+    DELETED = "deleted", "Deleted as no longer appropriate"
+
+
+# Statuses in which an action needs no further delivery and cannot be overdue.
+FINISHED_STATUSES = (Status.COMPLETED, Status.SUSPENDED, Status.DELETED)
+
+
+class Rag(models.TextChoices):
+    NOT_ASSESSED = "", "Not assessed"
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+class UnitKind(models.TextChoices):
+    DIRECTORATE = "directorate", "Directorate"
+    SERVICE = "service", "Service"
+    PARTNER = "partner", "Partner organisation"
+
+
+class OwnerKind(models.TextChoices):
+    PERSON = "person", "Person"
+    GROUP = "group", "Group"
+
+
+class Versioned(models.Model):
+    """A row that carries a version number, raised on every save, to detect edit conflicts."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            self.version += 1
+        super().save(*args, **kwargs)
+
+
+percentage_validators = [
+    MinValueValidator(0, "Percentage complete must be between 0 and 100."),
+    MaxValueValidator(100, "Percentage complete must be between 0 and 100."),
+]
+
+
+class Unit(models.Model):
+    """A directorate or service of the council, or a partner organisation."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=50, blank=True, help_text="For example E&E, WODC.")
+    kind = models.CharField(max_length=20, choices=UnitKind.choices, default=UnitKind.SERVICE)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+
+class Owner(models.Model):
+    """Someone who owns actions: a person (officer) or a group (e.g. a project assurance group)."""
+
+    kind = models.CharField(max_length=10, choices=OwnerKind.choices, default=OwnerKind.PERSON)
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(
+        max_length=50, blank=True, help_text="A person's initials or a group's abbreviation."
+    )
+    aliases = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Other ways officers write this owner, separated by commas (e.g. CSE PAG).",
+    )
+    job_title = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owner",
+        help_text="The login of this person, if they use the system.",
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="owners"
+    )
+    history = HistoricalRecords()
+
+    objects = OwnerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "name"],
+                name="owner_unique_name",
+                violation_error_message="An owner of this kind with this name already exists.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.short_name and self.short_name != self.name:
+            return f"{self.name} ({self.short_name})"
+        return self.name
+
+    def clean(self) -> None:
+        if self.kind == OwnerKind.GROUP and self.user_id:
+            raise ValidationError({"user": "A group cannot have a login; give its members one."})
+
+    @property
+    def label(self) -> str:
+        """How the owner is shown in tight spaces: initials or abbreviation when known."""
+        return self.short_name or self.name
+
+    def spellings(self) -> list[str]:
+        """Every way of writing this owner that owner text may use."""
+        names = [self.name, self.short_name, *self.aliases.split(",")]
+        return [n.strip() for n in names if n.strip()]
+
+
+class GroupMembership(models.Model):
+    """A person's membership of a group, with its own history."""
+
+    group = models.ForeignKey(
+        Owner,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        limit_choices_to={"kind": OwnerKind.GROUP},
+    )
+    person = models.ForeignKey(
+        Owner,
+        on_delete=models.CASCADE,
+        related_name="group_memberships",
+        limit_choices_to={"kind": OwnerKind.PERSON},
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "person"],
+                name="membership_unique",
+                violation_error_message="This person is already a member of this group.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.group}"
+
+    def clean(self) -> None:
+        if self.group_id and self.group.kind != OwnerKind.GROUP:
+            raise ValidationError({"group": "Only a group can have members."})
+        if self.person_id and self.person.kind != OwnerKind.PERSON:
+            raise ValidationError({"person": "Only a person can be a member of a group."})
+
+
+class Plan(Versioned):
+    """A strategy's action plan, as adopted (e.g. "Customer Service Excellence Action Plan V.4")."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=300)
+    organisation = models.CharField(max_length=200)
+    version_label = models.CharField(max_length=50, blank=True, help_text='For example "V.4".')
+    adopted_on = models.DateField(null=True, blank=True)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    description = models.TextField(blank=True)
+    source = models.CharField(
+        max_length=300, blank=True, help_text="The paper the plan comes from, if any."
+    )
+    awaiting_update_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Days without an update before an action is awaiting update. "
+        "Blank uses the site default.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
+                name="plan_period_ordered",
+                violation_error_message="The plan period must end after it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.version_label}".strip()
+
+    def clean(self) -> None:
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": "The plan period must end after it starts."})
+
+
+class Theme(Versioned):
+    """A key topic of the strategy, or a Customer Service Excellence criterion."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="themes")
+    reference = models.CharField(max_length=20, help_text='For example "1" or "3.1".')
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=ThemeKind.choices, default=ThemeKind.KEY_TOPIC)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "reference"],
+                name="theme_unique_reference",
+                violation_error_message="Another theme in this plan already has this reference.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}. {self.title}"
+
+
+class Project(Versioned):
+    """A project, desired outcome or objective under a theme."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="projects")
+    reference = models.CharField(max_length=20, blank=True)
+    title = models.TextField()
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["theme", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["theme", "reference"],
+                condition=~Q(reference=""),
+                name="project_unique_reference",
+                violation_error_message="Another project in this theme already has this reference.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}".strip()
+
+
+class Action(Versioned):
+    """Something the council will do, with owners, a target date and a status."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="actions")
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
+    )
+    reference = models.CharField(max_length=20, blank=True, help_text='For example "1(a)".')
+    description = models.TextField()
+    position = models.PositiveIntegerField(default=0)
+    owners_as_written = models.CharField(
+        max_length=300, blank=True, help_text='Owners as officers write them, e.g. "RF / PAG".'
+    )
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
+        verbose_name="directorate or service",
+    )
+    target = models.CharField(
+        max_length=200, blank=True, help_text='As written: "Dec 2004", "Q3 2012/13", "Ongoing".'
+    )
+    target_kind = models.CharField(max_length=20, editable=False, default="unscheduled")
+    target_earliest = models.DateField(null=True, blank=True, editable=False)
+    target_latest = models.DateField(null=True, blank=True, editable=False)
+    original_target = models.CharField(
+        max_length=200, blank=True, editable=False, help_text="The first target, once it slips."
+    )
+    replan_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    rag = models.CharField(
+        "RAG", max_length=10, choices=Rag.choices, default=Rag.NOT_ASSESSED, blank=True
+    )
+    percent_complete = models.PositiveSmallIntegerField(
+        "percentage complete", null=True, blank=True, validators=percentage_validators
+    )
+    completed_on = models.DateField("completion date", null=True, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["theme__position", "theme_id", "project__position", "project_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "reference"],
+                condition=~Q(reference="") & Q(project__isnull=False),
+                name="action_unique_reference_in_project",
+                violation_error_message="Another action in this project already has this "
+                "reference.",
+            ),
+            models.UniqueConstraint(
+                fields=["theme", "reference"],
+                condition=~Q(reference="") & Q(project__isnull=True),
+                name="action_unique_reference_in_theme",
+                violation_error_message="Another action in this theme already has this reference.",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_complete__isnull=True)
+                | Q(percent_complete__gte=0, percent_complete__lte=100),
+                name="action_percent_range",
+                violation_error_message="Percentage complete must be between 0 and 100.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.COMPLETED) | Q(completed_on__isnull=False),
+                name="action_completed_has_date",
+                violation_error_message="A completed action needs its completion date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.description if len(self.description) <= 80 else self.description[:77] + "…"
+        return f"{self.reference} {label}".strip()
+
+    def save(self, *args, **kwargs) -> None:
+        # The parsed dates are a cache of the text, kept so SQL can sort and filter on them.
+        parsed = self.target_date
+        self.target_kind = parsed.kind.value
+        self.target_earliest = parsed.earliest
+        self.target_latest = parsed.latest
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.project_id and self.theme_id and self.project.theme_id != self.theme_id:
+            errors["project"] = "The project must belong to the action's theme."
+        if self.status == Status.COMPLETED and not self.completed_on:
+            errors["completed_on"] = "Enter the date the action was completed."
+        if self.completed_on and self.status != Status.COMPLETED:
+            errors["completed_on"] = (
+                "Only a completed action has a completion date: set the status to Completed "
+                "or clear the date."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def plan(self) -> Plan:
+        return self.theme.plan
+
+    @property
+    def target_date(self) -> TargetDate:
+        return parse_target_date(self.target)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def is_revised(self) -> bool:
+        return self.replan_count > 0
+
+    def is_overdue(self, today: date) -> bool:
+        return self.target_date.is_overdue(today, finished=self.is_finished)
+
+    @property
+    def full_reference(self) -> str:
+        """The reference qualified by theme and project, unique within the plan."""
+        parts = [self.theme.reference]
+        if self.project_id and self.project.reference:
+            parts.append(self.project.reference)
+        if self.reference:
+            parts.append(self.reference)
+        return " / ".join(parts)
+
+
+class ActionOwner(models.Model):
+    """An owner of an action; exactly one may be the lead. Its own history records owner changes."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="action_owners")
+    owner = models.ForeignKey(Owner, on_delete=models.PROTECT, related_name="owned_actions")
+    is_lead = models.BooleanField("lead owner", default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "-is_lead", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "owner"],
+                name="action_owner_unique",
+                violation_error_message="This owner is already an owner of this action.",
+            ),
+            models.UniqueConstraint(
+                fields=["action"],
+                condition=Q(is_lead=True),
+                name="action_one_lead",
+                violation_error_message="An action has only one lead owner.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} ({'lead' if self.is_lead else 'owner'})"
+
+
+class TargetRevision(models.Model):
+    """A change of an action's target date, with the reason: the record of slippage."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="target_revisions")
+    old_target = models.CharField(max_length=200, blank=True)
+    new_target = models.CharField(max_length=200)
+    reason = models.TextField()
+    revised_at = models.DateTimeField()
+    revised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "revised_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="target_revision_has_reason",
+                violation_error_message="Give the reason the target date changed.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_target or '(none)'} → {self.new_target}"
+
+
+class Milestone(models.Model):
+    """A step within an action, with its own target and the day it was done."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
+    text = models.TextField()
+    target = models.CharField(max_length=200, blank=True)
+    target_earliest = models.DateField(null=True, blank=True, editable=False)
+    target_latest = models.DateField(null=True, blank=True, editable=False)
+    done_on = models.DateField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def save(self, *args, **kwargs) -> None:
+        parsed = parse_target_date(self.target)
+        self.target_earliest = parsed.earliest
+        self.target_latest = parsed.latest
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if not self.action_id:
+            return
+        action_target = self.action.target_date
+        mine = parse_target_date(self.target)
+        if mine.latest and action_target.has_deadline and mine.latest > action_target.latest:
+            raise ValidationError(
+                {
+                    "target": f"This milestone's target ({self.target}) is after the action's "
+                    f"own target ({self.action.target}). Change one of them."
+                }
+            )
+        starts = action_target.kind == TargetKind.FROM and action_target.earliest
+        if starts and mine.latest and mine.latest < action_target.earliest:
+            raise ValidationError(
+                {
+                    "target": f"This milestone's target ({self.target}) is before the action "
+                    f"starts ({self.action.target})."
+                }
+            )
+
+
+class ProgressUpdate(models.Model):
+    """A dated progress note on an action, with the status, RAG and percentage reported."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    reported_on = models.DateField()
+    date_as_written = models.CharField(
+        max_length=100, blank=True, help_text='The date as the source wrote it, e.g. "Sept 2010".'
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="progress_updates",
+    )
+    author_name = models.CharField(
+        max_length=200, blank=True, help_text="Who reported it, when not a user of the system."
+    )
+    narrative = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    rag = models.CharField("RAG", max_length=10, choices=Rag.choices, blank=True)
+    percent_complete = models.PositiveSmallIntegerField(
+        "percentage complete", null=True, blank=True, validators=percentage_validators
+    )
+    is_no_change = models.BooleanField("no change since the last update", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "reported_on", "id"]
+        get_latest_by = ["reported_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent_complete__isnull=True)
+                | Q(percent_complete__gte=0, percent_complete__lte=100),
+                name="update_percent_range",
+                violation_error_message="Percentage complete must be between 0 and 100.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(narrative="") | Q(is_no_change=True),
+                name="update_has_narrative",
+                violation_error_message="Describe the progress made, or record no change.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reported_on:%d/%m/%Y}: {self.narrative[:60]}"

@@ -1,0 +1,266 @@
+"""Writes to the plan that touch several rows or need a history reason.
+
+Every function is keyword-only, atomic, and records the acting user and a reason in history,
+whether it is called from a view, the admin or a management command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from actionplan.models import (
+    Action,
+    ActionOwner,
+    Milestone,
+    Owner,
+    ProgressUpdate,
+    Rag,
+    Status,
+    TargetRevision,
+)
+from actionplan.targetdates import parse_target_date
+
+User = AbstractBaseUser
+
+
+def save_with_history(
+    obj: models.Model, *, user: User | None, reason: str, validate: bool = True
+) -> None:
+    """Save obj, recording `user` and `reason` on its history row.
+
+    Setting these on the instance works outside a request too (commands, the admin, tasks).
+    """
+    if validate:
+        obj.full_clean()
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.save()
+
+
+def delete_with_history(obj: models.Model, *, user: User | None, reason: str) -> None:
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.delete()
+
+
+@transaction.atomic
+def action_set_owners(
+    *,
+    action: Action,
+    owners: Sequence[Owner],
+    lead: Owner | None = None,
+    user: User | None,
+    reason: str,
+) -> None:
+    """Make `owners` the action's owners, in order; `lead` (default: the first) leads.
+
+    Each link added or removed leaves its own history row, so owner changes show who and when.
+    """
+    owners = list(dict.fromkeys(owners))
+    if lead is None and owners:
+        lead = owners[0]
+    if lead is not None and lead not in owners:
+        raise ValidationError("The lead owner must be one of the action's owners.")
+    existing = {link.owner_id: link for link in action.action_owners.select_related("owner")}
+    wanted = {owner.pk for owner in owners}
+    for owner_id, link in existing.items():
+        if owner_id not in wanted:
+            delete_with_history(link, user=user, reason=reason)
+    # Clear the old lead first so the one-lead constraint holds at every step.
+    for link in existing.values():
+        if link.owner_id in wanted and link.is_lead and link.owner_id != getattr(lead, "pk", None):
+            link.is_lead = False
+            save_with_history(link, user=user, reason=reason, validate=False)
+    for position, owner in enumerate(owners):
+        link = existing.get(owner.pk) or ActionOwner(action=action, owner=owner)
+        is_lead = owner == lead
+        if link.pk and link.position == position and link.is_lead == is_lead:
+            continue
+        link.position = position
+        link.is_lead = is_lead
+        save_with_history(link, user=user, reason=reason, validate=False)
+
+
+@transaction.atomic
+def action_set_owners_from_text(
+    *, action: Action, text: str, user: User | None, reason: str
+) -> list[str]:
+    """Resolve owner text ("RF / PAG") to owners, keep the text as written, link the owners.
+
+    Returns the tokens that matched no known owner; those are kept in the text only.
+    """
+    owners, unknown = Owner.objects.match_text(text)
+    if action.owners_as_written != text:
+        action.owners_as_written = text
+        save_with_history(action, user=user, reason=reason)
+    action_set_owners(action=action, owners=owners, user=user, reason=reason)
+    return unknown
+
+
+def _check_target_change(*, old_target: str, new_target: str, reason: str) -> None:
+    if not new_target:
+        raise ValidationError({"target": "Enter the new target date."})
+    if new_target == old_target:
+        raise ValidationError({"target": "The new target is the same as the current one."})
+    if not reason:
+        raise ValidationError(
+            {"target": "Give the reason the target date changed: the original target is kept."}
+        )
+
+
+def _apply_target_change(
+    *, action: Action, old_target: str, reason: str, user: User | None
+) -> TargetRevision:
+    """Record the revision and keep the original target; the caller saves the action."""
+    revision = TargetRevision(
+        action=action,
+        old_target=old_target,
+        new_target=action.target,
+        reason=reason,
+        revised_at=timezone.now(),
+        revised_by=user if getattr(user, "pk", None) else None,
+    )
+    save_with_history(revision, user=user, reason=reason)
+    if not action.original_target:
+        action.original_target = old_target
+    action.replan_count += 1
+    return revision
+
+
+@transaction.atomic
+def action_revise_target(
+    *, action: Action, new_target: str, reason: str, user: User | None
+) -> TargetRevision:
+    """Move an action's target, keeping the original beside it and counting the re-plan."""
+    new_target, reason = new_target.strip(), reason.strip()
+    locked = Action.objects.select_for_update().get(pk=action.pk)
+    _check_target_change(old_target=locked.target, new_target=new_target, reason=reason)
+    old_target = locked.target
+    locked.target = new_target
+    revision = _apply_target_change(action=locked, old_target=old_target, reason=reason, user=user)
+    save_with_history(locked, user=user, reason=f"Target revised: {reason}")
+    return revision
+
+
+@transaction.atomic
+def action_save(
+    *, action: Action, user: User | None, reason: str, target_reason: str = ""
+) -> Action:
+    """Save an edited (or new) action; a changed target needs a reason and is kept as a re-plan."""
+    if action.pk:
+        stored = Action.objects.select_for_update().get(pk=action.pk)
+        action.original_target = stored.original_target
+        action.replan_count = stored.replan_count
+        if action.target.strip() != stored.target:
+            action.target = action.target.strip()
+            _check_target_change(
+                old_target=stored.target, new_target=action.target, reason=target_reason.strip()
+            )
+            _apply_target_change(
+                action=action, old_target=stored.target, reason=target_reason.strip(), user=user
+            )
+            reason = f"{reason}; target revised: {target_reason.strip()}"
+    save_with_history(action, user=user, reason=reason)
+    return action
+
+
+@transaction.atomic
+def action_record_progress(
+    *,
+    action: Action,
+    reported_on: date,
+    narrative: str,
+    user: User | None,
+    status: str = "",
+    rag: str | None = None,
+    percent_complete: int | None = None,
+    is_no_change: bool = False,
+    author_name: str = "",
+    date_as_written: str = "",
+    new_target: str = "",
+    target_reason: str = "",
+) -> ProgressUpdate:
+    """Record a progress update and carry what it reports onto the action.
+
+    "No change" copies the action's current status, RAG and percentage, so the update is on
+    record (and counts as a response) without restating anything.
+    """
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    if is_no_change:
+        status, rag, percent_complete = action.status, action.rag, action.percent_complete
+        narrative = narrative.strip() or "No change since the last update."
+    update = ProgressUpdate(
+        action=action,
+        reported_on=reported_on,
+        date_as_written=date_as_written,
+        author=user if getattr(user, "pk", None) else None,
+        author_name=author_name,
+        narrative=narrative.strip(),
+        status=status,
+        rag=rag or "",
+        percent_complete=percent_complete,
+        is_no_change=is_no_change,
+    )
+    save_with_history(update, user=user, reason="Progress update recorded")
+    if new_target.strip() and new_target.strip() != action.target:
+        action_revise_target(action=action, new_target=new_target, reason=target_reason, user=user)
+        action.refresh_from_db()
+    changed = False
+    if status and status != action.status:
+        action.status = status
+        action.completed_on = reported_on if status == Status.COMPLETED else None
+        changed = True
+    if rag is not None and rag != action.rag and rag in Rag.values:
+        action.rag = rag
+        changed = True
+    if percent_complete is not None and percent_complete != action.percent_complete:
+        action.percent_complete = percent_complete
+        changed = True
+    if changed:
+        save_with_history(action, user=user, reason=f"Progress update of {reported_on:%d/%m/%Y}")
+    return update
+
+
+@transaction.atomic
+def milestone_save(*, milestone: Milestone, user: User | None, reason: str) -> Milestone:
+    save_with_history(milestone, user=user, reason=reason)
+    return milestone
+
+
+@transaction.atomic
+def action_retire(*, action: Action, reason: str, user: User | None) -> Action:
+    """Mark an action "deleted as no longer appropriate"; it stays on record with its history."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason the action is no longer appropriate."})
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    action.status = Status.DELETED
+    action.completed_on = None
+    note = f"Deleted as no longer appropriate: {reason.strip()}"
+    action.notes = f"{action.notes}\n\n{note}".strip()
+    save_with_history(action, user=user, reason=note)
+    return action
+
+
+@transaction.atomic
+def actions_reparse_targets(*, user: User | None, reason: str) -> int:
+    """Re-read every stored target with the current parser; returns how many changed.
+
+    Needed when the parser learns a new form: the stored earliest/latest days are a cache.
+    """
+    changed = 0
+    for action in Action.objects.select_for_update().order_by("pk"):
+        parsed = parse_target_date(action.target)
+        if (action.target_kind, action.target_earliest, action.target_latest) != (
+            parsed.kind.value,
+            parsed.earliest,
+            parsed.latest,
+        ):
+            save_with_history(action, user=user, reason=reason, validate=False)
+            changed += 1
+    return changed

@@ -1,0 +1,1 @@
+"""Consultation exercises and findings (models arrive with the consultation issue)."""

@@ -1,0 +1,1 @@
+"""Service standards and performance against them (models arrive with the standards issue)."""

@@ -1,0 +1,88 @@
+"""Overdue, due soon, slipped and awaiting update, as the database judges them."""
+
+from datetime import date
+
+from actionplan.models import Action, Owner, OwnerKind, ProgressUpdate, Status
+from actionplan.services import action_revise_target, action_set_owners
+from tests.conftest import make_action
+
+TODAY = date(2005, 1, 15)
+
+
+def test_overdue_means_open_and_past_the_latest_day(project):
+    late = make_action(project, target="Dec 2004")
+    make_action(project, target="Jan 2005")  # due this month: not yet overdue
+    make_action(project, target="Ongoing")  # never overdue
+    make_action(project, target="From Aug 2004")  # no deadline
+    make_action(project, target="TBC")  # unscheduled: chased, not overdue
+    make_action(project, target="Nov 2004", status=Status.COMPLETED, completed_on=date(2004, 11, 5))
+    make_action(project, target="Nov 2004", status=Status.SUSPENDED)
+    assert list(Action.objects.overdue(TODAY)) == [late]
+
+
+def test_overdue_starts_the_day_after_the_latest_day(project):
+    action = make_action(project, target="End Dec 2004")
+    assert not Action.objects.overdue(date(2004, 12, 31)).exists()
+    assert list(Action.objects.overdue(date(2005, 1, 1))) == [action]
+    assert action.is_overdue(date(2005, 1, 1)) and not action.is_overdue(date(2004, 12, 31))
+
+
+def test_due_between_finds_targets_ending_in_the_window(project):
+    soon = make_action(project, target="Feb 2005")
+    make_action(project, target="Jun 2005")
+    assert list(Action.objects.due_between(TODAY, date(2005, 2, 28))) == [soon]
+
+
+def test_revised_lists_actions_whose_target_moved(project, plan_admin):
+    moved = make_action(project, target="Dec 2004")
+    make_action(project, target="Dec 2004")
+    action_revise_target(
+        action=moved, new_target="Mar 2005", reason="Supplier delay", user=plan_admin
+    )
+    assert list(Action.objects.revised()) == [moved]
+
+
+def test_awaiting_update_lists_open_actions_with_no_recent_update(project):
+    quiet = make_action(project)
+    reported = make_action(project)
+    make_action(project, status=Status.COMPLETED, completed_on=date(2004, 12, 1))
+    ProgressUpdate.objects.create(
+        action=reported, reported_on=date(2005, 1, 10), narrative="Done x"
+    )
+    ProgressUpdate.objects.create(action=quiet, reported_on=date(2004, 9, 1), narrative="Old news")
+    assert list(Action.objects.awaiting_update(since=date(2005, 1, 1))) == [quiet]
+
+
+def test_latest_update_is_annotated_with_its_date_and_text(project):
+    action = make_action(project)
+    ProgressUpdate.objects.create(action=action, reported_on=date(2004, 9, 1), narrative="Drafted")
+    ProgressUpdate.objects.create(
+        action=action, reported_on=date(2004, 10, 1), narrative="Consulted"
+    )
+    row = Action.objects.with_latest_update().get(pk=action.pk)
+    assert (row.latest_update_on, row.latest_update_text) == (date(2004, 10, 1), "Consulted")
+
+
+def test_owned_by_includes_actions_of_the_owners_groups(project, people):
+    mine = make_action(project)
+    via_group = make_action(project)
+    make_action(project)
+    action_set_owners(action=mine, owners=[people["RF"]], user=None, reason="t")
+    action_set_owners(action=via_group, owners=[people["PAG"]], user=None, reason="t")
+    people["PAG"].memberships.create(person=people["RF"])
+    assert set(Action.objects.owned_by(people["RF"])) == {mine, via_group}
+    assert list(Action.objects.owned_by(people["PW"])) == []
+
+
+def test_owner_text_resolves_names_initials_abbreviations_and_aliases(people):
+    pig = Owner.objects.create(
+        kind=OwnerKind.GROUP, name="Performance Improvement Group", short_name="PIG"
+    )
+    knight = Owner.objects.create(name="Paul Knight")
+    assert Owner.objects.match_text("RF / PAG") == ([people["RF"], people["PAG"]], [])
+    assert Owner.objects.match_text("rf/ICT/CSE PAG") == ([people["RF"], people["PAG"]], ["ICT"])
+    assert Owner.objects.match_text("Paul Knight / Performance Improvement Group (PIG)") == (
+        [knight, pig],
+        [],
+    )
+    assert Owner.objects.match_text("Paul Williams, RF") == ([people["PW"], people["RF"]], [])

@@ -1,0 +1,52 @@
+"""Settings come from the environment, with safe defaults and loud failures."""
+
+import os
+import subprocess
+import sys
+from datetime import date
+
+from django.core.management import call_command
+from django.utils import formats
+
+BASE_ENV = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+
+
+def _check(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env={**BASE_ENV, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_without_a_secret_key_refuses_to_start_with_a_clear_message():
+    result = _check({"DJANGO_ALLOWED_HOSTS": "example.gov.uk"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_production_without_allowed_hosts_refuses_to_start():
+    result = _check({"DJANGO_SECRET_KEY": "x" * 50})
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_a_malformed_boolean_is_named_in_the_error():
+    result = _check({"DJANGO_DEBUG": "maybe"})
+    assert "DJANGO_DEBUG must be true or false" in result.stderr
+
+
+def test_production_settings_start_when_given_what_they_need():
+    result = _check({"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "example.gov.uk"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_dates_are_shown_the_british_way(settings):
+    assert formats.date_format(date(2026, 11, 23)) == "23 November 2026"
+    assert settings.TIME_ZONE == "Europe/London"
+
+
+def test_no_model_change_lacks_a_migration(db):
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -1,0 +1,91 @@
+"""Personas and small builders shared by the whole suite."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from actionplan.models import Action, Owner, OwnerKind, Plan, Project, Theme
+from actionplan.roles import ACTION_OWNER, PLAN_ADMINISTRATOR, STEERING_GROUP, VIEWER, ensure_roles
+from actionplan.services import action_set_owners
+
+
+def _user(username: str, role: str | None, **extra):
+    user = get_user_model().objects.create_user(
+        username=username, password="pass-for-tests-only", **extra
+    )
+    if role:
+        user.groups.add(ensure_roles()[role])
+    return user
+
+
+@pytest.fixture
+def plan_admin(db):
+    return _user("pat.admin", PLAN_ADMINISTRATOR, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def steering_member(db):
+    return _user("sam.steering", STEERING_GROUP, is_staff=True)
+
+
+@pytest.fixture
+def action_owner(db):
+    return _user("olly.owner", ACTION_OWNER)
+
+
+@pytest.fixture
+def viewer(db):
+    return _user("vic.viewer", VIEWER)
+
+
+@pytest.fixture
+def outsider(db):
+    return _user("oscar.outsider", None)
+
+
+@pytest.fixture
+def plan(db) -> Plan:
+    return Plan.objects.create(
+        slug="test-plan", title="Customer Service Action Plan", organisation="Test Council"
+    )
+
+
+@pytest.fixture
+def theme(plan) -> Theme:
+    return Theme.objects.create(plan=plan, reference="4", title="Telephone Access", position=4)
+
+
+@pytest.fixture
+def project(theme) -> Project:
+    return Project.objects.create(
+        theme=theme, reference="1", title="Develop an electronic directory"
+    )
+
+
+@pytest.fixture
+def people(db) -> dict[str, Owner]:
+    rf = Owner.objects.create(name="RF", short_name="RF")
+    pw = Owner.objects.create(name="Paul Williams", short_name="PW")
+    pag = Owner.objects.create(
+        kind=OwnerKind.GROUP, name="Project Assurance Group", short_name="PAG", aliases="CSE PAG"
+    )
+    return {"RF": rf, "PW": pw, "PAG": pag}
+
+
+def make_action(project: Project, **fields) -> Action:
+    """An action in `project`, saved through the model so its target is parsed."""
+    fields.setdefault("reference", f"1({chr(97 + project.actions.count())})")
+    fields.setdefault("description", "Identify key customer contacts by reference to FAQs")
+    fields.setdefault("target", "Dec 2004")
+    action = Action(theme=project.theme, project=project, **fields)
+    action.full_clean()
+    action.save()
+    return action
+
+
+@pytest.fixture
+def action(project, people) -> Action:
+    action = make_action(project, owners_as_written="RF / PAG")
+    action_set_owners(action=action, owners=[people["RF"], people["PAG"]], user=None, reason="test")
+    return action
