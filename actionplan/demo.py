@@ -119,7 +119,8 @@ def _load_action(
             reason=reason,
         )
     last_reported = None
-    for entry in row.get("progress", []):
+    entries = row.get("progress", [])
+    for number, entry in enumerate(entries, start=1):
         reported_on = _date(entry.get("date")) or as_at
         save_with_history(
             ProgressUpdate(
@@ -127,12 +128,13 @@ def _load_action(
                 reported_on=reported_on,
                 date_as_written=entry.get("date_as_written", ""),
                 narrative=entry["text"],
-                status=row["status"],
+                # The source states one status per action: the position as at its last update.
+                status=row["status"] if number == len(entries) else "",
             ),
             user=user,
             reason=reason,
         )
-        last_reported = max(filter(None, [last_reported, reported_on]))
+        last_reported = max(last_reported or reported_on, reported_on)
     action.status = row["status"]
     if action.status == Status.COMPLETED:
         # The source gives no completion day: the date completion was reported is the best record.

@@ -10,6 +10,13 @@ from actionplan.roles import ACTION_OWNER, PLAN_ADMINISTRATOR, STEERING_GROUP, V
 from actionplan.services import action_set_owners
 
 
+def pytest_configure(config) -> None:
+    # Password hashing at production strength is the slowest thing in the suite and proves nothing.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _user(username: str, role: str | None, **extra):
     user = get_user_model().objects.create_user(
         username=username, password="pass-for-tests-only", **extra
