@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -77,8 +79,21 @@ class ProjectAdmin(SimpleHistoryAdmin):
     list_select_related = ["theme", "theme__plan"]
 
 
+class ActionOwnerFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        leads = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("is_lead") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(leads) > 1:
+            raise ValidationError("An action has only one lead owner: untick all but one.")
+
+
 class ActionOwnerInline(admin.TabularInline):
     model = ActionOwner
+    formset = ActionOwnerFormSet
     extra = 0
     autocomplete_fields = ["owner"]
     fields = ["owner", "is_lead", "position"]
@@ -160,6 +175,17 @@ class ActionAdmin(SimpleHistoryAdmin):
         ("Progress", {"fields": ["status", "rag", "percent_complete", "completed_on", "notes"]}),
         ("Record", {"fields": ["version"]}),
     ]
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is not ActionOwner:
+            return super().save_formset(request, form, formset, change)
+        # Save removals and non-leads first so the one-lead constraint holds at every step.
+        links = formset.save(commit=False)
+        for link in formset.deleted_objects:
+            link.delete()
+        for link in sorted(links, key=lambda link: link.is_lead):
+            link.save()
+        formset.save_m2m()
 
     def save_model(self, request: HttpRequest, obj: Action, form: ActionForm, change: bool) -> None:
         services.action_save(

@@ -6,9 +6,11 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from actionplan.ownertext import normalise, split_owner_text, token_spellings
+from actionplan.summary import Count as Count_
+from actionplan.summary import PlanSummary
 
 if TYPE_CHECKING:
     from actionplan.models import Owner
@@ -87,6 +89,36 @@ class ActionQuerySet(models.QuerySet):
 
     def awaiting_update_for_days(self, *, today: date, days: int) -> ActionQuerySet:
         return self.awaiting_update(since=today - timedelta(days=days))
+
+    def summary(self, *, today: date, awaiting_since: date) -> PlanSummary:
+        """Counts by status, by RAG, and of the derived conditions, in one query."""
+        from actionplan.models import ProgressUpdate, Rag, Status
+
+        recent = ProgressUpdate.objects.filter(
+            action=OuterRef("pk"), reported_on__gte=awaiting_since
+        )
+        is_open = ~Q(status__in=FINISHED)
+        derived = {
+            "revised": ("Revised completion date", Q(replan_count__gt=0) & is_open),
+            "overdue": (
+                "Overdue",
+                is_open & Q(target_latest__lt=today) & ~Q(target_kind="ongoing"),
+            ),
+            "awaiting_update": ("Awaiting update", is_open & Q(has_recent_update=False)),
+            "unscheduled": ("Not yet scheduled", is_open & Q(target_kind="unscheduled")),
+        }
+        aggregates = {"total": Count("pk")}
+        aggregates |= {f"status_{v}": Count("pk", filter=Q(status=v)) for v in Status.values}
+        aggregates |= {f"rag_{v or 'none'}": Count("pk", filter=Q(rag=v)) for v in Rag.values}
+        aggregates |= {key: Count("pk", filter=cond) for key, (_, cond) in derived.items()}
+        row = self.annotate(has_recent_update=Exists(recent)).aggregate(**aggregates)
+        total = row["total"]
+        return PlanSummary(
+            total=total,
+            by_status=[Count_(v, label, row[f"status_{v}"], total) for v, label in Status.choices],
+            by_rag=[Count_(v, label, row[f"rag_{v or 'none'}"], total) for v, label in Rag.choices],
+            derived=[Count_(k, label, row[k], total) for k, (label, _) in derived.items()],
+        )
 
     def owned_by(self, owner: Owner) -> ActionQuerySet:
         """Actions the owner holds directly or through a group they belong to."""

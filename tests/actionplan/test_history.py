@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionplan.forms import ProgressForm
-from actionplan.models import Action, Status
+from actionplan.models import Action, ActionOwner, Status
 from actionplan.services import action_record_progress
 
 
@@ -16,42 +16,41 @@ def _diff(record) -> dict[str, tuple]:
     return {c.field: (c.old, c.new) for c in record.diff_against(previous).changes}
 
 
+def _admin_form_data(page) -> dict:
+    """What the admin change form would post back unchanged, inlines included."""
+    form = page.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is not None:
+            data[name] = value.pk if hasattr(value, "pk") else value
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data[f"{formset.prefix}-TOTAL_FORMS"] = formset.total_form_count()
+        data[f"{formset.prefix}-INITIAL_FORMS"] = formset.initial_form_count()
+        for index, inline_form in enumerate(formset.forms):
+            for name, field in inline_form.fields.items():
+                value = inline_form.initial.get(name, field.initial)
+                if value is not None:
+                    key = f"{formset.prefix}-{index}-{name}"
+                    data[key] = value.pk if hasattr(value, "pk") else value
+    return {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
+
+
 def test_admin_edit_records_user_time_old_and_new(client, action, plan_admin):
     client.force_login(plan_admin)
     before = timezone.now()
     url = reverse("admin:actionplan_action_change", args=[action.pk])
     page = client.get(url)
-    assert page.status_code == 200
-    form = page.context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None}
+    data = _admin_form_data(page)
     data.update(
         {
-            "theme": action.theme_id,
-            "project": action.project_id,
             "status": "on_track",
             "description": "Identify key customer contacts by reference to service/FAQs",
-            "target": "Dec 2004",
             "rag": "amber",
-            "target_change_reason": "",
-            "completed_on": "",
             "percent_complete": "30",
-            "unit": "",
         }
     )
-    for prefix, formset in [
-        (f.formset.prefix, f.formset) for f in page.context["inline_admin_formsets"]
-    ]:
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": formset.total_form_count(),
-                f"{prefix}-INITIAL_FORMS": formset.initial_form_count(),
-            }
-        )
-        for index, inline_form in enumerate(formset.forms):
-            for name, field in inline_form.fields.items():
-                value = inline_form.initial.get(name, field.initial)
-                if value is not None:
-                    data[f"{prefix}-{index}-{name}"] = value.pk if hasattr(value, "pk") else value
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     record = Action.objects.get(pk=action.pk).history.first()
@@ -135,3 +134,41 @@ def test_load_demo_command_records_the_demo_administrator_and_the_file(db):
     assert created.history_user.username == "admin"
     assert created.history_change_reason == "Demo data loaded from fixtures/plan_2004_annex2.json"
     assert created.history_type == "+"
+
+
+def test_admin_owner_change_records_who_removed_and_who_now_leads(
+    client, action, people, plan_admin
+):
+    client.force_login(plan_admin)
+    url = reverse("admin:actionplan_action_change", args=[action.pk])
+    data = _admin_form_data(client.get(url))
+    prefix = "action_owners"
+    rows = {data[f"{prefix}-{i}-owner"]: i for i in range(data[f"{prefix}-TOTAL_FORMS"])}
+    data[f"{prefix}-{rows[people['RF'].pk]}-DELETE"] = "on"
+    data[f"{prefix}-{rows[people['PAG'].pk]}-is_lead"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    removed = ActionOwner.history.get(owner_id=people["RF"].pk, history_type="-")
+    promoted = ActionOwner.history.filter(owner_id=people["PAG"].pk).first()
+    assert removed.history_user == plan_admin and promoted.history_user == plan_admin
+    assert _diff(promoted) == {"is_lead": (False, True)}
+    assert list(action.action_owners.values_list("owner__short_name", "is_lead")) == [("PAG", True)]
+
+
+def test_admin_refuses_two_lead_owners_and_changes_nothing(client, action, people, plan_admin):
+    client.force_login(plan_admin)
+    url = reverse("admin:actionplan_action_change", args=[action.pk])
+    data = _admin_form_data(client.get(url))
+    for i in range(data["action_owners-TOTAL_FORMS"]):
+        data[f"action_owners-{i}-is_lead"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "An action has only one lead owner" in response.content.decode()
+    assert action.action_owners.filter(is_lead=True).count() == 1
+
+
+def test_load_demo_records_owner_links_as_the_demo_administrator(db):
+    call_command("load_demo", verbosity=0)
+    link = ActionOwner.history.filter(owner__short_name="PAG").earliest()
+    assert link.history_user.username == "admin"
+    assert link.history_change_reason.startswith("Demo data loaded from fixtures/")

@@ -86,3 +86,36 @@ def test_owner_text_resolves_names_initials_abbreviations_and_aliases(people):
         [],
     )
     assert Owner.objects.match_text("Paul Williams, RF") == ([people["PW"], people["RF"]], [])
+
+
+def test_summary_counts_statuses_rag_and_derived_conditions_as_councils_report(project):
+    for _ in range(4):
+        make_action(project, status=Status.COMPLETED, completed_on=date(2004, 12, 1))
+    for _ in range(18):
+        make_action(project, status=Status.ON_TRACK, rag="green", target="Mar 2005")
+    late = [
+        make_action(project, status=Status.AT_RISK, rag="amber", target="Oct 2004")
+        for _ in range(4)
+    ]
+    make_action(project, status=Status.SUSPENDED)
+    for _ in range(3):
+        make_action(project, status=Status.DELETED)
+    for action in late:
+        action_revise_target(action=action, new_target="Dec 2004", reason="Slipped", user=None)
+    summary = Action.objects.summary(today=TODAY, awaiting_since=date(2005, 1, 1))
+    assert summary.total == 30
+    assert summary.sentence() == (
+        "Of 30 actions, 18 (60%) on track, 4 (13%) at risk, 4 (13%) completed, "
+        "1 (3%) suspended or deferred, 3 (10%) deleted as no longer appropriate."
+    )
+    assert (summary.count("green"), summary.count("amber"), summary.count("")) == (18, 4, 8)
+    assert summary.count("revised") == 4
+    assert summary.count("overdue") == 4
+    assert summary.count("awaiting_update") == 22  # open actions, none with an update this year
+    assert summary.count("unscheduled") == 0
+
+
+def test_summary_of_an_empty_plan_says_so(db):
+    summary = Action.objects.none().summary(today=TODAY, awaiting_since=TODAY)
+    assert summary.total == 0
+    assert summary.sentence() == "There are no actions in this plan."
