@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # Development defaults; production sets these in its own environment (see README).
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test test-only lint format migrate demo install system-deps check clean
+.PHONY: run test test-only lint format migrate demo install system-deps check clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +20,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) system-deps
 
-# Debian packages the product needs at run time: Pango for WeasyPrint's PDFs.
+# Debian packages: Pango for WeasyPrint's PDFs, Chromium for the browser tests, poppler for
+# looking at PDFs. Installed with apt when missing (needs root, as on the CI machines).
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2 chromium poppler-utils
 system-deps:
-	@if ! ldconfig -p | grep -q libpango-1.0; then \
-		echo "Installing Pango for PDF output (needs root and apt)..."; \
-		apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2; \
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
 migrate: install
@@ -55,3 +60,16 @@ check: install
 
 clean:
 	rm -rf $(VENV) staticfiles
+
+# Rebuild the vendored front-end files (static/govuk/, tests/browser/vendor/axe.min.js)
+# from frontend/package-lock.json; needs Node/npm. The built files are committed,
+# so `make run` and `make test` never need Node.
+.PHONY: frontend
+frontend:
+	bash frontend/build.sh
+
+# Page timings and query counts at 50 and about 5,000 actions, as ratios (a throwaway database).
+bench: install
+	rm -f /tmp/actionplan-bench.sqlite3
+	DATABASE_URL=sqlite:////tmp/actionplan-bench.sqlite3 $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=sqlite:////tmp/actionplan-bench.sqlite3 $(BIN)/python manage.py bench

@@ -236,3 +236,65 @@ class GroupMembershipAdmin(SimpleHistoryAdmin):
     list_display = ["person", "group"]
     autocomplete_fields = ["person", "group"]
     search_fields = ["person__name", "group__name"]
+
+
+# Update rounds. Opening, reminding and closing go through actionplan/rounds.py (they send mail
+# and create the requests), so the admin only reads rounds and corrects their wording.
+from actionplan.models import UpdateRequest, UpdateRound  # noqa: E402
+
+
+class UpdateRequestInline(admin.TabularInline):
+    model = UpdateRequest
+    extra = 0
+    can_delete = False
+    fields = ["action", "owner", "via_group", "requested_at", "last_reminded_at", "reminder_count"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(UpdateRound)
+class UpdateRoundAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "plan", "meeting_date", "deadline", "opened_at", "closed_at"]
+    list_filter = ["plan", ("closed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "note"]
+    date_hierarchy = "meeting_date"
+    list_select_related = ["plan"]
+    fields = [
+        "plan",
+        "title",
+        "meeting_date",
+        "deadline",
+        "note",
+        "opened_at",
+        "opened_by",
+        "closed_at",
+        "closed_by",
+    ]
+    readonly_fields = ["plan", "opened_at", "opened_by", "closed_at", "closed_by"]
+    inlines = [UpdateRequestInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A round is opened from the plan's Update rounds page, which asks owners and e-mails them.
+        return False
+
+
+@admin.register(UpdateRequest)
+class UpdateRequestAdmin(SimpleHistoryAdmin):
+    list_display = ["round", "action", "owner", "via_group", "requested_at", "reminder_count"]
+    list_filter = ["round__plan", "round"]
+    search_fields = ["owner__name", "owner__short_name", "action__description"]
+    list_select_related = ["round", "action", "owner", "via_group"]
+    readonly_fields = [
+        "round",
+        "action",
+        "owner",
+        "via_group",
+        "requested_at",
+        "last_reminded_at",
+        "reminder_count",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -10,13 +10,16 @@ What is stored and what is derived:
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from simple_history.models import HistoricalRecords
 
 from actionplan.querysets import ActionQuerySet, OwnerQuerySet
@@ -570,3 +573,178 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reported_on:%d/%m/%Y}: {self.narrative[:60]}"
+
+
+# Update rounds: collecting progress before a steering-group meeting.
+
+# The end of an open round's window, for SQL comparisons: no update is ever created this late.
+_OPEN_ENDED = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+class UpdateRoundQuerySet(models.QuerySet):
+    def open(self) -> UpdateRoundQuerySet:
+        return self.filter(closed_at__isnull=True)
+
+    def for_list_page(self) -> UpdateRoundQuerySet:
+        """Open rounds first, newest meeting first, with how many actions were asked and answered.
+
+        Two correlated subqueries on the rounds' requests; the page is one query.
+        """
+        requests = UpdateRequest.objects.filter(round=OuterRef("pk")).with_response().order_by()
+        asked = requests.values("round").annotate(n=Count("action", distinct=True)).values("n")
+        answered = (
+            requests.filter(responded_at__isnull=False)
+            .values("round")
+            .annotate(n=Count("action", distinct=True))
+            .values("n")
+        )
+        return (
+            self.select_related("opened_by", "closed_by")
+            .annotate(
+                actions_asked=Coalesce(Subquery(asked), 0),
+                actions_answered=Coalesce(Subquery(answered), 0),
+            )
+            .order_by(F("closed_at").desc(nulls_first=True), "-meeting_date", "-id")
+        )
+
+
+class UpdateRequestQuerySet(models.QuerySet):
+    def with_response(self) -> UpdateRequestQuerySet:
+        """Annotate `responded_at`: when the action was first updated within the round's window.
+
+        A response is any progress update on the action (including "no change") created after
+        the round opened and, once the round is closed, before it closed. Null: no response.
+        """
+        window_end = Coalesce(OuterRef("round__closed_at"), Value(_OPEN_ENDED))
+        first = (
+            ProgressUpdate.objects.filter(
+                action=OuterRef("action"),
+                created_at__gte=OuterRef("round__opened_at"),
+                created_at__lt=window_end,
+            )
+            .order_by("created_at")
+            .values("created_at")[:1]
+        )
+        return self.annotate(responded_at=Subquery(first, output_field=models.DateTimeField()))
+
+    def unanswered(self) -> UpdateRequestQuerySet:
+        return self.with_response().filter(responded_at__isnull=True)
+
+
+class UpdateRound(models.Model):
+    """A call for progress updates from action owners before a steering-group meeting."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="update_rounds")
+    title = models.CharField(
+        max_length=200, help_text='For example "Steering group 14 January 2011".'
+    )
+    meeting_date = models.DateField()
+    deadline = models.DateField(
+        "deadline for updates", help_text="The last day owners have to send their update."
+    )
+    note = models.TextField(
+        "note to owners", blank=True, help_text="Included in the e-mail asking for updates."
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    objects = UpdateRoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "-meeting_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__lte=F("meeting_date")),
+                name="round_deadline_by_meeting",
+                violation_error_message="The deadline for updates must be on or before the "
+                "meeting date.",
+            ),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=Q(closed_at__isnull=True),
+                name="round_one_open_per_plan",
+                violation_error_message="This plan already has an open update round. Close it "
+                "before opening another.",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=F("opened_at")),
+                name="round_closed_after_opened",
+                violation_error_message="A round cannot close before it opened.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.deadline and self.meeting_date and self.deadline > self.meeting_date:
+            raise ValidationError(
+                {
+                    "deadline": "The deadline for updates must be on or before the meeting "
+                    f"date ({date_format(self.meeting_date, 'j F Y')})."
+                }
+            )
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def deadline_ends_at(self) -> datetime:
+        """Midnight at the end of the deadline day, in the site's time zone (Europe/London)."""
+        next_day = self.deadline + timedelta(days=1)
+        return datetime.combine(next_day, time.min, tzinfo=timezone.get_default_timezone())
+
+    def is_late(self, responded_at: datetime | None) -> bool:
+        return responded_at is not None and responded_at >= self.deadline_ends_at
+
+
+class UpdateRequest(models.Model):
+    """An owner asked about an action when a round opened: the record of who was asked."""
+
+    round = models.ForeignKey(UpdateRound, on_delete=models.CASCADE, related_name="requests")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="update_requests")
+    owner = models.ForeignKey(Owner, on_delete=models.PROTECT, related_name="update_requests")
+    via_group = models.ForeignKey(
+        Owner,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The group through which this person was asked, if not asked directly.",
+    )
+    requested_at = models.DateTimeField()
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    objects = UpdateRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["round", "action", "owner"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "action", "owner"],
+                name="request_unique_in_round",
+                violation_error_message="This owner has already been asked about this action "
+                "in this round.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} asked about {self.action} ({self.round})"

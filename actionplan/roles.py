@@ -24,6 +24,8 @@ _PLAN_MODELS = [
     "owner",
     "groupmembership",
     "unit",
+    "updateround",
+    "updaterequest",
 ]
 
 

@@ -264,3 +264,37 @@ def actions_reparse_targets(*, user: User | None, reason: str) -> int:
             save_with_history(action, user=user, reason=reason, validate=False)
             changed += 1
     return changed
+
+
+# Fields a revert restores: the action's content, not its bookkeeping.
+REVERTIBLE_FIELDS = [
+    "theme_id",
+    "project_id",
+    "reference",
+    "description",
+    "owners_as_written",
+    "unit_id",
+    "target",
+    "status",
+    "rag",
+    "percent_complete",
+    "completed_on",
+    "notes",
+]
+
+
+@transaction.atomic
+def action_revert(*, action: Action, history_id: int, user: User | None) -> Action:
+    """Put the action's fields back as they were in one of its history records.
+
+    The revert is itself a change in history; a target it restores counts as a re-plan.
+    """
+    record = action.history.filter(history_id=history_id).exclude(history_type="-").first()
+    if record is None:
+        raise ValidationError("That version of the action does not exist.")
+    locked = Action.objects.select_for_update().get(pk=action.pk)
+    for name in REVERTIBLE_FIELDS:
+        setattr(locked, name, getattr(record, name))
+    when = f"{record.history_date:%d/%m/%Y %H:%M}"
+    reason = f"Reverted to the version of {when}"
+    return action_save(action=locked, user=user, reason=reason, target_reason=reason)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "simple_history",
     "django_filters",
     "actionplan",
@@ -108,10 +109,17 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "actionplan.context_processors.site",
             ],
         },
     },
 ]
+
+FORM_RENDERER = "actionplan.rendering.GovukFormRenderer"
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -178,6 +186,13 @@ SESSION_COOKIE_HTTPONLY = True
 # django-simple-history: index (history_date, id) so "as at" reports stay fast.
 SIMPLE_HISTORY_DATE_INDEX = "composite"
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# The council's name in the header, and the service's name.
+ACTIONPLAN_COUNCIL_NAME = env_str("ACTIONPLAN_COUNCIL_NAME", "Council")
+ACTIONPLAN_SERVICE_NAME = env_str("ACTIONPLAN_SERVICE_NAME", "Customer Service Action Plan")
+
+# Where the site is served, for links in e-mails sent by commands (send_reminders).
+ACTIONPLAN_SITE_URL = env_str("ACTIONPLAN_SITE_URL", "http://127.0.0.1:8000")
 
 # An action is "awaiting update" when its last progress update is older than this,
 # unless an update round asks sooner (plans can override).

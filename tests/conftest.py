@@ -54,8 +54,19 @@ def outsider(db):
 @pytest.fixture
 def plan(db) -> Plan:
     return Plan.objects.create(
-        slug="test-plan", title="Customer Service Action Plan", organisation="Test Council"
+        slug="test-plan",
+        title="Customer Service Action Plan",
+        organisation="Test Council",
+        status="adopted",
     )
+
+
+@pytest.fixture
+def draft_plan(plan) -> Plan:
+    """The same plan, not yet adopted: only the steering group sees it."""
+    plan.status = "draft"
+    plan.save()
+    return plan
 
 
 @pytest.fixture

@@ -1,0 +1,174 @@
+"""An action's full change history, read from django-simple-history in a fixed number of queries.
+
+One query per history table (the action, its owner links, milestones, progress updates and
+target revisions), one per kind of related name shown; diffs between consecutive records are
+computed in Python, so the page costs the same for an action with 3 changes or 300.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+
+from actionplan.models import (
+    Action,
+    ActionOwner,
+    Milestone,
+    Owner,
+    ProgressUpdate,
+    Project,
+    TargetRevision,
+    Theme,
+    Unit,
+)
+
+KIND_WORDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+# Columns that are bookkeeping, not content a reader cares about.
+HIDDEN_FIELDS = {"id", "version", "created_at", "updated_at", "position", "action"}
+# Related rows' own fields that say which row it is, shown on creation and deletion.
+RELATED_LABELS: dict[type[models.Model], str] = {
+    ActionOwner: "Owner",
+    Milestone: "Milestone",
+    ProgressUpdate: "Progress update",
+    TargetRevision: "Target revision",
+}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: Any
+    new: Any
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime
+    who: str
+    kind: str  # Created / Changed / Deleted
+    subject: str  # "Action", "Owner: RF", "Progress update of 30 November 2004"
+    reason: str
+    changes: list[FieldChange] = field(default_factory=list)
+    history_id: int | None = None  # for the action's own records: what revert points at
+    can_revert: bool = False
+
+
+class _Names:
+    """Display names for foreign keys met in history, fetched once per model."""
+
+    def __init__(self, records: list[models.Model]) -> None:
+        ids: dict[type[models.Model], set[int]] = {
+            Owner: set(),
+            Theme: set(),
+            Project: set(),
+            Unit: set(),
+        }
+        for record in records:
+            for attr, model in (
+                ("owner_id", Owner),
+                ("theme_id", Theme),
+                ("project_id", Project),
+                ("unit_id", Unit),
+            ):
+                value = getattr(record, attr, None)
+                if value:
+                    ids[model].add(value)
+        self.names = {
+            model: {pk: str(obj) for pk, obj in model.objects.in_bulk(pks).items()}
+            for model, pks in ids.items()
+            if pks
+        }
+
+    def show(self, model_field: models.Field, value: Any) -> Any:
+        if value is None or value == "":
+            return "(blank)"
+        if model_field.choices:
+            return dict(model_field.flatchoices).get(value, value)
+        if isinstance(model_field, models.ForeignKey):
+            target = model_field.related_model
+            return self.names.get(target, {}).get(value, f"#{value} (removed)")
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        return value
+
+
+def _subject(model: type[models.Model], record: models.Model, names: _Names) -> str:
+    if model is Action:
+        return "Action"
+    if model is ActionOwner:
+        owner = names.names.get(Owner, {}).get(record.owner_id, "an owner")
+        return f"Owner: {owner}{' (lead)' if record.is_lead else ''}"
+    if model is ProgressUpdate:
+        return f"Progress update of {record.reported_on:%-d %B %Y}"
+    if model is Milestone:
+        return f"Milestone: {record.text[:60]}"
+    return f"Target revision: {record.old_target or '(none)'} → {record.new_target}"
+
+
+def _changes(model: type[models.Model], record, previous, names: _Names) -> list[FieldChange]:
+    fields = [f for f in model._meta.fields if f.name not in HIDDEN_FIELDS and f.editable]
+    result = []
+    for model_field in fields:
+        new = getattr(record, model_field.attname)
+        old = getattr(previous, model_field.attname) if previous is not None else None
+        if previous is not None and old == new:
+            continue
+        if previous is None and record.history_type == "+" and new in (None, "", False):
+            continue
+        if record.history_type == "-":
+            continue
+        result.append(
+            FieldChange(
+                label=str(model_field.verbose_name).capitalize(),
+                old=names.show(model_field, old) if previous is not None else "",
+                new=names.show(model_field, new),
+            )
+        )
+    return result
+
+
+def action_history(action: Action, *, can_revert: bool = False) -> list[HistoryEntry]:
+    """Every change to the action and its rows, newest first."""
+    sources: list[tuple[type[models.Model], models.QuerySet]] = [
+        (Action, Action.history.filter(id=action.pk)),
+        (ActionOwner, ActionOwner.history.filter(action_id=action.pk)),
+        (Milestone, Milestone.history.filter(action_id=action.pk)),
+        (ProgressUpdate, ProgressUpdate.history.filter(action_id=action.pk)),
+        (TargetRevision, TargetRevision.history.filter(action_id=action.pk)),
+    ]
+    loaded = [
+        (model, list(qs.select_related("history_user").order_by("history_date", "history_id")))
+        for model, qs in sources
+    ]
+    names = _Names([record for _, records in loaded for record in records])
+    entries: list[HistoryEntry] = []
+    latest_action_record = loaded[0][1][-1].history_id if loaded[0][1] else None
+    for model, records in loaded:
+        previous_by_id: dict[int, Any] = {}
+        for record in records:
+            previous = previous_by_id.get(record.id)
+            previous_by_id[record.id] = record
+            changes = _changes(model, record, previous, names)
+            if record.history_type == "~" and not changes:
+                continue
+            user = record.history_user
+            entries.append(
+                HistoryEntry(
+                    when=record.history_date,
+                    who=(user.get_full_name() or user.username) if user else "System",
+                    kind=KIND_WORDS[record.history_type],
+                    subject=_subject(model, record, names),
+                    reason=record.history_change_reason or "",
+                    changes=changes,
+                    history_id=record.history_id if model is Action else None,
+                    can_revert=can_revert
+                    and model is Action
+                    and record.history_type != "-"
+                    and record.history_id != latest_action_record,
+                )
+            )
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries

@@ -1,0 +1,394 @@
+"""Changing the plan's shape: themes, projects, where actions sit, milestones, hard deletion.
+
+Like services.py, every write is keyword-only and atomic, and records the acting user and a
+reason in history. `check_version` detects edit conflicts on versioned rows (themes, projects,
+actions): it says what someone else changed since a form was loaded, field by field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Count, Max, Prefetch, QuerySet
+from django.forms.models import model_to_dict
+from django.utils import formats, timezone
+
+from actionplan.models import Action, Milestone, Plan, Project, Theme, Versioned
+from actionplan.services import (
+    User,
+    action_save,
+    action_set_owners_from_text,
+    delete_with_history,
+    milestone_save,
+    save_with_history,
+)
+
+Direction = Literal["up", "down"]
+
+# The fields people edit in the browser; a conflict is only about these.
+THEME_FIELDS = ("reference", "title", "kind", "description")
+PROJECT_FIELDS = ("theme", "reference", "title", "description")
+
+_MOVED = {"up": "Moved up", "down": "Moved down"}
+_OPPOSITE: dict[Direction, Direction] = {"up": "down", "down": "up"}
+
+
+# Reads ---------------------------------------------------------------------------------------
+
+
+def plan_outline(plan: Plan) -> QuerySet[Theme]:
+    """The plan's themes in order, with their projects in order, actions and action counts.
+
+    Four queries however big the plan: themes (with counts), projects (with counts), the
+    projects' actions, and the actions that sit directly under a theme. Each theme gets
+    `action_count`, `ordered_projects` and `loose_actions`; each project `action_count` and
+    `ordered_actions`.
+    """
+    actions = Action.objects.order_by("position", "id")
+    projects = (
+        Project.objects.annotate(action_count=Count("actions"))
+        .order_by("position", "id")
+        .prefetch_related(Prefetch("actions", queryset=actions, to_attr="ordered_actions"))
+    )
+    return (
+        Theme.objects.filter(plan=plan)
+        .annotate(action_count=Count("actions"))
+        .order_by("position", "id")
+        .prefetch_related(
+            Prefetch("projects", queryset=projects, to_attr="ordered_projects"),
+            Prefetch(
+                "actions", queryset=actions.filter(project__isnull=True), to_attr="loose_actions"
+            ),
+        )
+    )
+
+
+# Edit conflicts ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """A field someone else changed after the form was loaded: as loaded, theirs, and yours."""
+
+    field: str
+    label: str
+    was: str
+    theirs: str
+    yours: str
+    changed_by: str
+    changed_at: datetime | None
+
+    def __str__(self) -> str:
+        return (
+            f"{self.changed_by} changed the {self.label} to “{self.theirs}” (it was "
+            f"“{self.was}”); you entered “{self.yours}”."
+        )
+
+
+class EditConflict(Exception):
+    """Raised instead of saving over someone else's change; carries what they changed."""
+
+    def __init__(self, changes: list[Change], *, version: int) -> None:
+        super().__init__("; ".join(str(c) for c in changes))
+        self.changes = changes
+        self.version = version  # the stored version: a form carrying it may save over theirs
+
+    @property
+    def changed_by(self) -> str:
+        return self.changes[0].changed_by
+
+    @property
+    def changed_at(self) -> datetime | None:
+        return self.changes[0].changed_at
+
+
+def _display(model: type[models.Model], name: str, value: object) -> str:
+    """A stored value as people read it: choice labels and related rows by name."""
+    if value is None or value == "":
+        return "(blank)"
+    field = model._meta.get_field(name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related else "(deleted)"
+    return str(value)
+
+
+def _who(record: models.Model | None) -> str:
+    user = getattr(record, "history_user", None)
+    if user is None:
+        return "Someone else"
+    return user.get_full_name() or user.get_username()
+
+
+def check_version(
+    obj: Versioned, submitted_version: int, *, fields: Iterable[str] | None = None
+) -> list[Change]:
+    """What others changed in `fields` since the form showing `obj` at `submitted_version` loaded.
+
+    `obj` holds the user's values (a form's instance after validation). The stored row is
+    locked (call this inside the transaction that saves). An empty list means saving is safe:
+    nobody else changed the row, or they changed only fields this form does not edit (moving a
+    theme up also raises its version), or they made the same change; obj.version is then
+    brought up to the stored one so save() carries on the count. The "was" and "who" come from
+    history: the record at the submitted version diffed against the latest one.
+    """
+    model = type(obj)
+    names = list(fields or [f.name for f in model._meta.concrete_fields if f.editable])
+    with transaction.atomic():
+        stored = model._default_manager.select_for_update().get(pk=obj.pk)
+    if stored.version == submitted_version:
+        obj.version = stored.version
+        return []
+    history = model.history.filter(id=obj.pk).order_by("-history_date", "-history_id")
+    latest = history.first()
+    loaded = history.filter(version=submitted_version).first()
+    theirs = model_to_dict(stored, fields=names)
+    yours = model_to_dict(obj, fields=names)
+    if loaded is not None and latest is not None:
+        was = model_to_dict(loaded, fields=names)
+        changed = [c.field for c in latest.diff_against(loaded, included_fields=names).changes]
+    else:
+        was = {name: None for name in names}
+        changed = names
+    changes = [
+        Change(
+            field=name,
+            label=str(model._meta.get_field(name).verbose_name),
+            was=_display(model, name, was[name]),
+            theirs=_display(model, name, theirs[name]),
+            yours=_display(model, name, yours[name]),
+            changed_by=_who(latest),
+            changed_at=getattr(latest, "history_date", None),
+        )
+        for name in names
+        if name in changed and theirs[name] != yours[name]
+    ]
+    if not changes:
+        obj.version = stored.version
+    return changes
+
+
+def conflict_summary(conflict: EditConflict, *, noun: str) -> str:
+    """The sentence that refuses a conflicting save, e.g. noun="theme"."""
+    when = ""
+    if conflict.changed_at:
+        when = " at " + formats.date_format(timezone.localtime(conflict.changed_at), "H:i, j F Y")
+    return (
+        f"{conflict.changed_by} changed this {noun}{when} while you were editing it, so nothing "
+        f"has been saved. Their changes are shown next to your answers below. Check them: to "
+        f"keep your answers instead, save again."
+    )
+
+
+def _refuse_conflicts(obj: Versioned, version: int | None, fields: Sequence[str]) -> None:
+    if version is None:
+        return
+    changes = check_version(obj, version, fields=fields)
+    if changes:
+        raise EditConflict(changes, version=type(obj)._default_manager.get(pk=obj.pk).version)
+
+
+# Ordering ------------------------------------------------------------------------------------
+
+
+def _next_position(siblings: QuerySet) -> int:
+    highest = siblings.aggregate(highest=Max("position"))["highest"]
+    return 0 if highest is None else highest + 1
+
+
+def _swap_with_neighbour(
+    siblings: QuerySet, *, pk: int, direction: Direction, user: User | None
+) -> bool:
+    """Swap the row's position with its neighbour's; False when it is already at that end.
+
+    Positions that collide (rows added with the same position) are renumbered 0..n first, in
+    their current order, so the swap always moves the row.
+    """
+    rows = list(siblings.select_for_update().order_by("position", "id"))
+    index = next(i for i, row in enumerate(rows) if row.pk == pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(rows):
+        return False
+    before = {row.pk: row.position for row in rows}
+    if len(set(before.values())) < len(rows):
+        for position, row in enumerate(rows):
+            row.position = position
+    mine, theirs = rows[index], rows[other]
+    mine.position, theirs.position = theirs.position, mine.position
+    reasons = {mine.pk: _MOVED[direction], theirs.pk: _MOVED[_OPPOSITE[direction]]}
+    for row in rows:
+        if row.position != before[row.pk]:
+            reason = reasons.get(row.pk, "Renumbered")
+            save_with_history(row, user=user, reason=reason, validate=False)
+    return True
+
+
+def _action_siblings(*, theme: Theme, project: Project | None) -> QuerySet[Action]:
+    if project is not None:
+        return Action.objects.filter(project=project)
+    return Action.objects.filter(theme=theme, project__isnull=True)
+
+
+@transaction.atomic
+def theme_reorder(*, theme: Theme, direction: Direction, user: User | None) -> bool:
+    """Move a theme one place up or down in its plan; False if it is already first/last."""
+    siblings = Theme.objects.filter(plan_id=theme.plan_id)
+    return _swap_with_neighbour(siblings, pk=theme.pk, direction=direction, user=user)
+
+
+@transaction.atomic
+def project_reorder(*, project: Project, direction: Direction, user: User | None) -> bool:
+    """Move a project one place up or down in its theme; False if it is already first/last."""
+    siblings = Project.objects.filter(theme_id=project.theme_id)
+    return _swap_with_neighbour(siblings, pk=project.pk, direction=direction, user=user)
+
+
+@transaction.atomic
+def action_reorder(*, action: Action, direction: Direction, user: User | None) -> bool:
+    """Move an action one place up or down in its project (or directly under its theme)."""
+    siblings = _action_siblings(theme=action.theme, project=action.project)
+    return _swap_with_neighbour(siblings, pk=action.pk, direction=direction, user=user)
+
+
+# Themes and projects -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def theme_save(*, theme: Theme, user: User | None, version: int | None = None) -> Theme:
+    """Add a theme (at the end of its plan) or save an edited one.
+
+    For an edit, `version` is the version the form was loaded at: if someone else has changed
+    the theme's edited fields since, EditConflict is raised and nothing is saved.
+    """
+    if theme.pk is None:
+        theme.position = _next_position(Theme.objects.filter(plan_id=theme.plan_id))
+        save_with_history(theme, user=user, reason="Theme added")
+        return theme
+    _refuse_conflicts(theme, version, THEME_FIELDS)
+    save_with_history(theme, user=user, reason="Theme edited")
+    return theme
+
+
+@transaction.atomic
+def project_save(*, project: Project, user: User | None, version: int | None = None) -> Project:
+    """Add a project (at the end of its theme) or save an edited one.
+
+    A project moved to another theme goes to the end of that theme, and its actions move with
+    it (their theme changes too), each with a history row. The theme must be in the same plan.
+    """
+    if project.pk is None:
+        project.position = _next_position(Project.objects.filter(theme_id=project.theme_id))
+        save_with_history(project, user=user, reason="Project added")
+        return project
+    _refuse_conflicts(project, version, PROJECT_FIELDS)
+    stored = Project.objects.select_for_update().select_related("theme").get(pk=project.pk)
+    if stored.theme_id == project.theme_id:
+        save_with_history(project, user=user, reason="Project edited")
+        return project
+    new_theme = project.theme
+    if new_theme.plan_id != stored.theme.plan_id:
+        raise ValidationError({"theme": "A project can only move to a theme of the same plan."})
+    project.position = _next_position(Project.objects.filter(theme=new_theme))
+    reason = f"Moved to theme {new_theme.reference}"
+    save_with_history(project, user=user, reason=reason)
+    for action in Action.objects.select_for_update().filter(project=project):
+        action.theme = new_theme
+        save_with_history(
+            action, user=user, reason=f"{reason} with its project {project}", validate=False
+        )
+    return project
+
+
+# Actions -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def action_create(*, action: Action, user: User | None) -> list[str]:
+    """Add an action at the end of its project (or theme) and link the owners it names.
+
+    `action.owners_as_written` is resolved to owners (services.action_set_owners_from_text);
+    returns the names that matched no known owner, which are kept in the text only.
+    """
+    action.position = _next_position(_action_siblings(theme=action.theme, project=action.project))
+    action_save(action=action, user=user, reason="Action added")
+    return action_set_owners_from_text(
+        action=action, text=action.owners_as_written, user=user, reason="Action added"
+    )
+
+
+@transaction.atomic
+def action_move(
+    *,
+    action: Action,
+    theme: Theme,
+    project: Project | None = None,
+    at_start: bool = False,
+    user: User | None,
+) -> Action:
+    """Move an action to a theme (and optionally a project in it) of the same plan.
+
+    It goes at the end, or at the start (the others there are renumbered after it).
+    """
+    action = Action.objects.select_for_update().select_related("theme").get(pk=action.pk)
+    if theme.plan_id != action.theme.plan_id:
+        raise ValidationError({"theme": "An action can only move to a theme of its own plan."})
+    if project is not None and project.theme_id != theme.pk:
+        raise ValidationError(
+            {"project": f"Choose a project in theme {theme.reference}, or no project."}
+        )
+    others = _action_siblings(theme=theme, project=project).exclude(pk=action.pk)
+    if at_start:
+        for position, row in enumerate(others.select_for_update().order_by("position", "id"), 1):
+            if row.position != position:
+                row.position = position
+                save_with_history(row, user=user, reason="Renumbered", validate=False)
+        action.position = 0
+    else:
+        action.position = _next_position(others)
+    action.theme, action.project = theme, project
+    reason = f"Moved to theme {theme.reference}"
+    if project is not None:
+        reason += f", project {project}"
+    save_with_history(action, user=user, reason=reason)
+    return action
+
+
+@transaction.atomic
+def action_delete(*, action: Action, user: User | None, reason: str) -> None:
+    """Delete an action for good, with its milestones, updates, revisions and owner links.
+
+    Every row removed leaves a "-" history row with the user and the reason, so the record of
+    what was there survives. Retiring (services.action_retire) is the usual way out of a plan.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for deleting the action."})
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    note = f"Action deleted: {reason}"
+    for relation in Action._meta.related_objects:
+        if relation.one_to_many and relation.on_delete is models.CASCADE:
+            for row in getattr(action, relation.get_accessor_name()).all():
+                delete_with_history(row, user=user, reason=note)
+    delete_with_history(action, user=user, reason=note)
+
+
+# Milestones ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def milestone_create(*, milestone: Milestone, user: User | None) -> Milestone:
+    """Add a milestone after the action's existing ones."""
+    milestone.position = _next_position(Milestone.objects.filter(action_id=milestone.action_id))
+    return milestone_save(milestone=milestone, user=user, reason="Milestone added")
+
+
+@transaction.atomic
+def milestone_delete(*, milestone: Milestone, user: User | None) -> None:
+    delete_with_history(milestone, user=user, reason="Milestone deleted")

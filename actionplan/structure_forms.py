@@ -1,0 +1,229 @@
+"""Forms for changing the plan's shape: themes, projects, adding and moving actions, deleting."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import UniqueConstraint
+
+from actionplan import forms as plan_forms
+from actionplan.forms import ActionForm
+from actionplan.models import Action, Plan, Project, Theme
+from actionplan.structure import PROJECT_FIELDS, THEME_FIELDS, EditConflict, conflict_summary
+
+
+def add_model_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a model's ValidationError on the form: on its fields, the rest above them."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, messages in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages)
+
+
+class ConstraintsForm(forms.ModelForm):
+    """A model form that checks every constraint, also those on fields the page sets.
+
+    A plain ModelForm skips a constraint that involves a field outside the form (a theme's
+    plan, a new action's project), so a duplicate reference would reach the database as a
+    server error. Here it is a form error with the model's own message, on the reference.
+    """
+
+    def validate_unique(self) -> None:
+        exclude = {name for name in self.errors if name != NON_FIELD_ERRORS}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as error:
+            add_model_errors(self, error)
+        model = type(self.instance)
+        for constraint in model._meta.constraints:
+            try:
+                constraint.validate(model, self.instance, exclude=exclude)
+            except ValidationError as error:
+                on_reference = isinstance(constraint, UniqueConstraint) and (
+                    "reference" in constraint.fields and "reference" in self.fields
+                )
+                self.add_error("reference" if on_reference else None, error.messages)
+
+
+class VersionedForm(ConstraintsForm):
+    """Carries the version the row had when the form was loaded, to refuse edit conflicts.
+
+    The view passes `cleaned_data["version"]` to the service; on structure.EditConflict it
+    calls `show_conflict`, which keeps the user's answers and shows theirs beside them.
+    """
+
+    conflict_noun = "item"
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={
+            "required": "This page is out of date. Open it again and make your change.",
+            "invalid": "This page is out of date. Open it again and make your change.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.fields["version"].required = self.instance.pk is not None
+
+    def show_conflict(self, conflict: EditConflict) -> None:
+        """Refuse the save with what the other person changed; saving again keeps yours."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = conflict.version
+        self.add_error(None, conflict_summary(conflict, noun=self.conflict_noun))
+        for change in conflict.changes:
+            self.add_error(change.field if change.field in self.fields else None, str(change))
+
+
+class ThemeForm(VersionedForm):
+    conflict_noun = "theme"
+
+    class Meta:
+        model = Theme
+        fields = list(THEME_FIELDS)
+        widgets = {
+            "reference": forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+            "title": forms.TextInput,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class ProjectForm(VersionedForm):
+    """A project under a theme. Choosing another theme moves the project and its actions."""
+
+    conflict_noun = "project"
+
+    class Meta:
+        model = Project
+        fields = list(PROJECT_FIELDS)
+        widgets = {
+            "reference": forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "theme": "Choosing another theme moves the project there, with all its actions.",
+            "reference": 'For example "1" or "a". Leave it blank if the plan does not number '
+            "its projects.",
+        }
+
+    def __init__(self, *args, plan: Plan, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = Theme.objects.filter(plan=plan).order_by("position", "id")
+        self.fields["theme"].empty_label = None
+
+
+class ActionAddForm(ConstraintsForm, ActionForm):
+    """A new action in a project, or directly under a theme, as the plan's paper would list it.
+
+    The theme and project come from the page (hidden), limited to the plan's own.
+    """
+
+    target_change_reason = None
+
+    class Meta(ActionForm.Meta):
+        fields = [
+            "theme",
+            "project",
+            "reference",
+            "description",
+            "owners_as_written",
+            "target",
+            "status",
+            "rag",
+            "percent_complete",
+            "completed_on",
+            "notes",
+        ]
+        labels = {"owners_as_written": "Owners", "target": "Target date"}
+        help_texts = {
+            **ActionForm.Meta.help_texts,
+            "owners_as_written": 'As the plan writes them, for example "RF / PAG". Owners the '
+            "system knows are linked to the action; others are kept as written.",
+            "reference": 'For example "1(a)".',
+            "completed_on": "Only for an action that is already completed.",
+        }
+        widgets = {
+            "theme": forms.HiddenInput,
+            "project": forms.HiddenInput,
+            "reference": forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, plan: Plan, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = Theme.objects.filter(plan=plan)
+        self.fields["project"].queryset = Project.objects.filter(theme__plan=plan)
+
+
+class ProjectChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Project) -> str:
+        return f"Theme {obj.theme.reference}: {obj}"
+
+
+class ActionMoveForm(forms.Form):
+    """Where to move an action: a theme of its plan, optionally a project in that theme."""
+
+    theme = forms.ModelChoiceField(queryset=Theme.objects.none(), empty_label=None)
+    project = ProjectChoiceField(
+        queryset=Project.objects.none(),
+        required=False,
+        empty_label="No project: directly under the theme",
+        help_text="The project must be in the theme you choose.",
+    )
+    place = forms.ChoiceField(
+        label="Where in the theme or project",
+        choices=[("end", "At the end"), ("start", "At the start")],
+        initial="end",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, action: Action, **kwargs) -> None:
+        kwargs.setdefault("initial", {"theme": action.theme_id, "project": action.project_id})
+        super().__init__(*args, **kwargs)
+        plan_id = action.theme.plan_id
+        self.fields["theme"].queryset = Theme.objects.filter(plan_id=plan_id).order_by(
+            "position", "id"
+        )
+        self.fields["project"].queryset = (
+            Project.objects.filter(theme__plan_id=plan_id)
+            .select_related("theme")
+            .order_by("theme__position", "theme_id", "position", "id")
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        theme, project = cleaned.get("theme"), cleaned.get("project")
+        if theme and project and project.theme_id != theme.pk:
+            self.add_error(
+                "project",
+                f"“{project}” is in theme {project.theme.reference}, not theme "
+                f"{theme.reference}. Choose a project in theme {theme.reference}, or no project.",
+            )
+        return cleaned
+
+
+class MilestoneForm(plan_forms.MilestoneForm):
+    """forms.MilestoneForm with labels that read well on the page."""
+
+    class Meta(plan_forms.MilestoneForm.Meta):
+        labels = {"text": "Milestone", "target": "Target date", "done_on": "Date done"}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            **plan_forms.MilestoneForm.Meta.help_texts,
+            "done_on": "Leave blank until it is done. For example, 27/3/2005.",
+        }
+
+
+class ActionDeleteForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you deleting this action?",
+        help_text="For example, it was entered twice by mistake. The reason is kept in the "
+        "history.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason for deleting the action."},
+    )

@@ -1,0 +1,34 @@
+"""The site's URLs. Each area of the plan has its own module in this package."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from actionplan.views import pages
+
+admin.site.site_header = "Actionplan administration"
+admin.site.site_title = "Actionplan"
+admin.site.index_title = "Plan administration"
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("accessibility/", pages.accessibility, name="accessibility"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(extra_context={"nav_section": "account"}),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("", include("actionplan.urls.dashboard")),
+    path("", include("actionplan.urls.browse")),
+    path("", include("actionplan.urls.actions")),
+    path("", include("actionplan.urls.structure")),
+    path("", include("actionplan.urls.rounds")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,25 @@
+"""The plan dashboard: the steering group's meeting view of one plan."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from actionplan.access import can_manage_plans, plan_for_user
+from actionplan.dashboard import build_dashboard
+
+
+@login_required
+def plan_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = plan_for_user(request.user, slug)
+    dashboard = build_dashboard(plan, today=timezone.localdate())
+    return render(
+        request,
+        "actionplan/dashboard/plan.html",
+        {
+            "plan": plan,
+            "dashboard": dashboard,
+            "can_manage": can_manage_plans(request.user),
+            "nav_section": "plans",
+        },
+    )
