@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from actionplan.models import Action, Owner, Plan, PlanStatus
+from actionplan.models import Action, Owner, Plan, PlanStatus, UpdateRound
 from actionplan.roles import ACTION_OWNER, PLAN_ADMINISTRATOR, STEERING_GROUP, VIEWER
 
 
@@ -67,11 +67,15 @@ def is_plan_administrator(user: User | AnonymousUser) -> bool:
 
 
 def visible_plans(user: User | AnonymousUser):
-    """Plans the user may see: every plan for a role holder, drafts only for managers."""
+    """Plans the user may see: every plan for a role holder, drafts only for managers.
+
+    Each carries when its open update round opened (PlanQuerySet.with_open_round), which
+    decides what is awaiting update, at no extra query.
+    """
     role = role_of(user)
     if role == Role.NONE:
         return Plan.objects.none()
-    plans = Plan.objects.all()
+    plans = Plan.objects.with_open_round()
     if role < Role.STEERING_GROUP:
         plans = plans.exclude(status=PlanStatus.DRAFT)
     return plans
@@ -116,6 +120,22 @@ def action_for_user(user: User | AnonymousUser, pk: int) -> ActionAccess:
         or (role_of(user) >= Role.ACTION_OWNER and owns_action(user, action)),
         can_delete=is_plan_administrator(user),
     )
+
+
+@dataclass(frozen=True)
+class RoundAccess:
+    update_round: UpdateRound
+    can_manage: bool  # close it (and open the plan's next one)
+
+
+def round_for_user(user: User | AnonymousUser, pk: int) -> RoundAccess:
+    """The update round with what the user may do to it; 404 if they may not see its plan."""
+    update_round = get_object_or_404(
+        UpdateRound.objects.select_related("plan", "opened_by", "closed_by"), pk=pk
+    )
+    if not visible_plans(user).filter(pk=update_round.plan_id).exists():
+        raise Http404("No such update round.")
+    return RoundAccess(update_round=update_round, can_manage=can_manage_plans(user))
 
 
 def require(allowed: bool, message: str) -> None:

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.db.models import Case, Count, DateField, Exists, OuterRef, Q, Value, When, Window
 
 from actionplan import charts
+from actionplan.awaiting import awaiting_since, awaiting_since_by_plan
 from actionplan.models import (
     FINISHED_STATUSES,
     Action,
@@ -26,12 +26,11 @@ from actionplan.models import (
     Status,
     Theme,
 )
-from actionplan.querysets import ActionQuerySet
+from actionplan.querysets import DUE_SOON_DAYS, ActionQuerySet, summary_from_row
 from actionplan.summary import Count as Tally
 from actionplan.summary import PlanSummary
 
 LIST_LIMIT = 10
-DUE_SOON_DAYS = 30
 RECENT_LIMIT = 10
 # The plan browser's filter for open actions; its due and slipped filters include finished ones.
 OPEN_STATUSES = [value for value in Status.values if value not in FINISHED_STATUSES]
@@ -41,80 +40,13 @@ RAG_ORDER = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.NOT_ASSESSED]
 _CHOICE_FIELDS = {"status": dict(Status.choices), "rag": dict(Rag.choices)}
 
 
-def awaiting_since_by_plan(plans: Sequence[Plan], today: date) -> dict[int, date]:
-    """For each plan, the day from which an open action needs an update not to be awaiting one.
-
-    Today minus the plan's `awaiting_update_days` (or the site default). This is the hook for
-    update rounds: while a round is open, its opening day should be used instead. Extend it
-    here with ONE query for all the plans, so the home page stays at a fixed query count.
-    """
-    return {
-        plan.pk: today
-        - timedelta(days=plan.awaiting_update_days or settings.ACTIONPLAN_AWAITING_UPDATE_DAYS)
-        for plan in plans
-    }
-
-
-def awaiting_since(plan: Plan, today: date) -> date:
-    return awaiting_since_by_plan([plan], today)[plan.pk]
-
-
 # Counts by group --------------------------------------------------------------------------
-# ActionQuerySet.summary() counts a whole queryset; these give the same counts per theme or
-# per plan in one grouped query. The derived conditions match summary()'s.
-
-_DERIVED = {
-    "revised": "Revised completion date",
-    "overdue": "Overdue",
-    "awaiting_update": "Awaiting update",
-    "unscheduled": "Not yet scheduled",
-}
-
-
-def _summary_aggregates(today: date) -> dict[str, Count]:
-    is_open = ~Q(status__in=FINISHED_STATUSES)
-    derived = {
-        "revised": Q(replan_count__gt=0) & is_open,
-        "overdue": is_open & Q(target_latest__lt=today) & ~Q(target_kind="ongoing"),
-        "awaiting_update": is_open & Q(has_recent_update=False),
-        "unscheduled": is_open & Q(target_kind="unscheduled"),
-    }
-    aggregates = {"total": Count("pk")}
-    aggregates |= {f"status_{v}": Count("pk", filter=Q(status=v)) for v in Status.values}
-    aggregates |= {f"rag_{v or 'none'}": Count("pk", filter=Q(rag=v)) for v in Rag.values}
-    aggregates |= {key: Count("pk", filter=cond) for key, cond in derived.items()}
-    return aggregates
-
-
-def _summary_from_row(row: dict | None) -> PlanSummary:
-    row = row or {}
-    total = row.get("total", 0)
-    return PlanSummary(
-        total=total,
-        by_status=[
-            Tally(v, label, row.get(f"status_{v}", 0), total) for v, label in Status.choices
-        ],
-        by_rag=[
-            Tally(v, label, row.get(f"rag_{v or 'none'}", 0), total) for v, label in Rag.choices
-        ],
-        derived=[Tally(k, label, row.get(k, 0), total) for k, label in _DERIVED.items()],
-    )
-
-
-def _has_recent_update(since: date | OuterRef) -> Exists:
-    return Exists(ProgressUpdate.objects.filter(action=OuterRef("pk"), reported_on__gte=since))
 
 
 def summaries_by_theme(plan: Plan, *, today: date, since: date) -> dict[int, PlanSummary]:
     """Theme id → counts of its actions, in one grouped query."""
-    rows = (
-        Action.objects.for_plan(plan)
-        .annotate(has_recent_update=_has_recent_update(since))
-        .values("theme_id")
-        .annotate(**_summary_aggregates(today))
-        .order_by()
-    )
-    return {row["theme_id"]: _summary_from_row(row) for row in rows}
+    actions = Action.objects.for_plan(plan)
+    return actions.summaries_by("theme_id", today=today, awaiting_since=since)
 
 
 def summaries_by_plan(
@@ -133,16 +65,12 @@ def summaries_by_plan(
         *[When(theme__plan_id__in=ids, then=Value(day)) for day, ids in sorted(by_day.items())],
         output_field=DateField(),
     )
-    rows = (
+    found = (
         Action.objects.filter(theme__plan__in=[plan.pk for plan in plans])
         .annotate(awaiting_since=plan_since)
-        .annotate(has_recent_update=_has_recent_update(OuterRef("awaiting_since")))
-        .values("theme__plan_id")
-        .annotate(**_summary_aggregates(today))
-        .order_by()
+        .summaries_by("theme__plan_id", today=today, awaiting_since=OuterRef("awaiting_since"))
     )
-    found = {row["theme__plan_id"]: _summary_from_row(row) for row in rows}
-    return {plan.pk: found.get(plan.pk) or _summary_from_row(None) for plan in plans}
+    return {plan.pk: found.get(plan.pk) or summary_from_row(None) for plan in plans}
 
 
 # Rows the page lists ---------------------------------------------------------------------
@@ -433,7 +361,7 @@ def build_dashboard(plan: Plan, *, today: date) -> Dashboard:
     status_keys = [c.key for c in status_columns]
     themes = [
         _theme_summary(
-            theme.pk, str(theme), by_theme.get(theme.pk) or _summary_from_row(None), status_keys
+            theme.pk, str(theme), by_theme.get(theme.pk) or summary_from_row(None), status_keys
         )
         for theme in Theme.objects.filter(plan=plan).order_by("position", "id")
     ]

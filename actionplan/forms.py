@@ -3,14 +3,83 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import UniqueConstraint
 from django.utils import timezone
 
-from actionplan.models import Action, Milestone, Rag, Status
+from actionplan.conflicts import EditConflict, conflict_summary
+from actionplan.models import ACTION_CONTENT_FIELDS, Action, Milestone, Project, Rag, Status, Theme
 
 TARGET_HELP = (
     'Write it as you would in a paper: "Dec 2004", "Mid November 2004", "Q3 2012/13", '
     '"Autumn 2005", "Ongoing", "TBC".'
 )
+
+
+def add_model_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a model's ValidationError on the form: on its fields, the rest above them."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, messages in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages)
+
+
+class ConstraintsForm(forms.ModelForm):
+    """A model form that checks every constraint, also those on fields the page sets.
+
+    A plain ModelForm skips a constraint that involves a field outside the form (a theme's
+    plan, a new action's project), so a duplicate reference would reach the database as a
+    server error. Here it is a form error with the model's own message, on the reference.
+    """
+
+    def validate_unique(self) -> None:
+        exclude = {name for name in self.errors if name != NON_FIELD_ERRORS}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as error:
+            add_model_errors(self, error)
+        model = type(self.instance)
+        for constraint in model._meta.constraints:
+            try:
+                constraint.validate(model, self.instance, exclude=exclude)
+            except ValidationError as error:
+                on_reference = isinstance(constraint, UniqueConstraint) and (
+                    "reference" in constraint.fields and "reference" in self.fields
+                )
+                self.add_error("reference" if on_reference else None, error.messages)
+
+
+class VersionedForm(ConstraintsForm):
+    """Carries the version the row had when the form was loaded, to refuse edit conflicts.
+
+    The view passes `cleaned_data["version"]` to the service; on conflicts.EditConflict it
+    calls `show_conflict`, which keeps the user's answers and shows theirs beside them.
+    """
+
+    conflict_noun = "item"
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={
+            "required": "This page is out of date. Open it again and make your change.",
+            "invalid": "This page is out of date. Open it again and make your change.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.fields["version"].required = self.instance.pk is not None
+
+    def show_conflict(self, conflict: EditConflict) -> None:
+        """Refuse the save with what the other person changed; saving again keeps yours."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = conflict.version
+        self.add_error(None, conflict_summary(conflict, noun=self.conflict_noun))
+        for change in conflict.changes:
+            self.add_error(change.field if change.field in self.fields else None, str(change))
 
 
 class ActionForm(forms.ModelForm):
@@ -25,20 +94,7 @@ class ActionForm(forms.ModelForm):
 
     class Meta:
         model = Action
-        fields = [
-            "theme",
-            "project",
-            "reference",
-            "description",
-            "owners_as_written",
-            "unit",
-            "target",
-            "status",
-            "rag",
-            "percent_complete",
-            "completed_on",
-            "notes",
-        ]
+        fields = list(ACTION_CONTENT_FIELDS)
         help_texts = {"target": TARGET_HELP}
 
     def clean(self) -> dict:
@@ -53,6 +109,21 @@ class ActionForm(forms.ModelForm):
         if target_changed and not (cleaned.get("target") or "").strip():
             self.add_error("target", "Enter the new target date, or TBC if it is not known.")
         return cleaned
+
+
+class ActionEditForm(VersionedForm, ActionForm):
+    """An existing action, with its theme and project limited to its own plan's."""
+
+    conflict_noun = "action"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        plan = self.instance.theme.plan
+        self.fields["theme"].queryset = Theme.objects.filter(plan=plan)
+        self.fields["project"].queryset = Project.objects.filter(theme__plan=plan).select_related(
+            "theme"
+        )
+        self.fields["project"].label_from_instance = lambda p: f"{p.theme.reference} / {p}"
 
 
 class ProgressForm(forms.Form):

@@ -8,10 +8,12 @@ computed in Python, so the page costs the same for an action with 3 changes or 3
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from actionplan.models import (
     Action,
@@ -92,6 +94,10 @@ class _Names:
             return self.names.get(target, {}).get(value, f"#{value} (removed)")
         if isinstance(value, bool):
             return "Yes" if value else "No"
+        if isinstance(value, datetime):
+            return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        if isinstance(value, date):
+            return date_format(value, "DATE_FORMAT")
         return value
 
 

@@ -10,19 +10,24 @@ What is stored and what is derived:
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from simple_history.models import HistoricalRecords
 
-from actionplan.querysets import ActionQuerySet, OwnerQuerySet
+from actionplan.querysets import (
+    ActionQuerySet,
+    OwnerQuerySet,
+    PlanQuerySet,
+    UpdateRequestQuerySet,
+    UpdateRoundQuerySet,
+)
 from actionplan.targetdates import TargetDate, TargetKind, parse_target_date
 
 
@@ -222,6 +227,8 @@ class Plan(Versioned):
         "Blank uses the site default.",
     )
     history = HistoricalRecords()
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -424,6 +431,23 @@ class Action(Versioned):
         return " / ".join(parts)
 
 
+# What an action says, as people edit it and a revert restores it: not its bookkeeping.
+ACTION_CONTENT_FIELDS = (
+    "theme",
+    "project",
+    "reference",
+    "description",
+    "owners_as_written",
+    "unit",
+    "target",
+    "status",
+    "rag",
+    "percent_complete",
+    "completed_on",
+    "notes",
+)
+
+
 class ActionOwner(models.Model):
     """An owner of an action; exactly one may be the lead. Its own history records owner changes."""
 
@@ -576,59 +600,6 @@ class ProgressUpdate(models.Model):
 
 
 # Update rounds: collecting progress before a steering-group meeting.
-
-# The end of an open round's window, for SQL comparisons: no update is ever created this late.
-_OPEN_ENDED = datetime(9999, 12, 31, tzinfo=UTC)
-
-
-class UpdateRoundQuerySet(models.QuerySet):
-    def open(self) -> UpdateRoundQuerySet:
-        return self.filter(closed_at__isnull=True)
-
-    def for_list_page(self) -> UpdateRoundQuerySet:
-        """Open rounds first, newest meeting first, with how many actions were asked and answered.
-
-        Two correlated subqueries on the rounds' requests; the page is one query.
-        """
-        requests = UpdateRequest.objects.filter(round=OuterRef("pk")).with_response().order_by()
-        asked = requests.values("round").annotate(n=Count("action", distinct=True)).values("n")
-        answered = (
-            requests.filter(responded_at__isnull=False)
-            .values("round")
-            .annotate(n=Count("action", distinct=True))
-            .values("n")
-        )
-        return (
-            self.select_related("opened_by", "closed_by")
-            .annotate(
-                actions_asked=Coalesce(Subquery(asked), 0),
-                actions_answered=Coalesce(Subquery(answered), 0),
-            )
-            .order_by(F("closed_at").desc(nulls_first=True), "-meeting_date", "-id")
-        )
-
-
-class UpdateRequestQuerySet(models.QuerySet):
-    def with_response(self) -> UpdateRequestQuerySet:
-        """Annotate `responded_at`: when the action was first updated within the round's window.
-
-        A response is any progress update on the action (including "no change") created after
-        the round opened and, once the round is closed, before it closed. Null: no response.
-        """
-        window_end = Coalesce(OuterRef("round__closed_at"), Value(_OPEN_ENDED))
-        first = (
-            ProgressUpdate.objects.filter(
-                action=OuterRef("action"),
-                created_at__gte=OuterRef("round__opened_at"),
-                created_at__lt=window_end,
-            )
-            .order_by("created_at")
-            .values("created_at")[:1]
-        )
-        return self.annotate(responded_at=Subquery(first, output_field=models.DateTimeField()))
-
-    def unanswered(self) -> UpdateRequestQuerySet:
-        return self.with_response().filter(responded_at__isnull=True)
 
 
 class UpdateRound(models.Model):

@@ -27,3 +27,11 @@ def token_spellings(token: str) -> list[str]:
 def normalise(name: str) -> str:
     """A case- and space-insensitive key for matching names."""
     return " ".join(name.split()).casefold()
+
+
+def unknown_owners_message(names: list[str]) -> str:
+    """What to tell someone whose owner text names owners the system does not know."""
+    return (
+        "These owners are not known to the system, so they are kept as written but not linked "
+        f"to the action: {', '.join(names)}. A plan administrator can add them."
+    )

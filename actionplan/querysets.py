@@ -2,23 +2,103 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Expression, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from actionplan.ownertext import normalise, split_owner_text, token_spellings
-from actionplan.summary import Count as Count_
+from actionplan.summary import Count as Tally
 from actionplan.summary import PlanSummary
 
 if TYPE_CHECKING:
     from actionplan.models import Owner
 
 FINISHED = ("completed", "suspended", "deleted")
+# "Due soon" on the dashboard and the My actions page: the target ends within this many days.
+DUE_SOON_DAYS = 30
+# The derived conditions a summary counts besides status and RAG, in the order reports list them.
+DERIVED_LABELS = {
+    "revised": "Revised completion date",
+    "overdue": "Overdue",
+    "awaiting_update": "Awaiting update",
+    "unscheduled": "Not yet scheduled",
+}
+# The end of an open round's window, for SQL comparisons: no update is ever created this late.
+_OPEN_ENDED = datetime(9999, 12, 31, tzinfo=UTC)
+
+# The derived conditions, defined once for filters, summary counts and annotations.
+IS_OPEN = ~Q(status__in=FINISHED)
+
+
+def is_overdue(today: date) -> Q:
+    """Not finished, not ongoing, and today is past the latest day of the target."""
+    return IS_OPEN & Q(target_latest__lt=today) & ~Q(target_kind="ongoing")
+
+
+def is_due_between(start: date, end: date) -> Q:
+    """Not finished, and the latest day of the target falls from `start` to `end`."""
+    return IS_OPEN & Q(target_latest__gte=start, target_latest__lte=end)
+
+
+def summary_aggregates(today: date) -> dict[str, Count]:
+    """The counts a PlanSummary holds, as aggregates over actions annotated `has_recent_update`.
+
+    One definition of the derived conditions for ActionQuerySet.summary() and summaries_by().
+    """
+    from actionplan.models import Rag, Status
+
+    derived = {
+        "revised": IS_OPEN & Q(replan_count__gt=0),
+        "overdue": is_overdue(today),
+        "awaiting_update": IS_OPEN & Q(has_recent_update=False),
+        "unscheduled": IS_OPEN & Q(target_kind="unscheduled"),
+    }
+    aggregates = {"total": Count("pk")}
+    aggregates |= {f"status_{v}": Count("pk", filter=Q(status=v)) for v in Status.values}
+    aggregates |= {f"rag_{v or 'none'}": Count("pk", filter=Q(rag=v)) for v in Rag.values}
+    aggregates |= {key: Count("pk", filter=derived[key]) for key in DERIVED_LABELS}
+    return aggregates
+
+
+def summary_from_row(row: dict[str, Any] | None) -> PlanSummary:
+    """A PlanSummary from a row of summary_aggregates(); None (no actions) gives zeros."""
+    from actionplan.models import Rag, Status
+
+    row = row or {}
+    total = row.get("total", 0)
+    return PlanSummary(
+        total=total,
+        by_status=[
+            Tally(v, label, row.get(f"status_{v}", 0), total) for v, label in Status.choices
+        ],
+        by_rag=[
+            Tally(v, label, row.get(f"rag_{v or 'none'}", 0), total) for v, label in Rag.choices
+        ],
+        derived=[Tally(k, label, row.get(k, 0), total) for k, label in DERIVED_LABELS.items()],
+    )
+
+
+class PlanQuerySet(models.QuerySet):
+    def with_open_round(self) -> PlanQuerySet:
+        """Annotate `open_round_opened_at`: when the plan's open update round opened, or null.
+
+        A subquery in the same query, so awaiting.awaiting_since_by_plan needs no query of its
+        own for plans read through it (access.visible_plans reads every plan so).
+        """
+        from actionplan.models import UpdateRound
+
+        opened = UpdateRound.objects.open().filter(plan=OuterRef("pk")).values("opened_at")[:1]
+        return self.annotate(open_round_opened_at=Subquery(opened))
 
 
 class OwnerQuerySet(models.QuerySet):
+    def acting_for(self, owner: Owner) -> OwnerQuerySet:
+        """The owner and the groups they belong to: whose actions are theirs to update."""
+        return self.filter(Q(pk=owner.pk) | Q(memberships__person=owner))
+
     def spelling_index(self) -> dict[str, Owner]:
         """Every known spelling (name, short name, alias) → owner; one query."""
         index: dict[str, Owner] = {}
@@ -49,17 +129,17 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(theme__plan=plan)
 
     def open(self) -> ActionQuerySet:
-        return self.exclude(status__in=FINISHED)
+        return self.filter(IS_OPEN)
 
     def finished(self) -> ActionQuerySet:
         return self.filter(status__in=FINISHED)
 
     def overdue(self, today: date) -> ActionQuerySet:
         """Not finished, not ongoing, and today is past the latest day of the target."""
-        return self.open().filter(target_latest__lt=today).exclude(target_kind="ongoing")
+        return self.filter(is_overdue(today))
 
     def due_between(self, start: date, end: date) -> ActionQuerySet:
-        return self.open().filter(target_latest__gte=start, target_latest__lte=end)
+        return self.filter(is_due_between(start, end))
 
     def revised(self) -> ActionQuerySet:
         """Actions whose target has been moved at least once."""
@@ -80,49 +160,103 @@ class ActionQuerySet(models.QuerySet):
             latest_update_text=Subquery(latest.values("narrative")[:1]),
         )
 
-    def awaiting_update(self, *, since: date) -> ActionQuerySet:
-        """Open actions with no progress update reported on or after `since`."""
+    def with_recent_update(self, since: date | Expression) -> ActionQuerySet:
+        """Annotate `has_recent_update`: a progress update reported on or after `since`.
+
+        `since` may be an expression, such as OuterRef("awaiting_since") to a per-row day.
+        """
         from actionplan.models import ProgressUpdate
 
         recent = ProgressUpdate.objects.filter(action=OuterRef("pk"), reported_on__gte=since)
-        return self.open().filter(~Exists(recent))
+        return self.annotate(has_recent_update=Exists(recent))
 
-    def awaiting_update_for_days(self, *, today: date, days: int) -> ActionQuerySet:
-        return self.awaiting_update(since=today - timedelta(days=days))
+    def awaiting_update(self, *, since: date) -> ActionQuerySet:
+        """Open actions with no progress update reported on or after `since`.
+
+        awaiting.awaiting_since gives a plan's day: when its open round opened, or else back
+        its awaiting-update period.
+        """
+        return self.with_recent_update(since).filter(IS_OPEN, has_recent_update=False)
 
     def summary(self, *, today: date, awaiting_since: date) -> PlanSummary:
         """Counts by status, by RAG, and of the derived conditions, in one query."""
-        from actionplan.models import ProgressUpdate, Rag, Status
+        row = self.with_recent_update(awaiting_since).aggregate(**summary_aggregates(today))
+        return summary_from_row(row)
 
-        recent = ProgressUpdate.objects.filter(
-            action=OuterRef("pk"), reported_on__gte=awaiting_since
+    def summaries_by(
+        self, field: str, *, today: date, awaiting_since: date | Expression
+    ) -> dict[Any, PlanSummary]:
+        """The same counts as summary() for each value of `field`, in one grouped query."""
+        rows = (
+            self.with_recent_update(awaiting_since)
+            .values(field)
+            .annotate(**summary_aggregates(today))
+            .order_by()
         )
-        is_open = ~Q(status__in=FINISHED)
-        derived = {
-            "revised": ("Revised completion date", Q(replan_count__gt=0) & is_open),
-            "overdue": (
-                "Overdue",
-                is_open & Q(target_latest__lt=today) & ~Q(target_kind="ongoing"),
-            ),
-            "awaiting_update": ("Awaiting update", is_open & Q(has_recent_update=False)),
-            "unscheduled": ("Not yet scheduled", is_open & Q(target_kind="unscheduled")),
-        }
-        aggregates = {"total": Count("pk")}
-        aggregates |= {f"status_{v}": Count("pk", filter=Q(status=v)) for v in Status.values}
-        aggregates |= {f"rag_{v or 'none'}": Count("pk", filter=Q(rag=v)) for v in Rag.values}
-        aggregates |= {key: Count("pk", filter=cond) for key, (_, cond) in derived.items()}
-        row = self.annotate(has_recent_update=Exists(recent)).aggregate(**aggregates)
-        total = row["total"]
-        return PlanSummary(
-            total=total,
-            by_status=[Count_(v, label, row[f"status_{v}"], total) for v, label in Status.choices],
-            by_rag=[Count_(v, label, row[f"rag_{v or 'none'}"], total) for v, label in Rag.choices],
-            derived=[Count_(k, label, row[k], total) for k, (label, _) in derived.items()],
-        )
+        return {row[field]: summary_from_row(row) for row in rows}
 
     def owned_by(self, owner: Owner) -> ActionQuerySet:
-        """Actions the owner holds directly or through a group they belong to."""
-        groups = owner.group_memberships.values("group_id")
-        return self.filter(
-            Q(action_owners__owner=owner) | Q(action_owners__owner__in=groups)
-        ).distinct()
+        """Actions the owner holds directly or through a group they belong to.
+
+        A subquery rather than a join, so no DISTINCT and it combines with any other filter.
+        """
+        from actionplan.models import ActionOwner, Owner
+
+        links = ActionOwner.objects.filter(
+            action=OuterRef("pk"), owner__in=Owner.objects.acting_for(owner)
+        )
+        return self.filter(Exists(links))
+
+
+class UpdateRoundQuerySet(models.QuerySet):
+    def open(self) -> UpdateRoundQuerySet:
+        return self.filter(closed_at__isnull=True)
+
+    def for_list_page(self) -> UpdateRoundQuerySet:
+        """Open rounds first, newest meeting first, with how many actions were asked and answered.
+
+        Two correlated subqueries on the rounds' requests; the page is one query.
+        """
+        from actionplan.models import UpdateRequest
+
+        requests = UpdateRequest.objects.filter(round=OuterRef("pk")).with_response().order_by()
+        asked = requests.values("round").annotate(n=Count("action", distinct=True)).values("n")
+        answered = (
+            requests.filter(responded_at__isnull=False)
+            .values("round")
+            .annotate(n=Count("action", distinct=True))
+            .values("n")
+        )
+        return (
+            self.select_related("opened_by", "closed_by")
+            .annotate(
+                actions_asked=Coalesce(Subquery(asked), 0),
+                actions_answered=Coalesce(Subquery(answered), 0),
+            )
+            .order_by(F("closed_at").desc(nulls_first=True), "-meeting_date", "-id")
+        )
+
+
+class UpdateRequestQuerySet(models.QuerySet):
+    def with_response(self) -> UpdateRequestQuerySet:
+        """Annotate `responded_at`: when the action was first updated within the round's window.
+
+        A response is any progress update on the action (including "no change") created after
+        the round opened and, once the round is closed, before it closed. Null: no response.
+        """
+        from actionplan.models import ProgressUpdate
+
+        window_end = Coalesce(OuterRef("round__closed_at"), Value(_OPEN_ENDED))
+        first = (
+            ProgressUpdate.objects.filter(
+                action=OuterRef("action"),
+                created_at__gte=OuterRef("round__opened_at"),
+                created_at__lt=window_end,
+            )
+            .order_by("created_at")
+            .values("created_at")[:1]
+        )
+        return self.annotate(responded_at=Subquery(first, output_field=models.DateTimeField()))
+
+    def unanswered(self) -> UpdateRequestQuerySet:
+        return self.with_response().filter(responded_at__isnull=True)

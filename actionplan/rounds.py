@@ -3,7 +3,7 @@
 Opening a round records who was asked about which action (an UpdateRequest per owner per open
 action; a group's members are asked as well as the group) and e-mails each person once. A
 response is any progress update on the action created after the round opened (see
-UpdateRequestQuerySet.with_response); it is late when created after the deadline day.
+querysets.UpdateRequestQuerySet.with_response); it is late when created after the deadline day.
 
 Reminder schedule (`manage.py send_reminders`, run daily by cron):
 - before the deadline: 3 days before it, and the day before it;
@@ -45,7 +45,6 @@ from django.utils.dateformat import format as date_format
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from actionplan.models import (
-    FINISHED_STATUSES,
     Action,
     ActionOwner,
     GroupMembership,
@@ -57,13 +56,13 @@ from actionplan.models import (
     UpdateRequest,
     UpdateRound,
 )
+from actionplan.querysets import DUE_SOON_DAYS, is_due_between, is_overdue
 from actionplan.services import User, save_with_history
 from actionplan.summary import percentage
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 REMINDER_DAYS_BEFORE_DEADLINE = (3, 1)
 REMINDER_EVERY_DAYS_AFTER_DEADLINE = 2
-DUE_SOON_DAYS = 30
 
 
 def site_url() -> str:
@@ -204,7 +203,7 @@ def actions_for_owner_page(*, owner: Owner, plans: QuerySet[Plan], today: date) 
     `update_needed_by`: the deadline of an open round still waiting for an update on it from
     this owner or one of their groups (null when nothing is waiting). One query.
     """
-    mine = Owner.objects.filter(Q(pk=owner.pk) | Q(memberships__person=owner)).values("pk")
+    mine = Owner.objects.acting_for(owner).values("pk")
     no_response_yet = ~Exists(
         ProgressUpdate.objects.filter(
             action=OuterRef("action"), created_at__gte=OuterRef("round__opened_at")
@@ -220,17 +219,13 @@ def actions_for_owner_page(*, owner: Owner, plans: QuerySet[Plan], today: date) 
         .order_by("round__deadline")
         .values("round__deadline")[:1]
     )
-    is_open = ~Q(status__in=FINISHED_STATUSES)
-    overdue = is_open & Q(target_latest__lt=today) & ~Q(target_kind="ongoing")
-    due_soon = is_open & Q(
-        target_latest__gte=today, target_latest__lte=today + timedelta(days=DUE_SOON_DAYS)
-    )
-    owned = Action.objects.owned_by(owner).values("pk")
+    due_soon = is_due_between(today, today + timedelta(days=DUE_SOON_DAYS))
     return (
-        Action.objects.filter(pk__in=owned, theme__plan__in=plans)
+        Action.objects.owned_by(owner)
+        .filter(theme__plan__in=plans)
         .select_related("theme__plan", "project")
         .annotate(
-            is_overdue=Case(When(overdue, then=True), default=False),
+            is_overdue=Case(When(is_overdue(today), then=True), default=False),
             is_due_soon=Case(When(due_soon, then=True), default=False),
             update_needed_by=Subquery(waiting),
         )

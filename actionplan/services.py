@@ -14,7 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from actionplan.conflicts import refuse_conflicts
 from actionplan.models import (
+    ACTION_CONTENT_FIELDS,
     Action,
     ActionOwner,
     Milestone,
@@ -150,10 +152,20 @@ def action_revise_target(
 
 @transaction.atomic
 def action_save(
-    *, action: Action, user: User | None, reason: str, target_reason: str = ""
+    *,
+    action: Action,
+    user: User | None,
+    reason: str,
+    target_reason: str = "",
+    version: int | None = None,
 ) -> Action:
-    """Save an edited (or new) action; a changed target needs a reason and is kept as a re-plan."""
+    """Save an edited (or new) action; a changed target needs a reason and is kept as a re-plan.
+
+    For an edit, `version` is the version the form was loaded at: if someone else has changed
+    the action's content since, conflicts.EditConflict is raised and nothing is saved.
+    """
     if action.pk:
+        refuse_conflicts(action, version, fields=ACTION_CONTENT_FIELDS)
         stored = Action.objects.select_for_update().get(pk=action.pk)
         action.original_target = stored.original_target
         action.replan_count = stored.replan_count
@@ -266,23 +278,6 @@ def actions_reparse_targets(*, user: User | None, reason: str) -> int:
     return changed
 
 
-# Fields a revert restores: the action's content, not its bookkeeping.
-REVERTIBLE_FIELDS = [
-    "theme_id",
-    "project_id",
-    "reference",
-    "description",
-    "owners_as_written",
-    "unit_id",
-    "target",
-    "status",
-    "rag",
-    "percent_complete",
-    "completed_on",
-    "notes",
-]
-
-
 @transaction.atomic
 def action_revert(*, action: Action, history_id: int, user: User | None) -> Action:
     """Put the action's fields back as they were in one of its history records.
@@ -293,8 +288,9 @@ def action_revert(*, action: Action, history_id: int, user: User | None) -> Acti
     if record is None:
         raise ValidationError("That version of the action does not exist.")
     locked = Action.objects.select_for_update().get(pk=action.pk)
-    for name in REVERTIBLE_FIELDS:
-        setattr(locked, name, getattr(record, name))
+    for name in ACTION_CONTENT_FIELDS:
+        attname = Action._meta.get_field(name).attname  # the id of a related row
+        setattr(locked, attname, getattr(record, attname))
     when = f"{record.history_date:%d/%m/%Y %H:%M}"
     reason = f"Reverted to the version of {when}"
     return action_save(action=locked, user=user, reason=reason, target_reason=reason)

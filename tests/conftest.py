@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from actionplan.models import Action, Owner, OwnerKind, Plan, Project, Theme
+from actionplan.models import Action, Owner, OwnerKind, Plan, Project, Theme, UpdateRound
 from actionplan.roles import ACTION_OWNER, PLAN_ADMINISTRATOR, STEERING_GROUP, VIEWER, ensure_roles
 from actionplan.services import action_set_owners
 
@@ -107,3 +110,15 @@ def action(project, people) -> Action:
     action = make_action(project, owners_as_written="RF / PAG")
     action_set_owners(action=action, owners=[people["RF"], people["PAG"]], user=None, reason="test")
     return action
+
+
+def make_open_round(plan: Plan, *, opened_at: datetime) -> UpdateRound:
+    """An open update round on `plan`, its deadline two weeks and its meeting three after."""
+    opened_on = timezone.localdate(opened_at)
+    return UpdateRound.objects.create(
+        plan=plan,
+        title="Steering group",
+        meeting_date=opened_on + timedelta(days=21),
+        deadline=opened_on + timedelta(days=14),
+        opened_at=opened_at,
+    )

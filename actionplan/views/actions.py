@@ -12,15 +12,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from actionplan import services
 from actionplan.access import ActionAccess, action_for_user, require
-from actionplan.conflicts import changes_since
-from actionplan.forms import ActionForm, ProgressForm, RetireForm
+from actionplan.conflicts import EditConflict
+from actionplan.forms import ActionEditForm, ProgressForm, RetireForm, add_model_errors
 from actionplan.history import action_history
-from actionplan.models import Action, ActionOwner, Project, Theme
+from actionplan.models import Action, ActionOwner
+from actionplan.ownertext import unknown_owners_message
+from actionplan.views.redirects import redirect_back
+
+PROGRESS_REFUSED = (
+    "Only the action's owners and the steering group can record progress on this action."
+)
 
 
 def _action_page_queryset():
@@ -31,14 +36,6 @@ def _action_page_queryset():
         "target_revisions__revised_by",
         "updates__author",
     )
-
-
-def _add_form_error(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -67,17 +64,14 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def action_progress(request: HttpRequest, pk: int) -> HttpResponse:
     access = action_for_user(request.user, pk)
-    require(
-        access.can_record_progress,
-        "Only the action's owners and the steering group can record progress on this action.",
-    )
+    require(access.can_record_progress, PROGRESS_REFUSED)
     action = access.action
     form = ProgressForm(request.POST or None, action=action)
     if request.method == "POST" and form.is_valid():
         try:
             services.action_record_progress(action=action, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_form_error(form, error)
+            add_model_errors(form, error)
         else:
             messages.success(request, "Your progress update has been recorded.")
             return redirect("action_detail", pk=action.pk)
@@ -88,10 +82,7 @@ def action_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_no_change(request: HttpRequest, pk: int) -> HttpResponse:
     access = action_for_user(request.user, pk)
-    require(
-        access.can_record_progress,
-        "Only the action's owners and the steering group can record progress on this action.",
-    )
+    require(access.can_record_progress, PROGRESS_REFUSED)
     services.action_record_progress(
         action=access.action,
         reported_on=timezone.localdate(),
@@ -100,83 +91,40 @@ def action_no_change(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user,
     )
     messages.success(request, f"Recorded: no change since the last update on {access.action}.")
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("action_detail", args=[access.action.pk])
-    return redirect(next_url)
-
-
-class ActionEditForm(ActionForm):
-    """The action form with the version the user loaded, for edit-conflict checks."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        plan = self.instance.theme.plan
-        self.fields["theme"].queryset = Theme.objects.filter(plan=plan)
-        self.fields["project"].queryset = Project.objects.filter(theme__plan=plan).select_related(
-            "theme"
-        )
-        self.fields["project"].label_from_instance = lambda p: f"{p.theme.reference} / {p}"
-        if not self.is_bound:
-            self.initial["version"] = self.instance.version
+    return redirect_back(request, reverse("action_detail", args=[access.action.pk]))
 
 
 @login_required
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = action_for_user(request.user, pk)
     require(access.can_edit, "Only steering-group members can edit actions.")
-    action = access.action
-    form = ActionEditForm(request.POST or None, instance=action)
-    conflicts = []
+    form = ActionEditForm(request.POST or None, instance=access.action)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                Action.objects.select_for_update().get(pk=action.pk)
-                conflicts = changes_since(
-                    action,
-                    submitted_version=form.cleaned_data["version"],
-                    yours=form.cleaned_data,
+                edited = services.action_save(
+                    action=form.instance,
+                    user=request.user,
+                    reason="Edited in the browser",
+                    target_reason=form.cleaned_data["target_change_reason"],
+                    version=form.cleaned_data["version"],
                 )
-                if not conflicts:
-                    edited = form.save(commit=False)
-                    services.action_save(
-                        action=edited,
-                        user=request.user,
-                        reason="Edited in the browser",
-                        target_reason=form.cleaned_data["target_change_reason"],
-                    )
-                    unknown = services.action_set_owners_from_text(
-                        action=edited,
-                        text=edited.owners_as_written,
-                        user=request.user,
-                        reason="Owners edited in the browser",
-                    )
+                unknown = services.action_set_owners_from_text(
+                    action=edited,
+                    text=edited.owners_as_written,
+                    user=request.user,
+                    reason="Owners edited in the browser",
+                )
+        except EditConflict as conflict:
+            form.show_conflict(conflict)
         except ValidationError as error:
-            _add_form_error(form, error)
+            add_model_errors(form, error)
         else:
-            if not conflicts:
-                messages.success(request, "The action has been saved.")
-                if unknown:
-                    messages.warning(
-                        request,
-                        "These owners are not known, so they are kept in the text only: "
-                        + ", ".join(unknown)
-                        + ".",
-                    )
-                return redirect("action_detail", pk=action.pk)
-            # Let the next save go ahead knowingly, over the other person's version.
-            form.data = form.data.copy()
-            form.data["version"] = Action.objects.get(pk=action.pk).version
-            form.add_error(
-                None,
-                "Someone else saved this action while you were editing it. "
-                "Your changes have not been saved. Check their changes below, then "
-                "save again to keep yours.",
-            )
-    context = _form_context(access, form) | {"conflicts": conflicts}
-    return render(request, "actionplan/actions/edit.html", context)
+            messages.success(request, "The action has been saved.")
+            if unknown:
+                messages.warning(request, unknown_owners_message(unknown))
+            return redirect("action_detail", pk=edited.pk)
+    return render(request, "actionplan/actions/edit.html", _form_context(access, form))
 
 
 @login_required

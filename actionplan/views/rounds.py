@@ -10,8 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -23,8 +23,10 @@ from actionplan.access import (
     plan_for_user,
     require,
     role_of,
+    round_for_user,
     visible_plans,
 )
+from actionplan.forms import add_model_errors
 from actionplan.models import Action, Plan, UpdateRequest, UpdateRound
 from actionplan.rounds import RoundProgress
 
@@ -55,30 +57,6 @@ class RoundForm(forms.ModelForm):
         if deadline < timezone.localdate():
             raise ValidationError("The deadline for updates cannot be in the past.")
         return deadline
-
-
-@dataclass(frozen=True)
-class RoundAccess:
-    update_round: UpdateRound
-    can_manage: bool  # close it (and open the plan's next one)
-
-
-def round_for_user(user, pk: int) -> RoundAccess:
-    """The round, or 404 if the user may not see its plan."""
-    update_round = get_object_or_404(
-        UpdateRound.objects.select_related("plan", "opened_by", "closed_by"), pk=pk
-    )
-    if not visible_plans(user).filter(pk=update_round.plan_id).exists():
-        raise Http404("No such update round.")
-    return RoundAccess(update_round=update_round, can_manage=can_manage_plans(user))
-
-
-def _add_form_error(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -115,7 +93,7 @@ def round_open(request: HttpRequest, slug: str) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _add_form_error(form, error)
+            add_model_errors(form, error)
         else:
             messages.success(request, _opened_message(opened))
             return redirect("round_detail", pk=opened.update_round.pk)

@@ -13,10 +13,9 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
@@ -30,7 +29,10 @@ from actionplan.access import (
     require,
     visible_plans,
 )
+from actionplan.conflicts import EditConflict
+from actionplan.forms import add_model_errors
 from actionplan.models import Action, Milestone, Plan, Project, Theme
+from actionplan.ownertext import unknown_owners_message
 from actionplan.services import milestone_save
 from actionplan.structure_forms import (
     ActionAddForm,
@@ -39,8 +41,8 @@ from actionplan.structure_forms import (
     MilestoneForm,
     ProjectForm,
     ThemeForm,
-    add_model_errors,
 )
+from actionplan.views.redirects import redirect_back
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -99,15 +101,6 @@ def _project_label(project: Project) -> str:
 def _structure_url(plan: Plan, anchor: str = "") -> str:
     url = reverse("plan_structure", args=[plan.slug])
     return f"{url}#{anchor}" if anchor else url
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
-    """Back to the page a small form came from (its `next`), if on this site; else `default`."""
-    target = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return redirect(target if safe else default)
 
 
 def _moved(request: HttpRequest, *, moved: bool, label: str, direction: str) -> None:
@@ -170,7 +163,7 @@ def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
             structure.theme_save(
                 theme=form.instance, user=request.user, version=form.cleaned_data["version"]
             )
-        except structure.EditConflict as conflict:
+        except EditConflict as conflict:
             form.show_conflict(conflict)
         else:
             messages.success(request, f"Theme {theme.reference} “{theme.title}” saved.")
@@ -183,7 +176,7 @@ def _move_theme(request: HttpRequest, pk: int, direction: structure.Direction) -
     theme = _theme_to_change(request.user, pk)
     moved = structure.theme_reorder(theme=theme, direction=direction, user=request.user)
     _moved(request, moved=moved, label=f"Theme {theme.reference}", direction=direction)
-    return _back(request, _structure_url(theme.plan, f"theme-{theme.pk}"))
+    return redirect_back(request, _structure_url(theme.plan, f"theme-{theme.pk}"))
 
 
 @login_required
@@ -233,7 +226,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
             structure.project_save(
                 project=form.instance, user=request.user, version=form.cleaned_data["version"]
             )
-        except structure.EditConflict as conflict:
+        except EditConflict as conflict:
             form.show_conflict(conflict)
         except ValidationError as error:
             add_model_errors(form, error)
@@ -254,7 +247,7 @@ def _move_project(request: HttpRequest, pk: int, direction: structure.Direction)
     project = _project_to_change(request.user, pk)
     moved = structure.project_reorder(project=project, direction=direction, user=request.user)
     _moved(request, moved=moved, label=f"Project {_project_label(project)}", direction=direction)
-    return _back(request, _structure_url(project.theme.plan, f"project-{project.pk}"))
+    return redirect_back(request, _structure_url(project.theme.plan, f"project-{project.pk}"))
 
 
 @login_required
@@ -282,11 +275,7 @@ def action_add(request: HttpRequest, slug: str) -> HttpResponse:
         unknown = structure.action_create(action=action, user=request.user)
         messages.success(request, f"Action {action.full_reference} added.")
         if unknown:
-            messages.warning(
-                request,
-                "These owners are not known to the system, so they are kept as written but not "
-                f"linked to the action: {', '.join(unknown)}. A plan administrator can add them.",
-            )
+            messages.warning(request, unknown_owners_message(unknown))
         return redirect(_structure_url(plan, f"action-{action.pk}"))
     context = {
         "form": form,
@@ -326,7 +315,7 @@ def _move_action(request: HttpRequest, pk: int, direction: structure.Direction) 
     action = _action_to_change(request.user, pk)
     moved = structure.action_reorder(action=action, direction=direction, user=request.user)
     _moved(request, moved=moved, label=f"Action {action.full_reference}", direction=direction)
-    return _back(request, _structure_url(action.theme.plan, f"action-{action.pk}"))
+    return redirect_back(request, _structure_url(action.theme.plan, f"action-{action.pk}"))
 
 
 @login_required

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from actionplan.conflicts import EditConflict, check_version
 from actionplan.models import (
     Action,
     ActionOwner,
@@ -18,12 +19,10 @@ from actionplan.models import (
 )
 from actionplan.services import action_record_progress, action_revise_target
 from actionplan.structure import (
-    EditConflict,
     action_create,
     action_delete,
     action_move,
     action_reorder,
-    check_version,
     milestone_create,
     milestone_delete,
     plan_outline,

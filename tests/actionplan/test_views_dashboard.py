@@ -1,5 +1,6 @@
 """The plan dashboard: who sees it, the council's sentence, the lists and the query budget."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from lxml import html
 from actionplan.models import PlanStatus, ProgressUpdate, Status, Theme
 from actionplan.services import action_revise_target, delete_with_history, save_with_history
 from actionplan.synthetic import build_plan
-from tests.conftest import make_action
+from tests.conftest import make_action, make_open_round
 
 
 def url(plan) -> str:
@@ -240,6 +241,32 @@ def test_the_plans_own_awaiting_update_period_decides_what_is_awaiting(
         action=action, reported_on=timezone.localdate() - timedelta(days=7), narrative="On it"
     )
     assert "Reported last week" in section(page(client, steering_member, plan), "awaiting")
+
+
+def test_with_an_open_round_the_dashboard_and_browser_count_updates_since_it_opened(
+    client, plan, steering_member, project
+):
+    opened_at = timezone.now() - timedelta(days=3)
+    opened_on = timezone.localdate(opened_at)
+    make_open_round(plan, opened_at=opened_at)
+    # Reported well within the plan's awaiting period, but before the round opened.
+    before = make_action(project, description="Reported before the round")
+    ProgressUpdate.objects.create(
+        action=before, reported_on=opened_on - timedelta(days=2), narrative="Earlier"
+    )
+    since = make_action(project, description="Reported in the round")
+    ProgressUpdate.objects.create(action=since, reported_on=opened_on, narrative="For the round")
+    never = make_action(project, description="Never reported")
+
+    awaiting = section(page(client, steering_member, plan), "awaiting")
+    browsed = client.get(reverse("plan_browse", args=[plan.slug]) + "?awaiting=1")
+    listed = {int(pk) for pk in re.findall(r'href="/actions/(\d+)/"', browsed.content.decode())}
+
+    assert "Awaiting update (2)" in awaiting
+    assert f"no progress update since {opened_on:%-d %B %Y}" in awaiting
+    assert "Reported before the round" in awaiting and "Never reported" in awaiting
+    assert "Reported in the round" not in awaiting
+    assert listed == {before.pk, never.pk}
 
 
 def test_recent_changes_say_who_changed_what_and_show_progress_updates(

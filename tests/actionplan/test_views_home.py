@@ -9,7 +9,7 @@ from lxml import html
 
 from actionplan.models import Plan, PlanStatus, ProgressUpdate, Project, Status, Theme
 from actionplan.synthetic import build_plan
-from tests.conftest import make_action
+from tests.conftest import make_action, make_open_round
 
 
 def text(element) -> str:
@@ -79,6 +79,21 @@ def test_each_plan_shows_its_sentence_and_what_is_overdue_or_awaiting_update(
     assert "Of 3 actions, 2 (67%) on track, 1 (33%) completed." in page
     assert "1 overdue" in page
     assert "2 awaiting update" in page
+
+
+def test_with_an_open_round_an_update_before_it_opened_leaves_an_action_awaiting(
+    client, viewer, adopted, project
+):
+    opened_at = timezone.now() - timedelta(days=3)
+    opened_on = timezone.localdate(opened_at)
+    make_open_round(adopted, opened_at=opened_at)
+    before = make_action(project, target="Ongoing")
+    ProgressUpdate.objects.create(
+        action=before, reported_on=opened_on - timedelta(days=2), narrative="Earlier"
+    )
+    since = make_action(project, target="Ongoing")
+    ProgressUpdate.objects.create(action=since, reported_on=opened_on, narrative="For the round")
+    assert "1 awaiting update" in text_of(client, viewer)
 
 
 def test_each_plan_links_to_its_dashboard_and_plan_browser(client, viewer, adopted):

@@ -96,3 +96,53 @@ def browser_users(plan_admin, steering_member, action_owner, viewer):
     for user in (plan_admin, steering_member, action_owner, viewer):
         set_password(user)
     return get_user_model().objects.all()
+
+
+FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return {name: "", visible: false};
+  const label = el.labels && el.labels.length ? el.labels[0].innerText : "";
+  const name = (label || el.getAttribute("aria-label") || el.innerText || el.value || "").trim();
+  const style = getComputedStyle(el);
+  const visible = style.outlineStyle !== "none" || style.boxShadow !== "none";
+  return {name: name.replace(/\\s+/g, " "), visible: visible};
+}"""
+
+
+class Keyboard:
+    """Drives a page with the keyboard alone: Tab to a control by its name, then act on it.
+
+    Each control reached must show a visible focus indicator (outline or box shadow).
+    """
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    def tab_to(self, name: str, *, limit: int = 150) -> None:
+        for _ in range(limit):
+            self.page.keyboard.press("Tab")
+            focused = self.page.evaluate(FOCUSED)
+            if focused["name"].startswith(name):
+                assert focused["visible"], f"no visible focus on {name!r} at {self.page.url}"
+                return
+        raise AssertionError(f"could not reach {name!r} with the Tab key on {self.page.url}")
+
+    def activate(self, name: str) -> None:
+        """Tab to a link or button and press Enter."""
+        self.tab_to(name)
+        with self.page.expect_navigation():
+            self.page.keyboard.press("Enter")
+        check_accessibility(self.page)
+
+    def type_into(self, label: str, text: str) -> None:
+        self.tab_to(label)
+        self.page.keyboard.type(text)
+
+    def choose(self, label: str, option_text: str) -> None:
+        """Pick a <select> option by typing its first letters, as keyboard users do."""
+        self.tab_to(label)
+        self.page.keyboard.type(option_text)
+
+    def tick(self, label: str) -> None:
+        self.tab_to(label)
+        self.page.keyboard.press("Space")

@@ -1,0 +1,178 @@
+"""Every page × every role: who may read, who may change, and that refusals change nothing.
+
+The list of URLs is checked against the URLconf, so a new page cannot be added without
+deciding here who may use it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from actionplan.models import Action, Milestone, Plan, Project, Theme, UpdateRound
+from actionplan.rounds import round_open
+
+PERSONAS = ["anonymous", "outsider", "viewer", "action_owner", "steering_member", "plan_admin"]
+READ, WRITE, OWN, ADMIN = "read", "write", "owner", "admin"
+
+# name → (kind, args from the world). kind: READ = any role reads; WRITE = steering group
+# and administrators; OWN = WRITE plus the action's own owners; ADMIN = administrators only;
+# "public" = everyone, signed in or not; "self" = any signed-in user (their own account).
+PAGES: dict[str, tuple[str, str]] = {
+    "accessibility": ("public", ""),
+    "login": ("public", ""),
+    "home": ("self", ""),
+    "my_actions": ("self", ""),
+    "password_change": ("self", ""),
+    "password_change_done": ("self", ""),
+    "plan_dashboard": (READ, "plan"),
+    "plan_browse": (READ, "plan"),
+    "plan_browse_csv": (READ, "plan"),
+    "plan_structure": (READ, "plan"),
+    "round_list": (READ, "plan"),
+    "round_detail": (READ, "round"),
+    "action_detail": (READ, "action"),
+    "action_progress": (OWN, "action"),
+    "milestone_add": (OWN, "action"),
+    "milestone_edit": (OWN, "milestone"),
+    "action_edit": (WRITE, "action"),
+    "action_retire": (WRITE, "action"),
+    "action_move": (WRITE, "action"),
+    "action_add": (WRITE, "plan"),
+    "theme_add": (WRITE, "plan"),
+    "theme_edit": (WRITE, "theme"),
+    "project_add": (WRITE, "theme"),
+    "project_edit": (WRITE, "project"),
+    "round_open": (WRITE, "plan"),
+    "milestone_delete": (WRITE, "milestone"),
+    "action_delete": (ADMIN, "action"),
+}
+# Changes made by POST only: (kind, args).
+POSTS: dict[str, tuple[str, str]] = {
+    "logout": ("self", ""),
+    "action_no_change": (OWN, "action"),
+    "action_move_up": (WRITE, "action"),
+    "action_move_down": (WRITE, "action"),
+    "theme_move_up": (WRITE, "theme"),
+    "theme_move_down": (WRITE, "theme"),
+    "project_move_up": (WRITE, "project"),
+    "project_move_down": (WRITE, "project"),
+    "round_close": (WRITE, "round"),
+    "action_revert": (ADMIN, "revert"),
+}
+ALLOWED = {
+    READ: {"viewer", "action_owner", "steering_member", "plan_admin"},
+    OWN: {"action_owner", "steering_member", "plan_admin"},
+    WRITE: {"steering_member", "plan_admin"},
+    ADMIN: {"plan_admin"},
+}
+
+
+def _names(patterns, found: set[str]) -> set[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if getattr(pattern, "app_name", None) == "admin":
+                continue
+            _names(pattern.url_patterns, found)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            found.add(pattern.name)
+    return found
+
+
+def test_every_page_of_the_site_is_in_the_matrix():
+    assert _names(get_resolver().url_patterns, set()) == set(PAGES) | set(POSTS)
+
+
+@pytest.fixture
+def world(plan, theme, project, action, people, action_owner, steering_member):
+    people["RF"].user = action_owner
+    people["RF"].save()
+    milestone = Milestone.objects.create(action=action, text="FAQs drafted", target="Nov 2004")
+    opened = round_open(
+        plan=plan,
+        title="Steering group",
+        meeting_date=timezone.localdate() + timedelta(days=9),
+        deadline=timezone.localdate() + timedelta(days=5),
+        user=steering_member,
+        base_url="http://testserver",
+    )
+    revert_to = action.history.earliest().history_id
+    return {
+        "": [],
+        "plan": [plan.slug],
+        "theme": [theme.pk],
+        "project": [project.pk],
+        "action": [action.pk],
+        "milestone": [milestone.pk],
+        "round": [opened.update_round.pk],
+        "revert": [action.pk, revert_to],
+    }
+
+
+def _client(client, request, persona):
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    return client
+
+
+def _expected_get(kind: str, persona: str) -> set[int]:
+    if kind == "public":
+        return {200}
+    if persona == "anonymous":
+        return {302}
+    if kind == "self":
+        return {200}
+    if persona == "outsider":
+        return {404}
+    return {200} if persona in ALLOWED[kind] else {403}
+
+
+def _fingerprint() -> tuple:
+    """Everything a refused change must leave as it was."""
+    return (
+        list(Action.objects.order_by("pk").values_list("pk", "version", "position", "status")),
+        list(Theme.objects.order_by("pk").values_list("pk", "version", "position")),
+        list(Project.objects.order_by("pk").values_list("pk", "version", "position")),
+        list(UpdateRound.objects.values_list("pk", "closed_at")),
+        Plan.objects.count(),
+        Action.history.count(),
+    )
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_who_may_open_each_page(client, request, world, persona, name):
+    kind, args = PAGES[name]
+    response = _client(client, request, persona).get(
+        reverse(name, args=world[args])
+        + ("?project=" + str(world["project"][0]) if name == "action_add" else "")
+    )
+    assert response.status_code in _expected_get(kind, persona), (name, persona)
+    if response.status_code == 302:
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(POSTS))
+def test_refused_changes_change_nothing(client, request, world, persona, name):
+    kind, args = POSTS[name]
+    before = _fingerprint()
+    response = _client(client, request, persona).post(reverse(name, args=world[args]))
+    if kind == "self" or (persona in ALLOWED.get(kind, set())):
+        assert response.status_code in (200, 302), (name, persona)
+        return
+    expected = {"anonymous": 302, "outsider": 404}.get(persona, 403)
+    assert response.status_code == expected, (name, persona)
+    assert _fingerprint() == before, f"{persona} changed something through {name}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (kind, _) in POSTS.items() if kind != "self"))
+def test_changes_are_never_made_by_a_get(client, world, plan_admin, name):
+    _, args = POSTS[name]
+    client.force_login(plan_admin)
+    before = _fingerprint()
+    assert client.get(reverse(name, args=world[args])).status_code == 405
+    assert _fingerprint() == before
