@@ -129,7 +129,8 @@ def test_two_simultaneous_edits_give_a_conflict_message_not_a_lost_update(
     visitor.sign_in("sam.steering")
     mine_page = visitor.go(f"/actions/{mine.pk}/edit/")
     # The administrator opens the same form in another browser and saves first.
-    other = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    other_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    other = other_context.new_page()
     other.goto(live_server.url + "/accounts/login/")
     other.get_by_label("Username").fill("pat.admin")
     other.get_by_label("Password").fill("browser-test-pass")
@@ -138,6 +139,7 @@ def test_two_simultaneous_edits_give_a_conflict_message_not_a_lost_update(
     other.get_by_label("Description").fill("Administrator's wording")
     other.get_by_role("button", name="Save action").click()
     expect(other.get_by_text("The action has been saved.")).to_be_visible()
+    other_context.close()
 
     mine_page.get_by_label("Description").fill("Steering member's wording")
     mine_page.get_by_role("button", name="Save action").click()
