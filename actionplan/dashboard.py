@@ -13,7 +13,18 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
-from django.db.models import Case, Count, DateField, Exists, OuterRef, Q, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 
 from actionplan import charts
 from actionplan.awaiting import awaiting_since, awaiting_since_by_plan
@@ -200,8 +211,10 @@ def recent_changes(plan: Plan, *, limit: int = RECENT_LIMIT) -> list[ChangeRow]:
         Q(history_date__lt=OuterRef("history_date"))
         | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
     )
+    # Filtering on the plan's theme ids (not a join) lets the database walk the history-date
+    # index back from the newest row and stop at the limit, whatever the plan's size.
     latest = (
-        Action.history.filter(theme__plan=plan)
+        Action.history.filter(theme_id__in=Theme.objects.filter(plan=plan).values("pk"))
         .annotate(
             previous_id=earlier.order_by("-history_date", "-history_id").values("history_id")[:1]
         )
@@ -228,10 +241,17 @@ def recent_changes(plan: Plan, *, limit: int = RECENT_LIMIT) -> list[ChangeRow]:
         )
         for record in records
     ]
+    # Ids rise with each update recorded, so the newest ids are the most recently recorded.
+    # Picking the ids first reads only the index; the full rows are then fetched for ten.
+    newest = (
+        ProgressUpdate.objects.filter(action__in=Action.objects.for_plan(plan).values("pk"))
+        .order_by("-id")
+        .values("pk")[:limit]
+    )
     updates = (
-        ProgressUpdate.objects.filter(action__theme__plan=plan)
+        ProgressUpdate.objects.filter(pk__in=Subquery(newest))
         .select_related("action", "author")
-        .order_by("-created_at", "-id")[:limit]
+        .order_by("-id")
     )
     rows += [
         ChangeRow(

@@ -96,6 +96,11 @@ class ActionForm(forms.ModelForm):
         model = Action
         fields = list(ACTION_CONTENT_FIELDS)
         help_texts = {"target": TARGET_HELP}
+        error_messages = {
+            "description": {"required": "Describe the action."},
+            "theme": {"required": "Choose the theme the action belongs to."},
+            "status": {"required": "Choose the action's status."},
+        }
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -129,9 +134,26 @@ class ActionEditForm(VersionedForm, ActionForm):
 class ProgressForm(forms.Form):
     """Record progress on an action, optionally with a revised target date."""
 
-    reported_on = forms.DateField(label="Date of this update", initial=timezone.localdate)
-    narrative = forms.CharField(label="Progress", widget=forms.Textarea(attrs={"rows": 5}))
-    status = forms.ChoiceField(choices=Status.choices)
+    reported_on = forms.DateField(
+        label="Date of this update",
+        initial=timezone.localdate,
+        help_text="For example 30/11/2026.",
+        error_messages={
+            "required": "Enter the date of this update.",
+            "invalid": "Enter the date of this update as day/month/year, like 30/11/2026.",
+        },
+    )
+    narrative = forms.CharField(
+        label="Progress",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": "Describe the progress made. If nothing has changed, use “No change "
+            "since the last update” on the action's page."
+        },
+    )
+    status = forms.ChoiceField(
+        choices=Status.choices, error_messages={"required": "Choose the action's status."}
+    )
     rag = forms.ChoiceField(label="RAG", choices=Rag.choices, required=False)
     percent_complete = forms.IntegerField(
         label="Percentage complete",
@@ -205,4 +227,5 @@ class RetireForm(forms.Form):
     reason = forms.CharField(
         label="Why is this action no longer appropriate?",
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason the action is no longer appropriate."},
     )

@@ -348,6 +348,10 @@ class Action(Versioned):
 
     class Meta:
         ordering = ["theme__position", "theme_id", "project__position", "project_id", "position"]
+        indexes = [
+            # Overdue and due-soon lists sort open actions of a theme by their deadline.
+            models.Index(fields=["theme", "status", "target_latest"], name="action_deadline"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "reference"],
@@ -581,6 +585,11 @@ class ProgressUpdate(models.Model):
     class Meta:
         ordering = ["action", "reported_on", "id"]
         get_latest_by = ["reported_on", "id"]
+        indexes = [
+            # "Latest update" and "no update since" are asked of every action on most pages.
+            models.Index(fields=["action", "reported_on"], name="update_action_reported"),
+            models.Index(fields=["-created_at"], name="update_created"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(percent_complete__isnull=True)

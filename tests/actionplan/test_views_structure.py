@@ -450,7 +450,7 @@ def test_an_action_form_with_errors_adds_nothing(client, steering_member, plan, 
         },
     )
     summary = _errors(response)
-    assert "This field is required." in summary
+    assert "Describe the action." in summary
     assert "Percentage complete must be between 0 and 100." in summary
     assert not Action.objects.exists()
 

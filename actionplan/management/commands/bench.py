@@ -34,7 +34,7 @@ class Command(BaseCommand):
     help = "Benchmark the dashboard, plan browser, action page and My actions at two sizes."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--repeat", type=int, default=7, help="Requests per page and size.")
+        parser.add_argument("--repeat", type=int, default=15, help="Requests per page and size.")
 
     def handle(self, *args, **options) -> None:
         if "bench" not in str(settings.DATABASES["default"]["NAME"]):
@@ -63,7 +63,7 @@ class Command(BaseCommand):
             officer = Owner.objects.get(name=f"{plan.slug} officer 0")
             officer.user = user
             officer.save()
-            clients[name] = Client()
+            clients[name] = Client(HTTP_HOST="localhost")
             clients[name].force_login(user)
         rows = []
         for label, url_for in self._pages():
