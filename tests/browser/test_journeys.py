@@ -174,3 +174,27 @@ def test_the_filters_narrow_the_plan(visitor, team, plan, project):
     page = visitor.go(f"/plans/{plan.slug}/actions/?q=BT+directory")
     expect(page.locator("body")).to_contain_text("1 action matches")
     expect(page.locator("body")).to_contain_text("Review the BT directory entry")
+
+
+def test_everything_works_with_javascript_turned_off(browser, live_server, team, plan):
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill("olly.owner")
+    page.get_by_label("Password").fill("browser-test-pass")
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}/actions/{team['mine'].pk}/progress/")
+    page.get_by_label("Progress", exact=True).fill("Recorded without JavaScript")
+    page.get_by_role("button", name="Save progress update").click()
+    expect(page.get_by_text("Your progress update has been recorded.")).to_be_visible()
+    page.goto(f"{live_server.url}/plans/{plan.slug}/actions/")
+    page.get_by_text("Filter and sort actions").click()  # a native <details>: no script needed
+    page.get_by_label("Overdue").check()
+    page.get_by_role("button", name="Apply filters").click()
+    assert "overdue=" in page.url
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    context.close()
+    assert team["mine"].updates.get().narrative == "Recorded without JavaScript"

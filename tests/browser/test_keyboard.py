@@ -83,3 +83,24 @@ def test_a_viewer_moves_around_with_the_keyboard_and_finds_nothing_to_change(
     keys.activate("Identify key customer contacts")
     expect(keys.page.get_by_role("link", name="Record progress")).to_have_count(0)
     assert Action.objects.get(pk=action.pk).version == 1
+
+
+def test_a_conflicting_edit_is_refused_and_explained_with_the_keyboard_alone(
+    keys, browser_users, action, plan_admin
+):
+    sign_in(keys, "sam.steering")
+    keys.page.goto(keys.page.url.rstrip("/") + f"/actions/{action.pk}/")
+    keys.activate("Edit action")
+    # Meanwhile the administrator saves a change to the same action.
+    action.description = "Administrator's wording"
+    action._history_user = plan_admin
+    action.save()
+    keys.tab_to("Description")
+    keys.page.keyboard.press("Control+A")
+    keys.page.keyboard.type("Steering member's wording")
+    keys.activate("Save action")
+    summary = keys.page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Someone else saved this action while you were editing it")
+    expect(summary).to_contain_text("Administrator's wording")
+    action.refresh_from_db()
+    assert action.description == "Administrator's wording"
