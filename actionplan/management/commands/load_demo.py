@@ -47,6 +47,8 @@ class Command(BaseCommand):
                 user = User.objects.create_user(
                     username=username,
                     password=password,
+                    # .invalid can never be delivered: safe for a demo that sends e-mail.
+                    email=f"{username}@demo.invalid",
                     first_name=first,
                     last_name=last,
                     is_staff=role in (PLAN_ADMINISTRATOR, STEERING_GROUP),
@@ -75,6 +77,7 @@ class Command(BaseCommand):
                 owner = Owner.objects.filter(name=owner_name, user__isnull=True).first()
                 if owner is not None:
                     owner.user = users[username]
+                    owner.email = owner.email or users[username].email
                     owner._history_user = actor
                     owner._change_reason = "Demo login linked to its owner"
                     owner.save()
