@@ -1,0 +1,633 @@
+"""One report model: a plan's content as plain data, as it stood at a moment, for every output.
+
+`build_report` reconstructs the plan from django-simple-history with one query per model
+(the latest historical row of each object at the moment, deletions left out) and joins the
+rows by id in Python: relations followed from historical rows would be today's, not the
+moment's. The result is frozen dataclasses holding only str/int/date/datetime/lists, so the
+print page, the PDF and the workbook all render the same data, and building it twice as at
+the same past moment gives equal reports whatever changed in between.
+
+Definitions follow ActionQuerySet.summary(): "revised" is open and re-planned, "overdue" is
+open, not ongoing and past the latest day of the target, "awaiting update" is open with no
+progress update reported in the plan's awaiting-update period before the day, "unscheduled"
+is open with a target the parser cannot date. Update rounds are not consulted: as at a past
+moment the period is the only rule that can be reproduced.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from actionplan.models import (
+    FINISHED_STATUSES,
+    Action,
+    ActionOwner,
+    GroupMembership,
+    Owner,
+    Plan,
+    ProgressUpdate,
+    Project,
+    Rag,
+    Status,
+    TargetRevision,
+    Theme,
+    Unit,
+)
+from actionplan.querysets import DERIVED_LABELS, summary_from_row
+from actionplan.summary import PlanSummary
+
+STATUS_LABELS = dict(Status.choices)
+RAG_LABELS = dict(Rag.choices)
+EXCEPTIONS_DESCRIBED = "Exceptions only: red, amber, slipped, overdue or awaiting update"
+
+Moment = date | datetime
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One action as it stood at the report's moment."""
+
+    id: int
+    theme_id: int
+    project_id: int | None
+    unit_id: int | None
+    unit: str
+    reference: str
+    full_reference: str
+    description: str
+    owners: list[str]  # labels, lead first
+    owner_ids: list[int]
+    owners_as_written: str
+    target: str
+    target_kind: str
+    target_earliest: date | None
+    target_latest: date | None
+    original_target: str
+    replan_count: int
+    status: str
+    status_label: str
+    rag: str
+    rag_label: str
+    percent_complete: int | None
+    completed_on: date | None
+    latest_update_on: date | None
+    latest_update_text: str
+    is_open: bool
+    is_revised: bool
+    is_overdue: bool
+    is_awaiting_update: bool
+    version: int
+    last_changed: datetime
+
+    @property
+    def is_exception(self) -> bool:
+        return (
+            self.rag in (Rag.RED, Rag.AMBER)
+            or self.is_revised
+            or self.is_overdue
+            or self.is_awaiting_update
+        )
+
+
+@dataclass(frozen=True)
+class ProjectSection:
+    id: int
+    reference: str
+    title: str
+    actions: list[ActionRow]
+
+
+@dataclass(frozen=True)
+class ThemeSection:
+    """A theme's actions: those directly under it first, then each project's, in order."""
+
+    id: int
+    reference: str
+    title: str
+    kind: str
+    actions: list[ActionRow]
+    projects: list[ProjectSection]
+
+    def rows(self) -> Iterator[ActionRow]:
+        yield from self.actions
+        for project in self.projects:
+            yield from project.actions
+
+
+@dataclass(frozen=True)
+class ActionChange:
+    """An action that was added, completed, retired or removed in the window."""
+
+    action_id: int
+    full_reference: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    """A status or RAG that changed: stored values and their labels."""
+
+    action_id: int
+    full_reference: str
+    description: str
+    old: str
+    old_label: str
+    new: str
+    new_label: str
+
+
+@dataclass(frozen=True)
+class TargetChange:
+    """A target as written that changed, with the reasons recorded for it in the window."""
+
+    action_id: int
+    full_reference: str
+    description: str
+    old: str
+    new: str
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class ProgressChange:
+    action_id: int
+    full_reference: str
+    description: str
+    reported_on: date
+    text: str
+
+
+@dataclass(frozen=True)
+class OwnerChange:
+    action_id: int
+    full_reference: str
+    description: str
+    added: list[str]
+    removed: list[str]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed between `since` and the report's moment, among the filtered actions.
+
+    `status_changes` leaves out changes to completed or deleted: those are listed under
+    `completed` and `retired`. `removed` are actions deleted outright (or moved to another
+    plan). Exceptions-only does not narrow the changes.
+    """
+
+    since: datetime
+    new_actions: list[ActionChange]
+    completed: list[ActionChange]
+    status_changes: list[ValueChange]
+    rag_changes: list[ValueChange]
+    slipped: list[TargetChange]
+    progress_updates: list[ProgressChange]
+    retired: list[ActionChange]
+    removed: list[ActionChange]
+    owner_changes: list[OwnerChange]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(
+            (
+                self.new_actions,
+                self.completed,
+                self.status_changes,
+                self.rag_changes,
+                self.slipped,
+                self.progress_updates,
+                self.retired,
+                self.removed,
+                self.owner_changes,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Report:
+    plan_id: int
+    plan_slug: str
+    plan_title: str
+    organisation: str
+    version_label: str
+    as_at: datetime
+    today: date  # the day overdue and awaiting update are judged on
+    awaiting_since: date
+    filters_described: list[str]  # the summary counts only the rows these leave
+    exceptions_only: bool
+    themes: list[ThemeSection]
+    summary: PlanSummary
+    changes: Changes | None = None
+
+    def rows(self) -> Iterator[ActionRow]:
+        for theme in self.themes:
+            yield from theme.rows()
+
+
+def moment_from(value: Moment | None) -> datetime:
+    """A date is the end of that day in the site's time zone (Europe/London); None is now."""
+    if value is None:
+        return timezone.now()
+    if isinstance(value, datetime):
+        if timezone.is_naive(value):
+            return timezone.make_aware(value, timezone.get_default_timezone())
+        return value
+    return datetime.combine(value, time.max, tzinfo=timezone.get_default_timezone())
+
+
+def _as_of(model: type[models.Model], moment: datetime) -> models.QuerySet:
+    """The latest historical row of each object at `moment`, deletions left out.
+
+    What `Model.history.as_of()` selects, kept as historical rows (with their date and
+    version); filters added afterwards narrow the result, not the choice of latest row.
+    """
+    rows = model.history.filter(history_date__lte=moment).latest_of_each()
+    return rows.exclude(history_type="-").order_by()
+
+
+def _latest_by_id(rows: Iterable[Any]) -> dict[int, Any]:
+    # Two rows of one object saved in the same microsecond would both be "latest".
+    chosen: dict[int, Any] = {}
+    for row in rows:
+        held = chosen.get(row.id)
+        if held is None or (row.history_date, row.history_id) > (
+            held.history_date,
+            held.history_id,
+        ):
+            chosen[row.id] = row
+    return chosen
+
+
+@dataclass
+class _Snapshot:
+    """The plan's rows at one moment, by id; historical rows, read by their *_id attributes."""
+
+    moment: datetime
+    plan: Any
+    themes: dict[int, Any]
+    projects: dict[int, Any]
+    actions: dict[int, Any]
+    links: dict[int, list[Any]]  # action id → owner links, lead first
+    owners: dict[int, Any]
+    units: dict[int, Any]
+    updates: dict[int, list[Any]]  # action id → progress updates, oldest first
+    revisions: dict[int, list[Any]]  # action id → target revisions, oldest first
+    groups_of: dict[int, set[int]]  # person id → groups, only for the owners filtered on
+
+
+def _snapshot(plan: Plan, moment: datetime, owner_ids: list[int]) -> _Snapshot:
+    """Nine queries (ten with an owner filter), whatever the size of the plan."""
+    theme_ids = Theme.history.filter(plan_id=plan.pk).values("id")
+    action_ids = Action.history.filter(theme_id__in=theme_ids).values("id")
+    plan_row = _as_of(Plan, moment).filter(id=plan.pk).first() or plan
+    themes = _latest_by_id(_as_of(Theme, moment).filter(plan_id=plan.pk))
+    projects = _latest_by_id(_as_of(Project, moment).filter(theme_id__in=theme_ids))
+    actions = _latest_by_id(_as_of(Action, moment).filter(theme_id__in=theme_ids))
+    link_rows = _latest_by_id(_as_of(ActionOwner, moment).filter(action_id__in=action_ids))
+    linked_owner_ids = ActionOwner.history.filter(action_id__in=action_ids).values("owner_id")
+    owners = _latest_by_id(
+        _as_of(Owner, moment).filter(models.Q(id__in=linked_owner_ids) | models.Q(id__in=owner_ids))
+    )
+    units = _latest_by_id(_as_of(Unit, moment))
+    update_rows = _latest_by_id(_as_of(ProgressUpdate, moment).filter(action_id__in=action_ids))
+    revision_rows = _latest_by_id(_as_of(TargetRevision, moment).filter(action_id__in=action_ids))
+    groups_of: dict[int, set[int]] = defaultdict(set)
+    if owner_ids:
+        memberships = _as_of(GroupMembership, moment).filter(person_id__in=owner_ids)
+        for membership in _latest_by_id(memberships).values():
+            groups_of[membership.person_id].add(membership.group_id)
+
+    links: dict[int, list[Any]] = defaultdict(list)
+    for link in sorted(link_rows.values(), key=lambda r: (not r.is_lead, r.position, r.id)):
+        links[link.action_id].append(link)
+    updates: dict[int, list[Any]] = defaultdict(list)
+    for update in sorted(update_rows.values(), key=lambda r: (r.reported_on, r.id)):
+        updates[update.action_id].append(update)
+    revisions: dict[int, list[Any]] = defaultdict(list)
+    for revision in sorted(revision_rows.values(), key=lambda r: (r.revised_at, r.id)):
+        revisions[revision.action_id].append(revision)
+    # An action whose theme has left the plan by the moment is not in the plan then.
+    actions = {pk: a for pk, a in actions.items() if a.theme_id in themes}
+    return _Snapshot(
+        moment=moment,
+        plan=plan_row,
+        themes=themes,
+        projects=projects,
+        actions=actions,
+        links=links,
+        owners=owners,
+        units=units,
+        updates=updates,
+        revisions=revisions,
+        groups_of=groups_of,
+    )
+
+
+def _full_reference(snap: _Snapshot, action: Any) -> str:
+    parts = [snap.themes[action.theme_id].reference]
+    project = snap.projects.get(action.project_id)
+    if project is not None and project.reference:
+        parts.append(project.reference)
+    if action.reference:
+        parts.append(action.reference)
+    return " / ".join(parts)
+
+
+def _owner_label(snap: _Snapshot, owner_id: int) -> str:
+    owner = snap.owners.get(owner_id)
+    return (owner.short_name or owner.name) if owner is not None else f"Owner #{owner_id}"
+
+
+def _row(snap: _Snapshot, action: Any, today: date, awaiting_since: date) -> ActionRow:
+    links = snap.links.get(action.id, [])
+    updates = snap.updates.get(action.id, [])
+    latest = updates[-1] if updates else None
+    is_open = action.status not in FINISHED_STATUSES
+    unit = snap.units.get(action.unit_id)
+    return ActionRow(
+        id=action.id,
+        theme_id=action.theme_id,
+        project_id=action.project_id if action.project_id in snap.projects else None,
+        unit_id=action.unit_id,
+        unit=unit.name if unit is not None else "",
+        reference=action.reference,
+        full_reference=_full_reference(snap, action),
+        description=action.description,
+        owners=[_owner_label(snap, link.owner_id) for link in links],
+        owner_ids=[link.owner_id for link in links],
+        owners_as_written=action.owners_as_written,
+        target=action.target,
+        target_kind=action.target_kind,
+        target_earliest=action.target_earliest,
+        target_latest=action.target_latest,
+        original_target=action.original_target,
+        replan_count=action.replan_count,
+        status=action.status,
+        status_label=STATUS_LABELS.get(action.status, action.status),
+        rag=action.rag,
+        rag_label=RAG_LABELS.get(action.rag, action.rag),
+        percent_complete=action.percent_complete,
+        completed_on=action.completed_on,
+        latest_update_on=latest.reported_on if latest else None,
+        latest_update_text=latest.narrative if latest else "",
+        is_open=is_open,
+        is_revised=is_open and action.replan_count > 0,
+        is_overdue=is_open
+        and action.target_kind != "ongoing"
+        and action.target_latest is not None
+        and action.target_latest < today,
+        is_awaiting_update=is_open and not any(u.reported_on >= awaiting_since for u in updates),
+        version=action.version,
+        last_changed=action.history_date,
+    )
+
+
+def _matches(
+    snap: _Snapshot, action: Any, themes: list[int], owners: list[int], unit: int | None
+) -> bool:
+    if themes and action.theme_id not in themes:
+        return False
+    if unit is not None and action.unit_id != unit:
+        return False
+    if owners:
+        acting = set(owners).union(*(snap.groups_of.get(o, set()) for o in owners))
+        if not any(link.owner_id in acting for link in snap.links.get(action.id, [])):
+            return False
+    return True
+
+
+def _summary(rows: list[ActionRow]) -> PlanSummary:
+    """The counts of ActionQuerySet.summary(), over reconstructed rows."""
+    row: dict[str, int] = {"total": len(rows)}
+    for value in Status.values:
+        row[f"status_{value}"] = sum(r.status == value for r in rows)
+    for value in Rag.values:
+        row[f"rag_{value or 'none'}"] = sum(r.rag == value for r in rows)
+    derived = {
+        "revised": sum(r.is_revised for r in rows),
+        "overdue": sum(r.is_overdue for r in rows),
+        "awaiting_update": sum(r.is_awaiting_update for r in rows),
+        "unscheduled": sum(r.is_open and r.target_kind == "unscheduled" for r in rows),
+    }
+    row |= {key: derived[key] for key in DERIVED_LABELS}
+    return summary_from_row(row)
+
+
+def _sections(snap: _Snapshot, rows: dict[int, ActionRow], filtered: bool) -> list[ThemeSection]:
+    """Themes and projects in position order; a filtered report leaves out the empty ones."""
+    by_parent: dict[tuple[int, int | None], list[ActionRow]] = defaultdict(list)
+    ordered = sorted(rows.values(), key=lambda r: (snap.actions[r.id].position, r.id))
+    for row in ordered:
+        by_parent[(row.theme_id, row.project_id)].append(row)
+    sections = []
+    for theme in sorted(snap.themes.values(), key=lambda t: (t.position, t.id)):
+        projects = [
+            ProjectSection(
+                id=project.id,
+                reference=project.reference,
+                title=project.title,
+                actions=by_parent[(theme.id, project.id)],
+            )
+            for project in sorted(snap.projects.values(), key=lambda p: (p.position, p.id))
+            if project.theme_id == theme.id
+        ]
+        sections.append(
+            ThemeSection(
+                id=theme.id,
+                reference=theme.reference,
+                title=theme.title,
+                kind=theme.kind,
+                actions=by_parent[(theme.id, None)],
+                projects=[p for p in projects if p.actions or not filtered],
+            )
+        )
+    return [s for s in sections if not filtered or any(True for _ in s.rows())]
+
+
+def _describe_filters(
+    snap: _Snapshot, themes: list[int], owners: list[int], unit: int | None, exceptions: bool
+) -> list[str]:
+    described = []
+    for theme_id in themes:
+        theme = snap.themes.get(theme_id)
+        label = f"{theme.reference}. {theme.title}" if theme is not None else f"#{theme_id}"
+        described.append(f"Theme: {label}")
+    for owner_id in owners:
+        described.append(
+            f"Owner: {_owner_label(snap, owner_id)} (directly or through a group they belonged "
+            "to at the time)"
+        )
+    if unit is not None:
+        found = snap.units.get(unit)
+        described.append(f"Directorate or service: {found.name if found else f'#{unit}'}")
+    if exceptions:
+        described.append(EXCEPTIONS_DESCRIBED)
+    return described
+
+
+def _changes(
+    then: _Snapshot,
+    now: _Snapshot,
+    scope: set[int],
+) -> Changes:
+    def ref(snap: _Snapshot, pk: int) -> tuple[int, str, str]:
+        action = snap.actions[pk]
+        return pk, _full_reference(snap, action), action.description
+
+    def ordered(snap: _Snapshot, ids: Iterable[int]) -> list[int]:
+        def key(pk: int) -> tuple:
+            action = snap.actions[pk]
+            theme = snap.themes[action.theme_id]
+            project = snap.projects.get(action.project_id)
+            return (
+                theme.position,
+                theme.id,
+                project is not None,
+                project.position if project else 0,
+                action.project_id or 0,
+                action.position,
+                pk,
+            )
+
+        return sorted(ids, key=key)
+
+    kept = ordered(now, [pk for pk in scope if pk in now.actions and pk in then.actions])
+    new = ordered(now, [pk for pk in scope if pk in now.actions and pk not in then.actions])
+    removed = ordered(then, [pk for pk in scope if pk in then.actions and pk not in now.actions])
+    completed, retired, statuses, rags, slipped, owner_changes = [], [], [], [], [], []
+    for pk in kept:
+        old, cur = then.actions[pk], now.actions[pk]
+        if old.status != cur.status:
+            if cur.status == Status.COMPLETED:
+                completed.append(ActionChange(*ref(now, pk)))
+            elif cur.status == Status.DELETED:
+                retired.append(ActionChange(*ref(now, pk)))
+            else:
+                statuses.append(
+                    ValueChange(
+                        *ref(now, pk),
+                        old=old.status,
+                        old_label=STATUS_LABELS.get(old.status, old.status),
+                        new=cur.status,
+                        new_label=STATUS_LABELS.get(cur.status, cur.status),
+                    )
+                )
+        if old.rag != cur.rag:
+            rags.append(
+                ValueChange(
+                    *ref(now, pk),
+                    old=old.rag,
+                    old_label=RAG_LABELS.get(old.rag, old.rag),
+                    new=cur.rag,
+                    new_label=RAG_LABELS.get(cur.rag, cur.rag),
+                )
+            )
+        if old.target != cur.target:
+            reasons = [
+                r.reason
+                for r in now.revisions.get(pk, [])
+                if then.moment < r.revised_at <= now.moment
+            ]
+            slipped.append(
+                TargetChange(*ref(now, pk), old=old.target, new=cur.target, reasons=reasons)
+            )
+        owners_then = [link.owner_id for link in then.links.get(pk, [])]
+        owners_now = [link.owner_id for link in now.links.get(pk, [])]
+        if set(owners_then) != set(owners_now):
+            owner_changes.append(
+                OwnerChange(
+                    *ref(now, pk),
+                    added=[_owner_label(now, o) for o in owners_now if o not in owners_then],
+                    removed=[_owner_label(then, o) for o in owners_then if o not in owners_now],
+                )
+            )
+    progress = []
+    for pk in [*kept, *new]:
+        known = {u.id for u in then.updates.get(pk, [])}
+        progress += [
+            ProgressChange(*ref(now, pk), reported_on=u.reported_on, text=u.narrative)
+            for u in now.updates.get(pk, [])
+            if u.id not in known
+        ]
+    return Changes(
+        since=then.moment,
+        new_actions=[ActionChange(*ref(now, pk)) for pk in new],
+        completed=completed,
+        status_changes=statuses,
+        rag_changes=rags,
+        slipped=slipped,
+        progress_updates=progress,
+        retired=retired,
+        removed=[ActionChange(*ref(then, pk)) for pk in removed],
+        owner_changes=owner_changes,
+    )
+
+
+def build_report(
+    *,
+    plan: Plan,
+    as_at: Moment | None = None,
+    since: Moment | None = None,
+    themes: list[int] | None = None,
+    owners: list[int] | None = None,
+    unit: int | None = None,
+    exceptions_only: bool = False,
+    today: date | None = None,
+) -> Report:
+    """The plan as it stood `as_at`, filtered, with its summary and the changes since `since`.
+
+    `today` (default: the day of `as_at` in Europe/London) is the day overdue and awaiting
+    update are judged on. Owners match the actions they own directly or through a group they
+    belonged to at the moment. The summary counts the filtered rows only.
+    """
+    themes, owners = list(themes or []), list(owners or [])
+    moment = moment_from(as_at)
+    today = today or timezone.localdate(moment)
+    snap = _snapshot(plan, moment, owners)
+    days = snap.plan.awaiting_update_days or settings.ACTIONPLAN_AWAITING_UPDATE_DAYS
+    awaiting_since = today - timedelta(days=days)
+
+    in_scope = {
+        pk for pk, action in snap.actions.items() if _matches(snap, action, themes, owners, unit)
+    }
+    rows = {pk: _row(snap, snap.actions[pk], today, awaiting_since) for pk in in_scope}
+    if exceptions_only:
+        rows = {pk: row for pk, row in rows.items() if row.is_exception}
+
+    filtered = bool(themes or owners or exceptions_only or unit is not None)
+    changes = None
+    if since is not None:
+        start = moment_from(since)
+        if start > moment:
+            raise ValueError("The start of the changes must be before the report's moment.")
+        then = _snapshot(plan, start, owners)
+        scope = in_scope | {
+            pk
+            for pk, action in then.actions.items()
+            if _matches(then, action, themes, owners, unit)
+        }
+        changes = _changes(then, snap, scope)
+
+    return Report(
+        plan_id=plan.pk,
+        plan_slug=snap.plan.slug,
+        plan_title=snap.plan.title,
+        organisation=snap.plan.organisation,
+        version_label=snap.plan.version_label,
+        as_at=moment,
+        today=today,
+        awaiting_since=awaiting_since,
+        filters_described=_describe_filters(snap, themes, owners, unit, exceptions_only),
+        exceptions_only=exceptions_only,
+        themes=_sections(snap, rows, filtered=filtered),
+        summary=_summary(list(rows.values())),
+        changes=changes,
+    )
