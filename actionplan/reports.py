@@ -631,3 +631,17 @@ def build_report(
         summary=_summary(list(rows.values())),
         changes=changes,
     )
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What a committee paper says about itself, and which parts it includes.
+
+    Shared by the print page, the PDF, the workbook, the report builder and export_plan.
+    """
+
+    committee: str = "Executive"
+    meeting_date: date | None = None
+    title: str = ""  # blank: "<plan title>: progress report"
+    author: str = ""
+    include_full_plan: bool = False  # the appendix with every action

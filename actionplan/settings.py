@@ -146,6 +146,11 @@ FORMAT_MODULE_PATH = ["actionplan.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Published reports' files. Production points this at shared storage (every web process and
+# worker must see the same files); they are served only through a view that checks access.
+MEDIA_ROOT = Path(env_str("ACTIONPLAN_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+MEDIA_URL = "/media/"
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

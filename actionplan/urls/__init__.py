@@ -30,5 +30,6 @@ urlpatterns = [
     path("", include("actionplan.urls.actions")),
     path("", include("actionplan.urls.structure")),
     path("", include("actionplan.urls.rounds")),
+    path("", include("actionplan.urls.reports")),
     path("admin/", admin.site.urls),
 ]

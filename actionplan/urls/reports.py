@@ -1,0 +1,3 @@
+"""URLs for committee reports: builder, print page, PDF, workbook, published reports."""
+
+urlpatterns: list = []
