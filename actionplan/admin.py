@@ -19,6 +19,7 @@ from actionplan.models import (
     Plan,
     ProgressUpdate,
     Project,
+    PublishedReport,
     TargetRevision,
     Theme,
     Unit,
@@ -297,4 +298,28 @@ class UpdateRequestAdmin(SimpleHistoryAdmin):
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(PublishedReport)
+class PublishedReportAdmin(SimpleHistoryAdmin):
+    """Read-only: a published report is the record of a committee paper, files and all."""
+
+    list_display = ["plan", "committee", "meeting_date", "as_at", "since", "published_by"]
+    list_filter = ["plan", "committee"]
+    date_hierarchy = "meeting_date"
+    list_select_related = ["plan", "published_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Publishing builds and keeps the files: it is done from the report builder.
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: PublishedReport | None = None
+    ) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: PublishedReport | None = None
+    ) -> bool:
         return False

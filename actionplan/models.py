@@ -728,3 +728,57 @@ class UpdateRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner} asked about {self.action} ({self.round})"
+
+
+# Published reports: the papers that went to committees, kept to be printed again.
+
+
+class PublishedReportQuerySet(models.QuerySet):
+    def for_list_page(self) -> PublishedReportQuerySet:
+        """Newest meeting first, with who published each, in one query."""
+        return self.select_related("published_by").order_by("-meeting_date", "-published_at", "-id")
+
+
+class PublishedReport(models.Model):
+    """A report as it went to a committee: its moment, options and the very files sent."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="published_reports")
+    committee = models.CharField(max_length=200)
+    meeting_date = models.DateField()
+    title = models.CharField(max_length=300)
+    author = models.CharField(max_length=200, blank=True)
+    as_at = models.DateTimeField("as at", help_text="The exact moment the report shows the plan.")
+    since = models.DateTimeField(
+        null=True, blank=True, help_text="The start of the changes the report lists, if any."
+    )
+    options = models.JSONField(default=dict, blank=True, help_text="Filters and flags as given.")
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    pdf = models.FileField("PDF", upload_to="reports/%Y/")
+    xlsx = models.FileField("workbook", upload_to="reports/%Y/")
+    history = HistoricalRecords()
+
+    objects = PublishedReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "-meeting_date", "-published_at", "-id"]
+        indexes = [
+            # The next report's "since" is the latest published moment before its own.
+            models.Index(fields=["plan", "as_at"], name="published_report_moment"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(since__isnull=True) | Q(since__lt=F("as_at")),
+                name="published_report_since_before_as_at",
+                violation_error_message="The 'since' moment must be before the 'as at' moment.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee} {date_format(self.meeting_date, 'j F Y')}: {self.title}"

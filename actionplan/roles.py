@@ -26,6 +26,7 @@ _PLAN_MODELS = [
     "unit",
     "updateround",
     "updaterequest",
+    "publishedreport",
 ]
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from actionplan.models import Action, Milestone, Plan, Project, Theme, UpdateRound
+from actionplan.models import Action, Milestone, Plan, Project, PublishedReport, Theme, UpdateRound
 from actionplan.rounds import round_open
 
 PERSONAS = ["anonymous", "outsider", "viewer", "action_owner", "steering_member", "plan_admin"]
@@ -31,6 +32,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "plan_dashboard": (READ, "plan"),
     "plan_browse": (READ, "plan"),
     "plan_browse_csv": (READ, "plan"),
+    "plan_browse_xlsx": (READ, "plan"),
     "plan_structure": (READ, "plan"),
     "round_list": (READ, "plan"),
     "round_detail": (READ, "round"),
@@ -49,6 +51,12 @@ PAGES: dict[str, tuple[str, str]] = {
     "round_open": (WRITE, "plan"),
     "milestone_delete": (WRITE, "milestone"),
     "action_delete": (ADMIN, "action"),
+    "report_builder": (READ, "plan"),
+    "report_xlsx": (READ, "plan"),
+    "report_csv": (READ, "plan"),
+    "published_list": (READ, "plan"),
+    "published_detail": (READ, "published"),
+    "published_file": (READ, "published_file"),
 }
 # Changes made by POST only: (kind, args).
 POSTS: dict[str, tuple[str, str]] = {
@@ -62,6 +70,7 @@ POSTS: dict[str, tuple[str, str]] = {
     "project_move_down": (WRITE, "project"),
     "round_close": (WRITE, "round"),
     "action_revert": (ADMIN, "revert"),
+    "report_publish": (WRITE, "plan"),
 }
 ALLOWED = {
     READ: {"viewer", "action_owner", "steering_member", "plan_admin"},
@@ -87,7 +96,7 @@ def test_every_page_of_the_site_is_in_the_matrix():
 
 
 @pytest.fixture
-def world(plan, theme, project, action, people, action_owner, steering_member):
+def world(plan, theme, project, action, people, action_owner, steering_member, settings, tmp_path):
     people["RF"].user = action_owner
     people["RF"].save()
     milestone = Milestone.objects.create(action=action, text="FAQs drafted", target="Nov 2004")
@@ -100,6 +109,17 @@ def world(plan, theme, project, action, people, action_owner, steering_member):
         base_url="http://testserver",
     )
     revert_to = action.history.earliest().history_id
+    settings.MEDIA_ROOT = tmp_path / "media"
+    published = PublishedReport(
+        plan=plan,
+        committee="Executive",
+        meeting_date=opened.update_round.meeting_date,
+        title="Progress report",
+        as_at=timezone.now(),
+    )
+    published.pdf.save("executive.pdf", ContentFile(b"%PDF-1.7"), save=False)
+    published.xlsx.save("executive.xlsx", ContentFile(b"PK"), save=False)
+    published.save()
     return {
         "": [],
         "plan": [plan.slug],
@@ -109,6 +129,8 @@ def world(plan, theme, project, action, people, action_owner, steering_member):
         "milestone": [milestone.pk],
         "round": [opened.update_round.pk],
         "revert": [action.pk, revert_to],
+        "published": [published.pk],
+        "published_file": [published.pk, "pdf"],
     }
 
 
@@ -139,6 +161,7 @@ def _fingerprint() -> tuple:
         list(UpdateRound.objects.values_list("pk", "closed_at")),
         Plan.objects.count(),
         Action.history.count(),
+        PublishedReport.objects.count(),
     )
 
 

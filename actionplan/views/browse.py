@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from actionplan.access import plan_for_user
-from actionplan.exports import write_actions_csv
+from actionplan.exports import WORKBOOK_CONTENT_TYPE, actions_workbook_bytes, write_actions_csv
 from actionplan.filters import (
     DEFAULT_SORT,
     NOT_ASSESSED,
@@ -180,4 +180,21 @@ def plan_browse_csv(request: HttpRequest, slug: str) -> HttpResponse:
     filename = f"{plan.slug}-actions-{today:%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     write_actions_csv(response, filterset.results)
+    return response
+
+
+@login_required
+def plan_browse_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = plan_for_user(request.user, slug)
+    today = timezone.localdate()
+    filterset = browse_filterset(plan, request.GET, today=today)
+    if not filterset.is_valid():
+        problems = [str(e) for errors in filterset.form.errors.values() for e in errors]
+        message = "These filters cannot be used: " + " ".join(problems)
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(
+        actions_workbook_bytes(filterset.results), content_type=WORKBOOK_CONTENT_TYPE
+    )
+    filename = f"{plan.slug}-actions-{today:%Y-%m-%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
