@@ -101,7 +101,7 @@ class ExceptionRow:
 
 
 def moment_label(moment: datetime) -> str:
-    """"23 November 2026" for the end of a day (a date's report), else with the time."""
+    """ "23 November 2026" for the end of a day (a date's report), else with the time."""
     local = timezone.localtime(moment)
     if local.time() >= time(23, 59, 59):
         return format_date(local, "j F Y")

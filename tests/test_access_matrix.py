@@ -34,6 +34,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "plan_browse_csv": (READ, "plan"),
     "plan_browse_xlsx": (READ, "plan"),
     "plan_structure": (READ, "plan"),
+    "report_print": (READ, "plan"),
+    "report_pdf": (READ, "plan"),
     "round_list": (READ, "plan"),
     "round_detail": (READ, "round"),
     "action_detail": (READ, "action"),

@@ -8,6 +8,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from actionplan.models import Rag, Status
@@ -21,6 +24,7 @@ from actionplan.report_pdf import (
 )
 from actionplan.reports import ReportOptions, build_report, moment_from
 from actionplan.services import action_record_progress, action_revise_target
+from actionplan.synthetic import build_plan
 from tests.conftest import make_action
 
 OPTIONS = ReportOptions(
@@ -227,6 +231,85 @@ def test_the_fetcher_serves_our_print_stylesheet_from_disk(url):
     response = StaticFilesFetcher().fetch(url)
     assert response.content_type == "text/css"
     assert b"@page" in response.read()
+
+
+# The views -------------------------------------------------------------------------------
+
+
+def print_url(plan, query: str = "") -> str:
+    return reverse("report_print", args=[plan.slug]) + query
+
+
+def pdf_url(plan, query: str = "") -> str:
+    return reverse("report_pdf", args=[plan.slug]) + query
+
+
+@pytest.mark.parametrize("url", [print_url, pdf_url])
+def test_anonymous_visitors_are_sent_to_sign_in(client, plan, url):
+    response = client.get(url(plan))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("url", [print_url, pdf_url])
+def test_a_user_with_no_role_cannot_find_the_report(client, plan, outsider, url):
+    client.force_login(outsider)
+    assert client.get(url(plan)).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["viewer", "action_owner", "steering_member", "plan_admin"])
+def test_everyone_who_can_see_the_plan_can_read_its_print_page(
+    client, plan, slipped, persona, request
+):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(print_url(plan, "?committee=Scrutiny&author=Jo+Bloggs"))
+    html = response.content.decode()
+    assert "Scrutiny" in html
+    assert "Jo Bloggs" in html
+    assert 'Dec 2004 <span class="original-target">(originally Aug 2004)</span>' in html
+    assert f'href="{pdf_url(plan, "?committee=Scrutiny&amp;author=Jo+Bloggs")}"' in html
+
+
+def test_the_pdf_download_is_the_same_report_as_a_pdf(client, plan, slipped, viewer, tmp_path):
+    client.force_login(viewer)
+    response = client.get(pdf_url(plan, "?committee=Scrutiny"))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith('attachment; filename="test-plan-report-')
+    text = " ".join(pdf_text(response.content, tmp_path))
+    assert "Committee Scrutiny" in text
+    assert "Identify key customer contacts" in text
+
+
+def _queries_for_print_page(client, plan) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(print_url(plan, "?full=1&exceptions=1"))
+    assert "Appendix: the full plan" in response.content.decode()
+    return len(queries)
+
+
+def test_the_print_page_costs_the_same_queries_for_a_small_and_a_larger_plan(client, viewer):
+    """24 queries, none per action: session, user, the user's roles, the plan, the last
+    published report's moment (the default "since"), nine for the report (one per history
+    model), then the plan and nine again for the full-plan appendix."""
+    client.force_login(viewer)
+    small = build_plan(slug="small", actions_per_project=1)
+    large = build_plan(slug="large", actions_per_project=8)
+    counts = (_queries_for_print_page(client, small), _queries_for_print_page(client, large))
+    assert counts == (24, 24)
+
+
+def test_a_print_page_asked_with_bad_parameters_goes_back_to_the_builder(client, plan, viewer):
+    client.force_login(viewer)
+    response = client.get(print_url(plan, "?as_at=not-a-date"))
+    assert response.status_code == 302
+    assert response.url == reverse("report_builder", args=[plan.slug]) + "?as_at=not-a-date"
+
+
+def test_a_pdf_asked_with_bad_parameters_is_refused_with_the_reason(client, plan, viewer):
+    client.force_login(viewer)
+    response = client.get(pdf_url(plan, "?as_at=not-a-date"))
+    assert response.status_code == 400
+    assert "This report cannot be made" in response.content.decode()
 
 
 # As at ----------------------------------------------------------------------------------
