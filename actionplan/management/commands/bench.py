@@ -7,8 +7,13 @@ what matters is the ratio between the sizes, not the seconds on this machine.
 
 from __future__ import annotations
 
+import csv
+import io
 import statistics
+import subprocess
+import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 
 from django.conf import settings
@@ -19,7 +24,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from actionplan.exports import report_workbook_bytes
 from actionplan.models import Action, Owner, Plan
+from actionplan.report_pdf import render_report_html, render_report_pdf
+from actionplan.reports import ReportOptions, build_report
 from actionplan.roles import STEERING_GROUP, ensure_roles
 from actionplan.synthetic import build_plan
 
@@ -35,6 +43,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--repeat", type=int, default=15, help="Requests per page and size.")
+        parser.add_argument(
+            "--no-reports",
+            dest="reports",
+            action="store_false",
+            help="Skip the committee report and workbook figures (the full PDF takes minutes).",
+        )
 
     def handle(self, *args, **options) -> None:
         if "bench" not in str(settings.DATABASES["default"]["NAME"]):
@@ -73,6 +87,17 @@ class Command(BaseCommand):
             }
             rows.append((label, measured))
         self._print(rows, plans)
+        if options["reports"]:
+            self._bench_reports(plans["large"])
+            medium = Plan.objects.filter(slug="bench-medium").first() or build_plan(
+                slug="bench-medium",
+                themes=5,
+                projects_per_theme=10,
+                actions_per_project=10,
+                updates_per_action=10,
+                owners=50,
+            )
+            self._bench_workbooks({"medium": medium, "large": plans["large"]})
 
     def _pages(self) -> list[tuple[str, Callable[[Plan], str]]]:
         def first_action(plan: Plan) -> int:
@@ -120,3 +145,78 @@ class Command(BaseCommand):
                 f"{label:<24}{t_small:>10.1f}{t_large:>12.1f}{ratio:>12.2f}"
                 f"{q_small:>10}{q_large:>10}  {verdict}"
             )
+
+    def _bench_reports(self, plan: Plan) -> None:
+        """Report PDFs at about 5,000 actions: our part (queries, rebuild, template) vs layout."""
+        self.stdout.write(f"\ncommittee report, {Action.objects.for_plan(plan).count()} actions")
+        self.stdout.write(
+            f"{'report':<14}{'queries':>8}{'build s':>9}{'html s':>8}{'pdf s':>8}"
+            f"{'pages':>7}{'ours %':>8}  goal: ours <= 15%"
+        )
+        for label, exceptions in [("exceptions", True), ("full", False)]:
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                report = build_report(plan=plan, exceptions_only=exceptions)
+                built = time.perf_counter() - started
+            options = ReportOptions(title=f"Bench {label} report")
+            started = time.perf_counter()
+            render_report_html(report, options, for_pdf=True)
+            html = time.perf_counter() - started
+            started = time.perf_counter()
+            pdf = render_report_pdf(report, options)
+            total = time.perf_counter() - started + built
+            pages = _page_count(pdf)
+            ours = (built + html) / total * 100
+            self.stdout.write(
+                f"{label:<14}{len(queries):>8}{built:>9.2f}{html:>8.2f}{total:>8.1f}"
+                f"{pages:>7}{ours:>7.0f}%  {'ok' if ours <= 15 else 'over'}"
+            )
+
+    def _bench_workbooks(self, plans: dict[str, Plan]) -> None:
+        """Workbook time and peak memory against writing the same rows with the csv module."""
+        self.stdout.write("\nworkbook (Plan, Progress, Summary sheets) vs csv module, same rows")
+        self.stdout.write(
+            f"{'actions':>8}{'xlsx s':>9}{'csv s':>8}{'ratio':>7}{'peak MiB':>10}"
+            "  goal: ratio <= 8, memory about flat"
+        )
+        for plan in plans.values():
+            report = build_report(plan=plan)
+            tracemalloc.start()
+            started = time.perf_counter()
+            report_workbook_bytes(report, ReportOptions())
+            xlsx = time.perf_counter() - started
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+            started = time.perf_counter()
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            for row in report.rows():
+                writer.writerow(
+                    [
+                        row.full_reference,
+                        row.description,
+                        ", ".join(row.owners),
+                        row.target,
+                        row.status_label,
+                        row.rag_label,
+                        row.latest_update_on,
+                        row.latest_update_text,
+                    ]
+                )
+            plain = time.perf_counter() - started
+            ratio = xlsx / plain if plain else float("inf")
+            self.stdout.write(
+                f"{len(list(report.rows())):>8}{xlsx:>9.2f}{plain:>8.3f}"
+                f"{ratio:>7.0f}{peak:>10.1f}  {'ok' if ratio <= 8 else 'over'}"
+            )
+
+
+def _page_count(pdf: bytes) -> int:
+    """Pages of a PDF, as poppler's pdfinfo reads them."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        info = subprocess.run(["pdfinfo", file.name], capture_output=True, text=True, check=True)
+    return int(
+        next(line.split()[-1] for line in info.stdout.splitlines() if line.startswith("Pages:"))
+    )
