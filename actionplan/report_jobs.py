@@ -106,8 +106,8 @@ def _record(job: ReportJob, reason: str, **fields: object) -> None:
         save_with_history(job, user=job.requested_by, reason=reason, validate=False)
 
 
-def _made(job: ReportJob) -> None:
-    """Make the job's file (or publication) and record it as done."""
+def _made(job: ReportJob) -> dict[str, object]:
+    """Make the job's file (or publication); the fields that record it on the job."""
     if job.kind == ReportJobKind.PUBLISH:
         try:
             published = publishing.report_publish(
@@ -115,8 +115,7 @@ def _made(job: ReportJob) -> None:
             )
         except ValidationError as refused:
             raise ReportRefused(" ".join(refused.messages)) from refused
-        _record(job, "Report published", published=published)
-        return
+        return {"published": published}
     report, options, errors = report_from_params(job.plan, job.params, today=timezone.localdate())
     if errors:
         raise ReportRefused(" ".join(errors))
@@ -126,11 +125,7 @@ def _made(job: ReportJob) -> None:
         content = exports.report_workbook_bytes(report, options)
     name = f"{report.plan_slug}-report-{timezone.localdate(report.as_at):%Y-%m-%d}.{job.kind}"
     job.file.save(name, ContentFile(content), save=False)
-    try:
-        _record(job, "Report made", file_name=name)
-    except BaseException:
-        job.file.delete(save=False)
-        raise
+    return {"file_name": name}
 
 
 @task()
@@ -145,8 +140,11 @@ def report_job_run(job_id: int) -> str:
     # No transaction around the rendering: on SQLite a transaction held for minutes would
     # keep every other writer waiting. Publishing and each record are atomic on their own.
     try:
-        _made(job)
+        made = _made(job)
+        _record(job, "Report made", state=ReportJobState.DONE, finished_at=timezone.now(), **made)
     except Exception as error:
+        if job.file:
+            job.file.delete(save=False)
         refused = isinstance(error, ReportRefused)
         if not refused:
             logger.exception("Report job %s failed", job.pk)
@@ -162,5 +160,4 @@ def report_job_run(job_id: int) -> str:
         if refused:
             return job.state
         raise
-    _record(job, "Report finished", state=ReportJobState.DONE, finished_at=timezone.now())
     return job.state
