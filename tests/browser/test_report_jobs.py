@@ -1,0 +1,74 @@
+"""The report builder in real headless Chromium, and a large PDF made by the background worker.
+
+Every page is checked with axe-core. The worker is the real `db_worker`, run once between two
+looks at the page, as it would run beside the web server.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from actionplan.models import ReportJob, ReportJobState
+from tests.browser.conftest import check_accessibility
+from tests.workers import run_worker
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def test_a_steering_member_previews_a_report_in_the_builder(visitor, browser_users, action):
+    plan = action.theme.plan
+    visitor.sign_in("sam.steering")
+    page = visitor.go(f"/plans/{plan.slug}/")
+    page.get_by_role("link", name="Build a committee report of this plan").click()
+    check_accessibility(page)
+    expect(page.get_by_role("heading", name="Build a report")).to_be_visible()
+
+    page.get_by_label("Committee").fill("Scrutiny")
+    page.get_by_role("button", name="Preview").click()
+    check_accessibility(page)
+    expect(page.get_by_role("heading", name="Preview: Customer Service Action Plan")).to_be_visible()
+    expect(page.locator(".govuk-inset-text")).to_contain_text("Of 1 action, 1 (100%) not started.")
+    expect(page.get_by_role("link", name="Download this report as a PDF")).to_be_visible()
+    expect(page.get_by_role("button", name="Publish this report")).to_be_visible()
+
+
+def test_a_large_pdf_is_made_in_the_background_and_downloaded_when_ready(
+    visitor, browser_users, action, settings, tmp_path
+):
+    settings.ACTIONPLAN_SYNC_REPORT_MAX_ACTIONS = 0
+    plan = action.theme.plan
+    visitor.sign_in("sam.steering")
+    page = visitor.go(f"/plans/{plan.slug}/report/")
+    page.get_by_role("button", name="Download PDF").click()
+    check_accessibility(page)
+    expect(page.get_by_role("heading", name="This report is too large")).to_be_visible()
+
+    page.get_by_role("button", name="Make the PDF").click()
+    check_accessibility(page)
+    expect(page.get_by_text("Waiting to start", exact=True).first).to_be_visible()
+    expect(page.get_by_text("Your PDF is being made in the background.")).to_be_visible()
+    job = ReportJob.objects.get()
+    assert job.state == ReportJobState.QUEUED
+
+    run_worker()
+
+    page.get_by_role("button", name="Check again").click()
+    check_accessibility(page)
+    expect(page.get_by_role("heading", name="Your PDF is ready")).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download test-plan-report-").click()
+    saved = tmp_path / "downloaded.pdf"
+    download_info.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF")
+
+    page = visitor.go(f"/plans/{plan.slug}/report/")
+    jobs = page.get_by_role("table", name="Reports you asked for")
+    expect(jobs).to_contain_text("PDF")
+    expect(jobs).to_contain_text("Ready")
