@@ -45,6 +45,8 @@ def test_a_large_pdf_is_made_in_the_background_and_downloaded_when_ready(
 ):
     settings.ACTIONPLAN_SYNC_REPORT_MAX_ACTIONS = 0
     plan = action.theme.plan
+    # As in a browser without JavaScript (or where it failed): "Check again" by hand.
+    visitor.page.route("**/static/js/report-job.js", lambda route: route.abort())
     visitor.sign_in("sam.steering")
     page = visitor.go(f"/plans/{plan.slug}/report/")
     page.get_by_role("button", name="Download PDF").click()
@@ -73,3 +75,21 @@ def test_a_large_pdf_is_made_in_the_background_and_downloaded_when_ready(
     jobs = page.get_by_role("table", name="Reports you asked for")
     expect(jobs).to_contain_text("PDF")
     expect(jobs).to_contain_text("Ready")
+
+
+def test_with_javascript_the_job_page_shows_when_the_pdf_is_ready_by_itself(
+    visitor, browser_users, action, settings
+):
+    settings.ACTIONPLAN_SYNC_REPORT_MAX_ACTIONS = 0
+    plan = action.theme.plan
+    visitor.sign_in("sam.steering")
+    page = visitor.go(f"/plans/{plan.slug}/report/?exceptions=")
+    page.get_by_role("button", name="Make the PDF").click()
+    check_accessibility(page)
+    expect(page.get_by_role("button", name="Check again")).to_be_visible()
+
+    run_worker()
+
+    expect(page.get_by_role("heading", name="Your PDF is ready")).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("status")).to_have_text("Your PDF is ready")
+    check_accessibility(page)
