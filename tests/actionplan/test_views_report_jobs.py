@@ -188,3 +188,15 @@ def test_the_job_page_costs_the_same_queries_in_every_state(
     with django_assert_num_queries(JOB_PAGE_QUERIES):
         response = client.get(reverse("report_job_detail", args=[job.pk]))
     assert response.status_code == 200
+
+
+def test_administrators_see_every_job_in_the_administration_screens_but_change_none(
+    client, plan_admin, viewer, plan
+):
+    ReportJob.objects.create(
+        plan=plan, kind="pdf", requested_by=viewer, state=ReportJobState.FAILED, error="No"
+    )
+    client.force_login(plan_admin)
+    page = client.get(reverse("admin:actionplan_reportjob_changelist")).content.decode()
+    assert "Failed" in page and viewer.username in page
+    assert client.get(reverse("admin:actionplan_reportjob_add")).status_code == 403
