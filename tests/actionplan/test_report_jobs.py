@@ -14,7 +14,6 @@ from actionplan.models import Owner, PublishedReport, ReportJob, ReportJobState
 from actionplan.report_jobs import UNEXPECTED_FAILURE, report_job_request, report_size
 from actionplan.report_params import report_from_params
 from actionplan.synthetic import build_plan
-from tests.workers import run_worker
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +32,7 @@ def _pdf_text(content: bytes, tmp_path) -> str:
 
 
 def test_a_pdf_job_waits_in_the_queue_until_the_worker_makes_it(
-    action, steering_member, media, tmp_path
+    worker, action, steering_member, media, tmp_path
 ):
     job = report_job_request(
         plan=action.theme.plan, kind="pdf", params={"exceptions": ""}, user=steering_member
@@ -44,7 +43,7 @@ def test_a_pdf_job_waits_in_the_queue_until_the_worker_makes_it(
     assert queued.status == TaskResultStatus.READY
     assert queued.args_kwargs == {"args": [job.pk], "kwargs": {}}
 
-    run_worker()
+    worker()
 
     job.refresh_from_db()
     assert job.state == ReportJobState.DONE
@@ -59,9 +58,9 @@ def test_a_pdf_job_waits_in_the_queue_until_the_worker_makes_it(
     assert DBTaskResult.objects.get(id=job.task_id).status == TaskResultStatus.SUCCESSFUL
 
 
-def test_a_workbook_job_holds_the_plans_actions(action, viewer):
+def test_a_workbook_job_holds_the_plans_actions(worker, action, viewer):
     job = report_job_request(plan=action.theme.plan, kind="xlsx", params={}, user=viewer)
-    run_worker()
+    worker()
     job.refresh_from_db()
     assert job.state == ReportJobState.DONE
     workbook = openpyxl.load_workbook(io.BytesIO(job.file.read()), read_only=True)
@@ -69,9 +68,9 @@ def test_a_workbook_job_holds_the_plans_actions(action, viewer):
     assert action.description in cells
 
 
-def test_each_step_of_a_job_is_in_its_history_with_who_asked(action, steering_member):
+def test_each_step_of_a_job_is_in_its_history_with_who_asked(worker, action, steering_member):
     job = report_job_request(plan=action.theme.plan, kind="xlsx", params={}, user=steering_member)
-    run_worker()
+    worker()
     rows = list(job.history.order_by("history_date", "history_id"))
     assert [r.history_change_reason for r in rows] == [
         "Report requested",
@@ -100,14 +99,16 @@ def test_publishing_needs_a_meeting_date_before_anything_is_queued(plan, steerin
     assert not ReportJob.objects.exists()
 
 
-def test_a_job_whose_parameters_stopped_making_sense_fails_and_says_why(action, viewer, media):
+def test_a_job_whose_parameters_stopped_making_sense_fails_and_says_why(
+    worker, action, viewer, media
+):
     departed = Owner.objects.create(name="Left the council", short_name="LC")
     job = report_job_request(
         plan=action.theme.plan, kind="pdf", params={"owner": [departed.pk]}, user=viewer
     )
     departed.delete()
 
-    run_worker()
+    worker()
 
     job.refresh_from_db()
     assert job.state == ReportJobState.FAILED
@@ -118,14 +119,14 @@ def test_a_job_whose_parameters_stopped_making_sense_fails_and_says_why(action, 
 
 
 def test_a_job_that_cannot_store_its_file_fails_plainly_and_the_worker_logs_it(
-    action, viewer, settings, tmp_path
+    worker, action, viewer, settings, tmp_path
 ):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the media folder should be")
     settings.MEDIA_ROOT = blocker
     job = report_job_request(plan=action.theme.plan, kind="xlsx", params={}, user=viewer)
 
-    run_worker()
+    worker()
 
     job.refresh_from_db()
     assert job.state == ReportJobState.FAILED
@@ -136,7 +137,7 @@ def test_a_job_that_cannot_store_its_file_fails_plainly_and_the_worker_logs_it(
     assert task_result.exception_class_path.endswith("Error")
 
 
-def test_a_publication_job_publishes_the_report(action, steering_member):
+def test_a_publication_job_publishes_the_report(worker, action, steering_member):
     job = report_job_request(
         plan=action.theme.plan,
         kind="publish",
@@ -144,7 +145,7 @@ def test_a_publication_job_publishes_the_report(action, steering_member):
         user=steering_member,
     )
     assert not PublishedReport.objects.exists()
-    run_worker()
+    worker()
     job.refresh_from_db()
     published = PublishedReport.objects.get()
     assert job.state == ReportJobState.DONE
@@ -154,10 +155,10 @@ def test_a_publication_job_publishes_the_report(action, steering_member):
     assert published.pdf.read().startswith(b"%PDF")
 
 
-def test_the_worker_makes_each_job_once(action, viewer):
+def test_the_worker_makes_each_job_once(worker, action, viewer):
     job = report_job_request(plan=action.theme.plan, kind="xlsx", params={}, user=viewer)
-    run_worker()
-    run_worker()
+    worker()
+    worker()
     assert job.history.filter(history_change_reason="Report made").count() == 1
 
 

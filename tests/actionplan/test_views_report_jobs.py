@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from actionplan.models import ReportJob, ReportJobState
 from actionplan.report_jobs import report_job_request
-from tests.workers import run_worker
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -79,7 +78,7 @@ def test_a_small_preview_keeps_its_download_links(client, viewer, action):
     assert reverse("report_job_request", args=[slug, "pdf"]) not in page
 
 
-def test_a_viewer_asks_follows_and_downloads_a_background_pdf(client, viewer, action):
+def test_a_viewer_asks_follows_and_downloads_a_background_pdf(worker, client, viewer, action):
     client.force_login(viewer)
     response = client.post(
         reverse("report_job_request", args=[action.theme.plan.slug, "pdf"]), {"exceptions": ""}
@@ -97,7 +96,7 @@ def test_a_viewer_asks_follows_and_downloads_a_background_pdf(client, viewer, ac
     assert ">Check again</a>" in page
     assert client.get(reverse("report_job_file", args=[job.pk])).status_code == 404
 
-    run_worker()
+    worker()
 
     page = _job_page(client, job)
     assert "Your PDF is ready" in page
@@ -159,10 +158,10 @@ def test_the_builder_lists_only_my_own_background_reports(client, viewer, steeri
 
 
 def test_a_job_of_a_draft_plan_is_not_found_for_a_viewer(
-    client, viewer, steering_member, draft_plan
+    worker, client, viewer, steering_member, draft_plan
 ):
     job = report_job_request(plan=draft_plan, kind="xlsx", params={}, user=steering_member)
-    run_worker()
+    worker()
     client.force_login(viewer)
     assert client.get(reverse("report_job_detail", args=[job.pk])).status_code == 404
     assert client.get(reverse("report_job_file", args=[job.pk])).status_code == 404

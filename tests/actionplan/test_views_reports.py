@@ -14,7 +14,6 @@ from django.utils import timezone
 from actionplan.models import Plan, PublishedReport, Status
 from actionplan.services import action_record_progress
 from actionplan.synthetic import build_plan
-from tests.workers import run_worker
 
 LONDON = timezone.get_default_timezone()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -226,7 +225,7 @@ def test_people_without_a_role_get_not_found_when_publishing(client, outsider, p
 
 @pytest.mark.parametrize("persona", ["steering_member", "plan_admin"])
 def test_managers_publish_a_report_through_the_worker_and_reach_its_page(
-    client, request, action, persona
+    worker, client, request, action, persona
 ):
     user = request.getfixturevalue(persona)
     client.force_login(user)
@@ -235,7 +234,7 @@ def test_managers_publish_a_report_through_the_worker_and_reach_its_page(
     assert "Publishing the report" in client.get(response["Location"]).content.decode()
     assert not PublishedReport.objects.exists()
 
-    run_worker()
+    worker()
     published = PublishedReport.objects.get()
     assert published.published_by == user
     assert published.pdf.read().startswith(b"%PDF")
@@ -264,11 +263,11 @@ def test_publishing_is_never_done_by_a_get(client, steering_member, plan):
 
 
 def test_a_reprint_is_the_paper_as_published_after_the_plan_changed(
-    client, steering_member, viewer, action, tmp_path
+    worker, client, steering_member, viewer, action, tmp_path
 ):
     client.force_login(steering_member)
     _publish(client, action.theme.plan)
-    run_worker()
+    worker()
     published = PublishedReport.objects.get()
     sent = published.pdf.read()
     action_record_progress(

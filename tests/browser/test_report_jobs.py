@@ -11,7 +11,6 @@ from playwright.sync_api import expect
 
 from actionplan.models import ReportJob, ReportJobState
 from tests.browser.conftest import check_accessibility
-from tests.workers import run_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +40,7 @@ def test_a_steering_member_previews_a_report_in_the_builder(visitor, browser_use
 
 
 def test_a_large_pdf_is_made_in_the_background_and_downloaded_when_ready(
-    visitor, browser_users, action, settings, tmp_path
+    worker, visitor, browser_users, action, settings, tmp_path
 ):
     settings.ACTIONPLAN_SYNC_REPORT_MAX_ACTIONS = 0
     plan = action.theme.plan
@@ -60,7 +59,7 @@ def test_a_large_pdf_is_made_in_the_background_and_downloaded_when_ready(
     job = ReportJob.objects.get()
     assert job.state == ReportJobState.QUEUED
 
-    run_worker()
+    worker()
 
     page.get_by_role("button", name="Check again").click()
     check_accessibility(page)
@@ -78,7 +77,7 @@ def test_a_large_pdf_is_made_in_the_background_and_downloaded_when_ready(
 
 
 def test_with_javascript_the_job_page_shows_when_the_pdf_is_ready_by_itself(
-    visitor, browser_users, action, settings
+    worker, visitor, browser_users, action, settings
 ):
     settings.ACTIONPLAN_SYNC_REPORT_MAX_ACTIONS = 0
     plan = action.theme.plan
@@ -88,7 +87,7 @@ def test_with_javascript_the_job_page_shows_when_the_pdf_is_ready_by_itself(
     check_accessibility(page)
     expect(page.get_by_role("button", name="Check again")).to_be_visible()
 
-    run_worker()
+    worker()
 
     expect(page.get_by_role("heading", name="Your PDF is ready")).to_be_visible(timeout=15_000)
     expect(page.get_by_role("status")).to_have_text("Your PDF is ready")
