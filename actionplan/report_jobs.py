@@ -92,7 +92,7 @@ def report_job_request(
     )
     save_with_history(job, user=job.requested_by, reason="Report requested")
     queued = report_job_run.enqueue(job.pk)
-    # A backend that runs tasks at once (tests, development) has changed the row already.
+    # A backend that runs tasks at once (django-tasks' ImmediateBackend) has changed the row.
     job.refresh_from_db()
     job.task_id = str(queued.id)
     save_with_history(job, user=job.requested_by, reason="Report queued")
