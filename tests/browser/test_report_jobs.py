@@ -92,3 +92,43 @@ def test_with_javascript_the_job_page_shows_when_the_pdf_is_ready_by_itself(
     expect(page.get_by_role("heading", name="Your PDF is ready")).to_be_visible(timeout=15_000)
     expect(page.get_by_role("status")).to_have_text("Your PDF is ready")
     check_accessibility(page)
+
+
+def test_a_steering_member_publishes_through_the_worker_and_finds_the_report_listed(
+    worker, visitor, browser_users, action
+):
+    plan = action.theme.plan
+    visitor.page.route("**/static/js/report-job.js", lambda route: route.abort())
+    visitor.sign_in("sam.steering")
+    page = visitor.go(f"/plans/{plan.slug}/report/")
+    page.get_by_label("Committee").fill("Scrutiny")
+    page.get_by_label("Meeting date").fill("14/01/2011")
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("button", name="Publish this report").click()
+    check_accessibility(page)
+    expect(page.get_by_role("heading", name="Publishing the report")).to_be_visible()
+
+    worker()
+
+    page.get_by_role("button", name="Check again").click()
+    check_accessibility(page)
+    expect(
+        page.get_by_text("Report published for the Scrutiny meeting on 14 January 2011.")
+    ).to_be_visible()
+    page.get_by_role("link", name="Open the published report").click()
+    check_accessibility(page)
+    page = visitor.go(f"/plans/{plan.slug}/reports/")
+    expect(page.locator("main")).to_contain_text("Scrutiny")
+
+
+def test_a_failed_job_reads_plainly_and_passes_axe(visitor, browser_users, action, viewer):
+    job = ReportJob.objects.create(
+        plan=action.theme.plan,
+        kind="xlsx",
+        requested_by=viewer,
+        state=ReportJobState.FAILED,
+        error="This report cannot be made: Choose an owner from the list.",
+    )
+    visitor.sign_in("vic.viewer")
+    page = visitor.go(f"/report-jobs/{job.pk}/")
+    expect(page.get_by_role("alert")).to_contain_text("Choose an owner from the list.")
