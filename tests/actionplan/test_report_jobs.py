@@ -1,11 +1,15 @@
 """Reports made in the background: queued by the service, made by the real db_worker."""
 
 import io
+import os
 import subprocess
+import sys
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -171,3 +175,38 @@ def test_a_reports_size_counts_its_rows_and_the_appendix_of_a_filtered_one(db):
         plan, {"theme": [first_theme.pk], "full": "1"}, today=timezone.localdate()
     )
     assert report_size(report, options) == 3 + 6
+
+
+def test_the_worker_as_its_own_process_makes_a_queued_report(
+    transactional_db, action, viewer, media
+):
+    """`manage.py db_worker`, as `make run` and production start it, against the test database.
+
+    Needs a database another process can open: PostgreSQL (the SQLite test database lives in
+    this process's memory; the tests above run the same command in-process).
+    """
+    database = connection.settings_dict
+    if connection.vendor != "postgresql":
+        pytest.skip("the SQLite test database is in memory: another process cannot see it")
+    job = report_job_request(plan=action.theme.plan, kind="xlsx", params={}, user=viewer)
+    url = (
+        f"postgres://{database['USER']}@{database['HOST']}:{database['PORT'] or 5432}/"
+        f"{database['NAME']}"
+    )
+    finished = subprocess.run(
+        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
+        cwd=settings.BASE_DIR,
+        env={
+            **os.environ,
+            "DATABASE_URL": url,
+            "ACTIONPLAN_MEDIA_ROOT": str(media),
+            "DJANGO_DEBUG": "1",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert finished.returncode == 0, finished.stderr
+    job.refresh_from_db()
+    assert job.state == ReportJobState.DONE
+    assert job.file.read().startswith(b"PK")
