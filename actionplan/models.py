@@ -797,6 +797,11 @@ class ReportJobState(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+# Longer than this, a report job is taken to be stuck (see ReportJob.seems_stuck).
+REPORT_JOB_WAIT_LIMIT = timedelta(minutes=10)
+REPORT_JOB_RUN_LIMIT = timedelta(minutes=30)
+
+
 class ReportJobQuerySet(models.QuerySet):
     def recent_for(self, user: models.Model, plan: Plan, *, limit: int = 5) -> ReportJobQuerySet:
         """The user's latest requests for the plan's reports, newest first, in one query."""
@@ -849,3 +854,12 @@ class ReportJob(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.state in (ReportJobState.QUEUED, ReportJobState.RUNNING)
+
+    def seems_stuck(self, now: datetime) -> bool:
+        """Waiting so long that no worker is running, or so long in the making that its worker
+        must have stopped (a killed worker leaves its job running for ever)."""
+        if self.state == ReportJobState.QUEUED:
+            return now - self.requested_at > REPORT_JOB_WAIT_LIMIT
+        if self.state == ReportJobState.RUNNING and self.started_at is not None:
+            return now - self.started_at > REPORT_JOB_RUN_LIMIT
+        return False

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from actionplan import publishing, report_jobs
@@ -87,6 +88,7 @@ def report_job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "job": job,
         "is_done": done,
         "is_failed": job.state == ReportJobState.FAILED,
+        "seems_stuck": job.seems_stuck(timezone.now()),
         "download_url": reverse("report_job_file", args=[job.pk]) if done and job.file else "",
         "published": job.published if done else None,
         "builder_url": builder_url,

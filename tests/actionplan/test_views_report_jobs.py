@@ -1,8 +1,11 @@
 """Large reports from the builder: offered, asked for, followed with "Check again", downloaded."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from actionplan.models import ReportJob, ReportJobState
 from actionplan.report_jobs import report_job_request
@@ -199,3 +202,20 @@ def test_administrators_see_every_job_in_the_administration_screens_but_change_n
     page = client.get(reverse("admin:actionplan_reportjob_changelist")).content.decode()
     assert "Failed" in page and viewer.username in page
     assert client.get(reverse("admin:actionplan_reportjob_add")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("state", "minutes_ago", "stuck"),
+    [("queued", 5, False), ("queued", 11, True), ("running", 29, False), ("running", 31, True)],
+)
+def test_a_job_waiting_or_running_far_too_long_says_the_worker_may_have_stopped(
+    client, viewer, plan, state, minutes_ago, stuck
+):
+    then = timezone.now() - timedelta(minutes=minutes_ago)
+    job = ReportJob.objects.create(
+        plan=plan, kind="pdf", requested_by=viewer, state=state, requested_at=then, started_at=then
+    )
+    client.force_login(viewer)
+    page = _job_page(client, job)
+    assert ("the background worker may have stopped" in page) is stuck
+    assert "Check again" in page
