@@ -38,7 +38,10 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# One background worker (slow reports, publishing) beside the web server; it stops with it.
 run: demo
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install test-only

@@ -20,6 +20,7 @@ from actionplan.models import (
     ProgressUpdate,
     Project,
     PublishedReport,
+    ReportJob,
     TargetRevision,
     Theme,
     Unit,
@@ -322,4 +323,25 @@ class PublishedReportAdmin(SimpleHistoryAdmin):
     def has_delete_permission(
         self, request: HttpRequest, obj: PublishedReport | None = None
     ) -> bool:
+        return False
+
+
+@admin.register(ReportJob)
+class ReportJobAdmin(SimpleHistoryAdmin):
+    """Read-only: who asked for which background report, and how it went."""
+
+    list_display = ["plan", "kind", "requested_by", "requested_at", "state", "finished_at"]
+    list_filter = ["state", "kind", "plan"]
+    date_hierarchy = "requested_at"
+    list_select_related = ["plan", "requested_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Jobs are asked for from the report builder, which checks the parameters.
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ReportJob | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ReportJob | None = None) -> bool:
+        # Deleting the row would leave its file behind, unreachable.
         return False

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django.forms",
     "simple_history",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "actionplan",
     "standards",
     "consultation",
@@ -202,6 +204,13 @@ ACTIONPLAN_SITE_URL = env_str("ACTIONPLAN_SITE_URL", "http://127.0.0.1:8000")
 # An action is "awaiting update" when its last progress update is older than this,
 # unless an update round asks sooner (plans can override).
 ACTIONPLAN_AWAITING_UPDATE_DAYS = env_int("ACTIONPLAN_AWAITING_UPDATE_DAYS", 90)
+
+# Slow reports (large PDFs and workbooks, every publication) are made by `manage.py db_worker`
+# processes; the database is the queue (django-tasks with django-tasks-db).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A PDF or workbook of more actions than this (after the report's filters) is made in the
+# background; smaller ones are made while the user waits. See docs/report-jobs.md.
+ACTIONPLAN_SYNC_REPORT_MAX_ACTIONS = env_int("ACTIONPLAN_SYNC_REPORT_MAX_ACTIONS", 150)
 
 LOGGING = {
     "version": 1,

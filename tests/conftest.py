@@ -122,3 +122,13 @@ def make_open_round(plan: Plan, *, opened_at: datetime) -> UpdateRound:
         deadline=opened_on + timedelta(days=14),
         opened_at=opened_at,
     )
+
+
+@pytest.fixture
+def worker(transactional_db):
+    """Runs the real background worker once (tests/workers.py). Its housekeeping closes the
+    database connection between tasks, which only works outside a test's wrapping transaction,
+    hence a transactional database (as the worker has in production)."""
+    from tests.workers import run_worker
+
+    return run_worker

@@ -13,7 +13,17 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from actionplan.models import Action, Milestone, Plan, Project, PublishedReport, Theme, UpdateRound
+from actionplan.models import (
+    Action,
+    Milestone,
+    Plan,
+    Project,
+    PublishedReport,
+    ReportJob,
+    ReportJobState,
+    Theme,
+    UpdateRound,
+)
 from actionplan.rounds import round_open
 
 PERSONAS = ["anonymous", "outsider", "viewer", "action_owner", "steering_member", "plan_admin"]
@@ -59,6 +69,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "published_list": (READ, "plan"),
     "published_detail": (READ, "published"),
     "published_file": (READ, "published_file"),
+    "report_job_detail": (READ, "report_job"),
+    "report_job_file": (READ, "report_job"),
 }
 # Changes made by POST only: (kind, args).
 POSTS: dict[str, tuple[str, str]] = {
@@ -73,6 +85,7 @@ POSTS: dict[str, tuple[str, str]] = {
     "round_close": (WRITE, "round"),
     "action_revert": (ADMIN, "revert"),
     "report_publish": (WRITE, "plan"),
+    "report_job_request": (READ, "report_job_request"),
 }
 ALLOWED = {
     READ: {"viewer", "action_owner", "steering_member", "plan_admin"},
@@ -122,6 +135,9 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
     published.pdf.save("executive.pdf", ContentFile(b"%PDF-1.7"), save=False)
     published.xlsx.save("executive.xlsx", ContentFile(b"PK"), save=False)
     published.save()
+    job = ReportJob(plan=plan, kind="pdf", state=ReportJobState.DONE, file_name="report.pdf")
+    job.file.save("report.pdf", ContentFile(b"%PDF-1.7"), save=False)
+    job.save()
     return {
         "": [],
         "plan": [plan.slug],
@@ -133,6 +149,8 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
         "revert": [action.pk, revert_to],
         "published": [published.pk],
         "published_file": [published.pk, "pdf"],
+        "report_job": [job.pk],
+        "report_job_request": [plan.slug, "pdf"],
     }
 
 
@@ -164,6 +182,7 @@ def _fingerprint() -> tuple:
         Plan.objects.count(),
         Action.history.count(),
         PublishedReport.objects.count(),
+        ReportJob.objects.count(),
     )
 
 

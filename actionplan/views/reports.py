@@ -10,21 +10,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
-from actionplan import exports, publishing, report_pdf
+from actionplan import exports, publishing, report_jobs, report_pdf
 from actionplan.access import can_manage_plans, plan_for_user, visible_plans
-from actionplan.models import Plan, PublishedReport
+from actionplan.models import Plan, PublishedReport, ReportJob, ReportJobKind
 from actionplan.report_params import ReportParamsForm, report_from_params
 from actionplan.reports import Report
+from actionplan.views.report_jobs import background_offer
 
 
 @dataclass(frozen=True)
@@ -82,6 +81,8 @@ def _builder_page(
         "query_string": f"?{params.urlencode()}" if params else "",
         "hidden_params": [(n, v) for n, values in params.lists() for v in values] if params else [],
         "can_publish": can_manage_plans(request.user),
+        "in_background": report_jobs.made_in_background(report, options) if report else False,
+        "report_jobs": ReportJob.objects.recent_for(request.user, plan),
         "nav_section": "plans",
     }
     return render(request, "actionplan/reports/builder.html", context)
@@ -99,18 +100,14 @@ def report_publish(request: HttpRequest, slug: str) -> HttpResponse:
     plan = plan_for_user(request.user, slug, manage=True)
     params = _params(request.POST)
     try:
-        published = publishing.report_publish(
-            plan=plan, params=params, user=request.user, today=timezone.localdate()
+        # Rendering a whole paper can take minutes: the background worker publishes it.
+        job = report_jobs.report_job_request(
+            plan=plan, kind=ReportJobKind.PUBLISH, params=params, user=request.user
         )
     except ValidationError:
         # The form reads the same parameters again and shows why they cannot be published.
         return _builder_page(request, plan, params, to_publish=True)
-    messages.success(
-        request,
-        f"Report published for the {published.committee} meeting on "
-        f"{date_format(published.meeting_date, 'j F Y')}.",
-    )
-    return redirect("published_detail", pk=published.pk)
+    return redirect("report_job_detail", pk=job.pk)
 
 
 def _refused(errors: list[str]) -> HttpResponse:
@@ -134,6 +131,8 @@ def report_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     report, options, errors = report_from_params(plan, request.GET, today=timezone.localdate())
     if errors:
         return _refused(errors)
+    if report_jobs.made_in_background(report, options):
+        return background_offer(request, plan, report, options, ReportJobKind.XLSX)
     content = exports.report_workbook_bytes(report, options)
     return _attachment(content, publishing.FILE_KINDS["xlsx"], _download_name(report, "xlsx"))
 

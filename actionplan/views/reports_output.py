@@ -13,9 +13,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from actionplan import report_jobs
 from actionplan import report_pdf as output
 from actionplan.access import plan_for_user
+from actionplan.models import ReportJobKind
 from actionplan.report_params import report_from_params
+from actionplan.views.report_jobs import background_offer
 
 
 @login_required
@@ -39,6 +42,8 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     if errors:
         message = "This report cannot be made: " + " ".join(errors)
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    if report_jobs.made_in_background(report, options):
+        return background_offer(request, plan, report, options, ReportJobKind.PDF)
     response = HttpResponse(output.render_report_pdf(report, options), "application/pdf")
     filename = f"{report.plan_slug}-report-{timezone.localdate(report.as_at):%Y-%m-%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -21,8 +21,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The builder with a report to preview: session and user (2), the user's role groups (1), the
 # plan (1), the last published moment, the default "since" (1); the report itself (9: see
 # actionplan.reports._snapshot); the form's choices as rendered: themes, owners, directorates
-# (3). Each theme, owner or directorate filtered on adds one query to check it.
-BUILDER_PREVIEW_QUERIES = 17
+# (3); this user's reports made in the background (1). Each theme, owner or directorate
+# filtered on adds one query to check it.
+BUILDER_PREVIEW_QUERIES = 18
 # Session and user, role groups, the plan, the reports with who published them.
 PUBLISHED_LIST_QUERIES = 5
 
@@ -223,17 +224,23 @@ def test_people_without_a_role_get_not_found_when_publishing(client, outsider, p
 
 
 @pytest.mark.parametrize("persona", ["steering_member", "plan_admin"])
-def test_managers_publish_a_report_and_land_on_its_page(client, request, action, persona):
+def test_managers_publish_a_report_through_the_worker_and_reach_its_page(
+    worker, client, request, action, persona
+):
     user = request.getfixturevalue(persona)
     client.force_login(user)
     response = _publish(client, action.theme.plan, author="Chief Executive")
-    published = PublishedReport.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("published_detail", args=[published.pk])
+    assert "Publishing the report" in client.get(response["Location"]).content.decode()
+    assert not PublishedReport.objects.exists()
+
+    worker()
+    published = PublishedReport.objects.get()
     assert published.published_by == user
     assert published.pdf.read().startswith(b"%PDF")
     page = client.get(response["Location"]).content.decode()
     assert "Report published for the Executive meeting on 14 January 2011." in page
+    assert reverse("published_detail", args=[published.pk]) in page
 
 
 def test_publishing_without_a_meeting_date_shows_why_and_keeps_nothing(
@@ -256,10 +263,11 @@ def test_publishing_is_never_done_by_a_get(client, steering_member, plan):
 
 
 def test_a_reprint_is_the_paper_as_published_after_the_plan_changed(
-    client, steering_member, viewer, action, tmp_path
+    worker, client, steering_member, viewer, action, tmp_path
 ):
     client.force_login(steering_member)
     _publish(client, action.theme.plan)
+    worker()
     published = PublishedReport.objects.get()
     sent = published.pdf.read()
     action_record_progress(

@@ -1,0 +1,163 @@
+"""Slow reports made by the background worker (django-tasks, database backend).
+
+A PDF or workbook of more actions than `ACTIONPLAN_SYNC_REPORT_MAX_ACTIONS` (after the
+report's filters), and every publication, is a ReportJob: `report_job_request` stores what was
+asked and queues `report_job_run`, which a `manage.py db_worker` process runs. The job keeps
+its state, times, the file made (served only through an access-checked view) or the reason it
+failed, in words its user can read. Smaller reports are still made while the user waits.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from actionplan import exports, publishing, report_pdf
+from actionplan.models import Action, Plan, ReportJob, ReportJobKind, ReportJobState
+from actionplan.report_params import report_from_params, report_params_form
+from actionplan.reports import Report, ReportOptions
+from actionplan.services import save_with_history
+
+logger = logging.getLogger(__name__)
+
+# Parameters of the request that are not the report's.
+NOT_REPORT_PARAMS = {"csrfmiddlewaretoken"}
+UNEXPECTED_FAILURE = (
+    "Something went wrong on the server while making this report, and it has been logged for "
+    "the site's administrators. Ask for the report again; if it fails again, tell them."
+)
+
+
+class ReportRefused(Exception):
+    """The job's parameters no longer make a report (say, a theme it names was deleted)."""
+
+
+def report_size(report: Report, options: ReportOptions) -> int:
+    """Roughly how many action rows the PDF or workbook of the report holds."""
+    size = sum(1 for _ in report.rows())
+    if options.include_full_plan and report.filters_described:
+        # The appendix lists the whole plan (as it is now: close enough to decide).
+        size += Action.objects.filter(theme__plan_id=report.plan_id).count()
+    return size
+
+
+def made_in_background(report: Report, options: ReportOptions) -> bool:
+    """True when the report is too large to make while its user waits."""
+    return report_size(report, options) > settings.ACTIONPLAN_SYNC_REPORT_MAX_ACTIONS
+
+
+def _params_record(params: Mapping) -> dict[str, list[str]]:
+    """The report parameters as JSON: each name with its list of values, as a query string."""
+    if hasattr(params, "lists"):
+        items = params.lists()
+    else:
+        items = ((n, v if isinstance(v, list | tuple) else [v]) for n, v in params.items())
+    return {
+        name: [str(value) for value in values]
+        for name, values in items
+        if name not in NOT_REPORT_PARAMS
+    }
+
+
+@transaction.atomic
+def report_job_request(
+    *, plan: Plan, kind: str, params: Mapping, user: AbstractBaseUser | None
+) -> ReportJob:
+    """Store the request and queue it for the worker; nothing is rendered here.
+
+    Raises ValidationError (a dict by parameter) when the parameters do not make a report,
+    or make no publication when `kind` is publish; then nothing is stored or queued.
+    """
+    if kind not in ReportJobKind.values:
+        raise ValidationError({"kind": [f"There is no kind of report called {kind!r}."]})
+    record = _params_record(params)
+    form = report_params_form(
+        plan, record, today=timezone.localdate(), publishing=kind == ReportJobKind.PUBLISH
+    )
+    if not form.is_valid():
+        raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+    job = ReportJob(
+        plan=plan,
+        kind=kind,
+        params=record,
+        requested_by=user if getattr(user, "pk", None) else None,
+    )
+    save_with_history(job, user=job.requested_by, reason="Report requested")
+    queued = report_job_run.enqueue(job.pk)
+    # A backend that runs tasks at once (django-tasks' ImmediateBackend) has changed the row.
+    job.refresh_from_db()
+    job.task_id = str(queued.id)
+    save_with_history(job, user=job.requested_by, reason="Report queued")
+    return job
+
+
+def _record(job: ReportJob, reason: str, **fields: object) -> None:
+    for name, value in fields.items():
+        setattr(job, name, value)
+    with transaction.atomic():
+        save_with_history(job, user=job.requested_by, reason=reason, validate=False)
+
+
+def _made(job: ReportJob) -> dict[str, object]:
+    """Make the job's file (or publication); the fields that record it on the job."""
+    if job.kind == ReportJobKind.PUBLISH:
+        try:
+            published = publishing.report_publish(
+                plan=job.plan, params=job.params, user=job.requested_by, today=timezone.localdate()
+            )
+        except ValidationError as refused:
+            raise ReportRefused(" ".join(refused.messages)) from refused
+        return {"published": published}
+    report, options, errors = report_from_params(job.plan, job.params, today=timezone.localdate())
+    if errors:
+        raise ReportRefused(" ".join(errors))
+    if job.kind == ReportJobKind.PDF:
+        content = report_pdf.render_report_pdf(report, options)
+    else:
+        content = exports.report_workbook_bytes(report, options)
+    name = f"{report.plan_slug}-report-{timezone.localdate(report.as_at):%Y-%m-%d}.{job.kind}"
+    job.file.save(name, ContentFile(content), save=False)
+    return {"file_name": name}
+
+
+@task()
+def report_job_run(job_id: int) -> str:
+    """Make the job's report. Failures are recorded on the job, then raised for the worker's log."""
+    job = ReportJob.objects.select_related("plan", "requested_by").filter(pk=job_id).first()
+    if job is None:
+        return "gone"  # its plan was deleted, and the job with it
+    if job.state != ReportJobState.QUEUED:
+        return job.state  # already run: never make a report twice
+    _record(job, "Report started", state=ReportJobState.RUNNING, started_at=timezone.now())
+    # No transaction around the rendering: on SQLite a transaction held for minutes would
+    # keep every other writer waiting. Publishing and each record are atomic on their own.
+    try:
+        made = _made(job)
+        _record(job, "Report made", state=ReportJobState.DONE, finished_at=timezone.now(), **made)
+    except Exception as error:
+        if job.file:
+            job.file.delete(save=False)
+        refused = isinstance(error, ReportRefused)
+        if not refused:
+            logger.exception("Report job %s failed", job.pk)
+        job.refresh_from_db()
+        message = f"This report cannot be made: {error}" if refused else UNEXPECTED_FAILURE
+        _record(
+            job,
+            "Report failed",
+            state=ReportJobState.FAILED,
+            error=message,
+            finished_at=timezone.now(),
+        )
+        if refused:
+            return job.state
+        raise
+    return job.state
