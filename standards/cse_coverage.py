@@ -279,7 +279,8 @@ def action_cse_links(action: Action) -> list[ActionCseLink]:
         "evidence__url",
         "evidence_id",
     )
-    rows = through_theme.union(direct, evidence, all=True)
+    # Meta orderings are not allowed inside a UNION: each part drops its own, Python sorts.
+    rows = through_theme.order_by().union(direct.order_by(), evidence.order_by(), all=True)
     links = [ActionCseLink(*row[:5]) for row in rows]
     order = {"criterion": 0, "sub_criterion": 1, "evidence": 2}
     return sorted(links, key=lambda link: (order[link.kind], link.reference, link.title))

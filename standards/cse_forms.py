@@ -28,6 +28,16 @@ def _sub_label(sub: SubCriterion) -> str:
 class EvidenceForm(forms.ModelForm):
     """An evidence item and what it is linked to."""
 
+    url = forms.URLField(
+        label="Link",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Where the evidence can be read, like https://example.org/report.",
+        error_messages={
+            "invalid": "Enter the link as a web address, like https://example.org/report."
+        },
+    )
     sub_criteria = forms.ModelMultipleChoiceField(
         label="Sub-criteria this evidence supports",
         queryset=SubCriterion.objects.select_related("criterion"),
@@ -60,14 +70,10 @@ class EvidenceForm(forms.ModelForm):
             "text": forms.Textarea(attrs={"rows": 4}),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
-        help_texts = {
-            "url": "Where the evidence can be read, starting https://.",
-            "dated": DATE_HELP,
-        }
+        help_texts = {"dated": DATE_HELP}
         error_messages = {
             "title": {"required": "Enter a short title for the evidence."},
             "text": {"required": "Describe what the evidence shows."},
-            "url": {"invalid": "Enter the link as a web address, like https://example.org/report."},
             "dated": {
                 "required": "Enter the date of the evidence.",
                 "invalid": "Enter the date of the evidence as day/month/year, like 30/11/2026.",

@@ -31,6 +31,8 @@ from standards.cse_models import (
     Criterion,
     Evidence,
     EvidenceAction,
+    EvidenceExercise,
+    EvidenceStandard,
     EvidenceSubCriterion,
     Rating,
     SubCriterion,
@@ -83,9 +85,12 @@ def _evidence_page_queryset():
             "sub_criterion_links",
             EvidenceSubCriterion.objects.select_related("sub_criterion"),
         ),
-        Prefetch("action_links", EvidenceAction.objects.select_related("action__theme")),
-        "standard_links__standard",
-        "exercise_links__exercise",
+        Prefetch(
+            "action_links",
+            EvidenceAction.objects.select_related("action__theme", "action__project"),
+        ),
+        Prefetch("standard_links", EvidenceStandard.objects.select_related("standard")),
+        Prefetch("exercise_links", EvidenceExercise.objects.select_related("exercise")),
     )
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from actionplan.models import Action, Milestone, Plan, Project, PublishedReport, Theme, UpdateRound
 from actionplan.rounds import round_open
+from standards.cse_models import Evidence
 
 PERSONAS = ["anonymous", "outsider", "viewer", "action_owner", "steering_member", "plan_admin"]
 READ, WRITE, OWN, ADMIN = "read", "write", "owner", "admin"
@@ -59,6 +60,14 @@ PAGES: dict[str, tuple[str, str]] = {
     "published_list": (READ, "plan"),
     "published_detail": (READ, "published"),
     "published_file": (READ, "published_file"),
+    "cse_coverage": (READ, "plan"),
+    "cse_by_criterion": (READ, "plan"),
+    "cse_evidence_list": (READ, "plan"),
+    "cse_evidence_add": (WRITE, "plan"),
+    "cse_evidence_edit": (WRITE, "cse_evidence"),
+    "cse_assessment_add": (WRITE, "plan"),
+    "cse_mapping": (WRITE, "plan"),
+    "cse_action_criteria": (WRITE, "action"),
 }
 # Changes made by POST only: (kind, args).
 POSTS: dict[str, tuple[str, str]] = {
@@ -122,6 +131,9 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
     published.pdf.save("executive.pdf", ContentFile(b"%PDF-1.7"), save=False)
     published.xlsx.save("executive.xlsx", ContentFile(b"PK"), save=False)
     published.save()
+    cse_evidence = Evidence.objects.create(
+        plan=plan, title="Survey", text="Run", dated=opened.update_round.meeting_date
+    )
     return {
         "": [],
         "plan": [plan.slug],
@@ -133,6 +145,7 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
         "revert": [action.pk, revert_to],
         "published": [published.pk],
         "published_file": [published.pk, "pdf"],
+        "cse_evidence": [cse_evidence.pk],
     }
 
 
