@@ -53,6 +53,7 @@ RATING_COLOURS = {
 class SubCriterionRow:
     sub: SubCriterion
     rating: Rating | None
+    previous: Rating | None  # in the assessment before the latest, if any
     evidence_count: int
     direct_actions: list[Action]
     criterion_action_count: int  # actions of themes mapped to the sub-criterion's criterion
@@ -60,6 +61,12 @@ class SubCriterionRow:
     @property
     def rating_key(self) -> str:
         return self.rating.compliance if self.rating else NOT_RATED
+
+    @property
+    def moved(self) -> bool:
+        """The rating differs from the previous assessment's (a new rating counts as moved)."""
+        before = self.previous.compliance if self.previous else None
+        return self.rating is not None and before != self.rating.compliance
 
     @property
     def rating_label(self) -> str:
@@ -117,6 +124,7 @@ class CriterionRow:
 class Coverage:
     plan: Plan
     assessment: Assessment | None
+    earlier_assessments: list[Assessment]
     criteria: list[CriterionRow]
     unmapped_actions: list[Action]
 
@@ -168,13 +176,19 @@ def latest_assessment(plan: Plan) -> Assessment | None:
 
 
 def build_coverage(plan: Plan) -> Coverage:
-    """Every criterion and sub-criterion with its rating, evidence and actions (7 queries)."""
+    """Every criterion and sub-criterion with its rating, evidence and actions (7 queries).
+
+    The plan's assessments are few (one or two a year), so all are read, newest first; the
+    ratings of the latest two come in one query, to show what moved.
+    """
     subs = list(SubCriterion.objects.select_related("criterion"))
-    assessment = latest_assessment(plan)
-    ratings = {
-        r.sub_criterion_id: r
-        for r in Rating.objects.filter(assessment_id=getattr(assessment, "pk", None))
-    }
+    assessments = list(Assessment.objects.filter(plan=plan).order_by("-assessed_on", "-id"))
+    assessment = assessments[0] if assessments else None
+    ratings: dict[int, Rating] = {}
+    earlier: dict[int, Rating] = {}
+    for rating in Rating.objects.filter(assessment__in=assessments[:2]):
+        mine = ratings if rating.assessment_id == assessment.pk else earlier
+        mine[rating.sub_criterion_id] = rating
     evidence_counts = dict(
         EvidenceSubCriterion.objects.filter(evidence__plan=plan)
         .values("sub_criterion")
@@ -212,6 +226,7 @@ def build_coverage(plan: Plan) -> Coverage:
             SubCriterionRow(
                 sub=sub,
                 rating=ratings.get(sub.pk),
+                previous=earlier.get(sub.pk),
                 evidence_count=evidence_counts.get(sub.pk, 0),
                 direct_actions=[action_by_id[a] for a in direct_by_sub[sub.pk]],
                 criterion_action_count=0,
@@ -239,6 +254,7 @@ def build_coverage(plan: Plan) -> Coverage:
     return Coverage(
         plan=plan,
         assessment=assessment,
+        earlier_assessments=assessments[1:],
         criteria=list(rows.values()),
         unmapped_actions=[a for a in actions if a.pk not in answered],
     )

@@ -89,6 +89,10 @@ class EvidenceForm(forms.ModelForm):
         self.fields["actions"].label_from_instance = lambda a: (
             f"{a.full_reference}: {a.description[:120]}"
         )
+        # Links to registers that are still empty would be questions with no answers.
+        for name in ("standards", "exercises"):
+            if not self.fields[name].queryset.exists():
+                del self.fields[name]
         if self.instance.pk:
             ev = self.instance
             self.initial.setdefault(

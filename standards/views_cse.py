@@ -111,8 +111,8 @@ def _save_evidence(request: HttpRequest, form: EvidenceForm, *, reason: str) -> 
             evidence=form.instance,
             sub_criteria=list(form.cleaned_data["sub_criteria"]),
             actions=list(form.cleaned_data["actions"]),
-            standards=list(form.cleaned_data["standards"]),
-            exercises=list(form.cleaned_data["exercises"]),
+            standards=list(form.cleaned_data.get("standards", [])),
+            exercises=list(form.cleaned_data.get("exercises", [])),
             user=request.user,
             reason=reason,
         )

@@ -12,6 +12,7 @@ from actionplan.synthetic import build_plan
 from standards.cse_coverage import action_cse_links
 from standards.cse_models import Assessment, Evidence, Rating, ThemeCriterion
 from standards.cse_services import cse_action_sub_criteria_set, cse_theme_mapping_save
+from standards.models import Standard
 from tests.standards.conftest import rate, record_evidence
 
 
@@ -300,3 +301,40 @@ def test_refused_cse_changes_change_nothing(
     assert not Evidence.objects.exists()
     assert not Assessment.objects.exists()
     assert not ThemeCriterion.objects.exists()
+
+
+def test_coverage_says_which_ratings_moved_since_the_assessment_before(client, viewer, plan, cse):
+    rate(plan, {cse["1.1"]: "some", cse["1.2"]: "full"}, on=date(2010, 4, 1))
+    rate(plan, {cse["1.1"]: "full", cse["1.2"]: "full"}, on=date(2010, 10, 31))
+    client.force_login(viewer)
+    html = client.get(reverse("cse_coverage", args=[plan.slug])).content.decode()
+    assert "Previously: some compliance" in _row(html, "sub-1.1")
+    assert "Unchanged since the assessment before" in _row(html, "sub-1.2")
+    assert "Earlier assessments: self-assessment of 1 April 2010." in html
+
+
+def test_the_evidence_form_offers_standards_and_consultations_only_when_there_are_some(
+    client, steering_member, plan, cse
+):
+    client.force_login(steering_member)
+    url = reverse("cse_evidence_add", args=[plan.slug])
+    assert "Service standards whose performance" not in client.get(url).content.decode()
+    Standard.objects.create(
+        reference="T1", title="Telephone answering", channel="telephone", commitment="90% in 20s"
+    )
+    html = client.get(url).content.decode()
+    assert "Service standards whose performance" in html and "T1 Telephone answering" in html
+    assert "Consultation exercises it draws on" not in html
+
+
+def test_the_dashboard_shows_the_latest_cse_assessment(client, steering_member, plan, cse):
+    client.force_login(steering_member)
+    url = reverse("plan_dashboard", args=[plan.slug])
+    assert "No Customer Service Excellence assessment" in client.get(url).content.decode()
+    rate(plan, {cse["1.1"]: "full", cse["1.2"]: "full", cse["2.1"]: "some"})
+    html = client.get(url).content.decode()
+    assert (
+        "Latest assessment: self-assessment of 31 October 2010. 2 of 15 sub-criteria at full"
+        in html
+    )
+    assert "<li>Not rated: 12</li>" in html and "<li>Some compliance: 1</li>" in html
