@@ -92,6 +92,7 @@ class CriterionRow:
     criterion: Criterion
     subs: list[SubCriterionRow] = field(default_factory=list)
     themes: list[Theme] = field(default_factory=list)
+    mapping_notes: list[str] = field(default_factory=list)  # why themes map here, if recorded
     actions: list[Action] = field(default_factory=list)  # through themes or direct links
     how: dict[int, str] = field(default_factory=dict)  # action id → how it answers
 
@@ -208,8 +209,11 @@ def build_coverage(plan: Plan) -> Coverage:
     actions = list(Action.objects.filter(theme__plan=plan).select_related("theme", "project"))
 
     criteria_themes: dict[int, list[Theme]] = defaultdict(list)
+    criteria_notes: dict[int, list[str]] = defaultdict(list)
     for link in theme_links:
         criteria_themes[link.criterion_id].append(link.theme)
+        if link.note and link.note not in criteria_notes[link.criterion_id]:
+            criteria_notes[link.criterion_id].append(link.note)
     direct_by_sub: dict[int, list[int]] = defaultdict(list)
     for action_id, sub_id in direct:
         direct_by_sub[sub_id].append(action_id)
@@ -220,7 +224,9 @@ def build_coverage(plan: Plan) -> Coverage:
         row = rows.get(sub.criterion_id)
         if row is None:
             row = rows[sub.criterion_id] = CriterionRow(
-                criterion=sub.criterion, themes=criteria_themes[sub.criterion_id]
+                criterion=sub.criterion,
+                themes=criteria_themes[sub.criterion_id],
+                mapping_notes=criteria_notes[sub.criterion_id],
             )
         row.subs.append(
             SubCriterionRow(

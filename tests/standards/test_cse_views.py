@@ -338,3 +338,14 @@ def test_the_dashboard_shows_the_latest_cse_assessment(client, steering_member, 
         in html
     )
     assert "<li>Not rated: 12</li>" in html and "<li>Some compliance: 1</li>" in html
+
+
+def test_a_mapping_note_is_shown_beside_the_criterion(client, viewer, plan, theme, criteria):
+    cse_theme_mapping_save(
+        plan=plan, mapping={theme: [criteria["3"]]}, user=None, note="Demo mapping, by subject."
+    )
+    client.force_login(viewer)
+    for name in ("cse_coverage", "cse_by_criterion"):
+        html = client.get(reverse(name, args=[plan.slug])).content.decode()
+        section = html[html.index('id="criterion-3"') : html.index('id="criterion-4"')]
+        assert "Mapping note: Demo mapping, by subject." in section
