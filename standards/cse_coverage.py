@@ -12,7 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Value
-from django.db.models.fields import CharField, DateField, URLField
+from django.db.models.fields import DateField, TextField
+from django.db.models.functions import Cast
 
 from actionplan.charts import StackedBarChart, stacked_bar_chart
 from actionplan.models import Action, Plan, Status, Theme
@@ -278,24 +279,24 @@ class ActionCseLink:
 def action_cse_links(action: Action) -> list[ActionCseLink]:
     """Criteria an action answers (through its theme or directly) and its evidence: one query."""
     through_theme = ThemeCriterion.objects.filter(theme_id=action.theme_id).values_list(
-        Value("criterion", output_field=CharField()),
+        Cast(Value("criterion"), TextField()),
         "criterion__reference",
         "criterion__title",
-        Value(None, output_field=DateField()),
-        Value("", output_field=URLField()),
+        Cast(Value(None), DateField()),
+        Cast(Value(""), TextField()),
         "criterion__position",
     )
     direct = ActionSubCriterion.objects.filter(action_id=action.pk).values_list(
-        Value("sub_criterion", output_field=CharField()),
+        Cast(Value("sub_criterion"), TextField()),
         "sub_criterion__reference",
         "sub_criterion__title",
-        Value(None, output_field=DateField()),
-        Value("", output_field=URLField()),
+        Cast(Value(None), DateField()),
+        Cast(Value(""), TextField()),
         "sub_criterion__position",
     )
     evidence = EvidenceAction.objects.filter(action_id=action.pk).values_list(
-        Value("evidence", output_field=CharField()),
-        Value("", output_field=CharField()),
+        Cast(Value("evidence"), TextField()),
+        Cast(Value(""), TextField()),
         "evidence__title",
         "evidence__dated",
         "evidence__url",
