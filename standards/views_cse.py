@@ -97,8 +97,12 @@ def _evidence_page_queryset():
 @login_required
 def cse_evidence_list(request: HttpRequest, slug: str) -> HttpResponse:
     plan = plan_for_user(request.user, slug)
-    evidence = list(_evidence_page_queryset().filter(plan=plan))
-    context = _context(plan, evidence=evidence, can_edit=can_manage_plans(request.user))
+    items = _evidence_page_queryset().filter(plan=plan)
+    sub, sub_id = None, request.GET.get("sub", "")
+    if sub_id.isdigit():
+        sub = get_object_or_404(SubCriterion, pk=sub_id)
+        items = items.filter(sub_criterion_links__sub_criterion=sub)
+    context = _context(plan, evidence=list(items), sub=sub, can_edit=can_manage_plans(request.user))
     return render(request, "standards/cse/evidence_list.html", context)
 
 

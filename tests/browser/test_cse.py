@@ -41,7 +41,7 @@ def test_a_member_records_evidence_against_a_sub_criterion_and_sees_the_coverage
     check_accessibility(page)
     expect(page.get_by_text("Evidence “Telephone survey results” recorded.")).to_be_visible()
     expect(page.locator("#sub-3\\.3")).not_to_contain_text("No evidence recorded")
-    expect(page.locator("#sub-3\\.3 td").nth(1)).to_have_text("1")
+    expect(page.locator("#sub-3\\.3 td").nth(1)).to_have_text("1 evidence item for 3.3")
     assert Evidence.objects.get().action_links.get().action == action
 
     visitor.go(f"/plans/{plan.slug}/cse/evidence/")

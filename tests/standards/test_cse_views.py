@@ -79,7 +79,7 @@ def test_a_member_records_evidence_and_the_coverage_changes(
     assert "Evidence “Reception survey” recorded." in html
     row = _row(html, "sub-1.3")
     assert "No evidence recorded" not in row
-    assert '<td class="govuk-table__cell govuk-table__cell--numeric">1</td>' in row
+    assert '>1<span class="govuk-visually-hidden"> evidence item for 1.3</span></a>' in row
     evidence = Evidence.objects.get()
     assert (evidence.plan, evidence.dated, evidence.created_by) == (
         plan,
@@ -349,3 +349,14 @@ def test_a_mapping_note_is_shown_beside_the_criterion(client, viewer, plan, them
         html = client.get(reverse(name, args=[plan.slug])).content.decode()
         section = html[html.index('id="criterion-3"') : html.index('id="criterion-4"')]
         assert "Mapping note: Demo mapping, by subject." in section
+
+
+def test_the_evidence_list_can_show_one_sub_criterions_evidence(client, viewer, plan, cse):
+    record_evidence(plan, [cse["1.3"]], title="Reception survey")
+    record_evidence(plan, [cse["4.3"]], title="Complaints learning")
+    client.force_login(viewer)
+    url = reverse("cse_evidence_list", args=[plan.slug])
+    html = client.get(url + f"?sub={cse['4.3'].pk}").content.decode()
+    assert "1 evidence item for sub-criterion 4.3 Deal Effectively with Problems." in html
+    assert "Complaints learning" in html and "Reception survey" not in html
+    assert client.get(url + "?sub=999999").status_code == 404
