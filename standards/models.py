@@ -115,3 +115,6 @@ class Standard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+
+from standards.cse_models import *  # noqa: E402, F401, F403  (CSE models live in their own module)

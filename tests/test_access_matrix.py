@@ -25,6 +25,7 @@ from actionplan.models import (
     UpdateRound,
 )
 from actionplan.rounds import round_open
+from standards.cse_models import Evidence
 
 PERSONAS = ["anonymous", "outsider", "viewer", "action_owner", "steering_member", "plan_admin"]
 READ, WRITE, OWN, ADMIN = "read", "write", "owner", "admin"
@@ -71,6 +72,14 @@ PAGES: dict[str, tuple[str, str]] = {
     "published_file": (READ, "published_file"),
     "report_job_detail": (READ, "report_job"),
     "report_job_file": (READ, "report_job"),
+    "cse_coverage": (READ, "plan"),
+    "cse_by_criterion": (READ, "plan"),
+    "cse_evidence_list": (READ, "plan"),
+    "cse_evidence_add": (WRITE, "plan"),
+    "cse_evidence_edit": (WRITE, "cse_evidence"),
+    "cse_assessment_add": (WRITE, "plan"),
+    "cse_mapping": (WRITE, "plan"),
+    "cse_action_criteria": (WRITE, "action"),
 }
 # Changes made by POST only: (kind, args).
 POSTS: dict[str, tuple[str, str]] = {
@@ -138,6 +147,9 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
     job = ReportJob(plan=plan, kind="pdf", state=ReportJobState.DONE, file_name="report.pdf")
     job.file.save("report.pdf", ContentFile(b"%PDF-1.7"), save=False)
     job.save()
+    cse_evidence = Evidence.objects.create(
+        plan=plan, title="Survey", text="Run", dated=opened.update_round.meeting_date
+    )
     return {
         "": [],
         "plan": [plan.slug],
@@ -151,6 +163,7 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
         "published_file": [published.pk, "pdf"],
         "report_job": [job.pk],
         "report_job_request": [plan.slug, "pdf"],
+        "cse_evidence": [cse_evidence.pk],
     }
 
 

@@ -32,5 +32,6 @@ urlpatterns = [
     path("", include("actionplan.urls.rounds")),
     path("", include("actionplan.urls.reports")),
     path("", include("actionplan.urls.report_jobs")),
+    path("", include("standards.urls_cse")),
     path("admin/", admin.site.urls),
 ]

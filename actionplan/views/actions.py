@@ -22,6 +22,7 @@ from actionplan.history import action_history
 from actionplan.models import Action, ActionOwner
 from actionplan.ownertext import unknown_owners_message
 from actionplan.views.redirects import redirect_back
+from standards.cse_coverage import action_cse_links
 
 PROGRESS_REFUSED = (
     "Only the action's owners and the steering group can record progress on this action."
@@ -56,6 +57,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_record_progress": access.can_record_progress,
         "can_delete": access.can_delete,
         "is_overdue": action.is_overdue(timezone.localdate()),
+        "cse_links": action_cse_links(action),
         "nav_section": "plans",
     }
     return render(request, "actionplan/actions/detail.html", context)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from actionplan.access import can_manage_plans, plan_for_user
 from actionplan.dashboard import build_dashboard
+from standards.cse_dashboard import cse_panel
 
 
 @login_required
@@ -20,6 +21,7 @@ def plan_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "plan": plan,
             "dashboard": dashboard,
             "can_manage": can_manage_plans(request.user),
+            "cse_panel": cse_panel(plan),
             "nav_section": "plans",
         },
     )

@@ -20,6 +20,7 @@ from actionplan.roles import (
     VIEWER,
     ensure_roles,
 )
+from standards.cse_demo import cse_demo_load
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -72,6 +73,8 @@ class Command(BaseCommand):
                 raise CommandError(f"{path.name}: {'; '.join(error.messages)}") from error
             count = Action.objects.for_plan(plan).count()
             self.stdout.write(f"{path.name}: loaded {plan} with {count} actions.")
+        for slug in cse_demo_load(user=actor):
+            self.stdout.write(f"cse_demo.json: CSE mapping, assessment and evidence for {slug!r}.")
         for username, *_, owner_name in DEMO_USERS:
             if owner_name:
                 owner = Owner.objects.filter(name=owner_name, user__isnull=True).first()

@@ -1,0 +1,227 @@
+"""Forms of the CSE pages: evidence, a whole assessment, theme ↔ criterion mapping."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from actionplan.models import Action, Plan, Theme
+from consultation.models import Exercise
+from standards.cse_models import (
+    Assessment,
+    AssessmentKind,
+    Compliance,
+    Criterion,
+    Evidence,
+    SubCriterion,
+)
+from standards.cse_services import RatingInput
+from standards.models import Standard
+
+DATE_HELP = "For example 30/11/2026."
+
+
+def _sub_label(sub: SubCriterion) -> str:
+    return f"{sub.reference} {sub.title}"
+
+
+class EvidenceForm(forms.ModelForm):
+    """An evidence item and what it is linked to."""
+
+    url = forms.URLField(
+        label="Link",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Where the evidence can be read, like https://example.org/report.",
+        error_messages={
+            "invalid": "Enter the link as a web address, like https://example.org/report."
+        },
+    )
+    sub_criteria = forms.ModelMultipleChoiceField(
+        label="Sub-criteria this evidence supports",
+        queryset=SubCriterion.objects.select_related("criterion"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one sub-criterion this evidence supports."},
+    )
+    actions = forms.ModelMultipleChoiceField(
+        label="Plan actions it comes from or supports",
+        queryset=Action.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    standards = forms.ModelMultipleChoiceField(
+        label="Service standards whose performance it shows",
+        queryset=Standard.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    exercises = forms.ModelMultipleChoiceField(
+        label="Consultation exercises it draws on",
+        queryset=Exercise.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Evidence
+        fields = ["title", "text", "url", "dated", "note"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {"dated": DATE_HELP}
+        error_messages = {
+            "title": {"required": "Enter a short title for the evidence."},
+            "text": {"required": "Describe what the evidence shows."},
+            "dated": {
+                "required": "Enter the date of the evidence.",
+                "invalid": "Enter the date of the evidence as day/month/year, like 30/11/2026.",
+            },
+        }
+
+    def __init__(self, *args, plan: Plan, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sub_criteria"].label_from_instance = _sub_label
+        self.fields["actions"].queryset = Action.objects.filter(theme__plan=plan).select_related(
+            "theme", "project"
+        )
+        self.fields["actions"].label_from_instance = lambda a: (
+            f"{a.full_reference}: {a.description[:120]}"
+        )
+        # Links to registers that are still empty would be questions with no answers.
+        for name in ("standards", "exercises"):
+            if not self.fields[name].queryset.exists():
+                del self.fields[name]
+        if self.instance.pk:
+            ev = self.instance
+            self.initial.setdefault(
+                "sub_criteria", [link.sub_criterion_id for link in ev.sub_criterion_links.all()]
+            )
+            self.initial.setdefault("actions", [link.action_id for link in ev.action_links.all()])
+            self.initial.setdefault(
+                "standards", [link.standard_id for link in ev.standard_links.all()]
+            )
+            self.initial.setdefault(
+                "exercises", [link.exercise_id for link in ev.exercise_links.all()]
+            )
+
+    def clean_dated(self):
+        dated = self.cleaned_data["dated"]
+        if dated > timezone.localdate():
+            raise forms.ValidationError("The date of the evidence cannot be in the future.")
+        return dated
+
+
+class AssessmentForm(forms.ModelForm):
+    """An assessment's date and assessor, then a rating and a note for every sub-criterion."""
+
+    class Meta:
+        model = Assessment
+        fields = ["assessed_on", "kind", "assessor", "notes"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"assessed_on": DATE_HELP}
+        error_messages = {
+            "assessed_on": {
+                "required": "Enter the date of the assessment.",
+                "invalid": "Enter the date of the assessment as day/month/year, like 30/11/2026.",
+            },
+        }
+
+    def __init__(self, *args, sub_criteria: list[SubCriterion], previous: dict, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = AssessmentKind.choices
+        self.fields["assessed_on"].initial = timezone.localdate
+        self.sub_criteria = sub_criteria
+        for sub in sub_criteria:
+            before = previous.get(sub.pk)
+            self.fields[f"rating_{sub.pk}"] = forms.ChoiceField(
+                label=_sub_label(sub),
+                choices=[("", "Not rated this time"), *Compliance.choices],
+                widget=forms.RadioSelect,
+                required=False,
+                initial=before.compliance if before else "",
+                help_text=(
+                    f"Last time: {before.get_compliance_display().lower()}."
+                    if before
+                    else "Not rated before."
+                ),
+            )
+            self.fields[f"note_{sub.pk}"] = forms.CharField(
+                label=f"Note on {sub.reference}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def clean_assessed_on(self):
+        assessed_on = self.cleaned_data["assessed_on"]
+        if assessed_on > timezone.localdate():
+            raise forms.ValidationError("The date of the assessment cannot be in the future.")
+        return assessed_on
+
+    def clean(self):
+        cleaned = super().clean()
+        for sub in self.sub_criteria:
+            if cleaned.get(f"note_{sub.pk}") and not cleaned.get(f"rating_{sub.pk}"):
+                self.add_error(
+                    f"rating_{sub.pk}",
+                    f"Choose a rating for {sub.reference}, or remove the note you wrote.",
+                )
+        if not any(cleaned.get(f"rating_{sub.pk}") for sub in self.sub_criteria):
+            first = self.sub_criteria[0] if self.sub_criteria else None
+            if first is not None:
+                self.add_error(f"rating_{first.pk}", "Rate at least one sub-criterion.")
+        return cleaned
+
+    def ratings(self) -> dict[SubCriterion, RatingInput]:
+        return {
+            sub: RatingInput(
+                compliance=self.cleaned_data.get(f"rating_{sub.pk}") or "",
+                note=self.cleaned_data.get(f"note_{sub.pk}") or "",
+            )
+            for sub in self.sub_criteria
+        }
+
+
+class MappingForm(forms.Form):
+    """For each theme of a plan, the criteria it works towards (checkboxes)."""
+
+    def __init__(self, *args, themes: list[Theme], criteria: list[Criterion], current, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.themes = themes
+        choices = [(c.pk, str(c)) for c in criteria]
+        self.criteria = {c.pk: c for c in criteria}
+        for theme in themes:
+            self.fields[f"theme_{theme.pk}"] = forms.TypedMultipleChoiceField(
+                label=f"Theme {theme}",
+                choices=choices,
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                initial=sorted(current.get(theme.pk, [])),
+            )
+
+    def mapping(self) -> dict[Theme, list[Criterion]]:
+        return {
+            theme: [self.criteria[pk] for pk in self.cleaned_data[f"theme_{theme.pk}"]]
+            for theme in self.themes
+        }
+
+
+class ActionCriteriaForm(forms.Form):
+    """The sub-criteria an action addresses directly."""
+
+    sub_criteria = forms.ModelMultipleChoiceField(
+        label="Sub-criteria this action addresses",
+        queryset=SubCriterion.objects.select_related("criterion"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Besides the criteria its theme is mapped to.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sub_criteria"].label_from_instance = _sub_label

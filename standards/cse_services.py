@@ -1,0 +1,208 @@
+"""Writes to the CSE self-assessment: evidence with its links, assessments, theme mappings.
+
+Keyword-only, atomic, and each row added, changed or removed leaves a history row with the
+acting user and a reason. Bad input raises ValidationError before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from actionplan.models import Action, Plan, Theme
+from actionplan.services import User, delete_with_history, save_with_history
+from consultation.models import Exercise
+from standards.cse_models import (
+    ActionSubCriterion,
+    Assessment,
+    Compliance,
+    Criterion,
+    Evidence,
+    EvidenceAction,
+    EvidenceExercise,
+    EvidenceStandard,
+    EvidenceSubCriterion,
+    Rating,
+    SubCriterion,
+    ThemeCriterion,
+)
+from standards.models import Standard
+
+
+def _sync_links(
+    *,
+    existing: models.QuerySet,
+    field: str,
+    wanted: Iterable[models.Model],
+    make: Callable[[models.Model], models.Model],
+    user: User | None,
+    reason: str,
+) -> None:
+    """Make the links in `existing` point at exactly `wanted`, each change with history."""
+    wanted_by_id = {obj.pk: obj for obj in wanted}
+    have = {getattr(link, f"{field}_id"): link for link in existing}
+    for target_id, link in have.items():
+        if target_id not in wanted_by_id:
+            delete_with_history(link, user=user, reason=reason)
+    for target_id, obj in wanted_by_id.items():
+        if target_id not in have:
+            save_with_history(make(obj), user=user, reason=reason)
+
+
+@transaction.atomic
+def cse_evidence_save(
+    *,
+    evidence: Evidence,
+    sub_criteria: Sequence[SubCriterion],
+    actions: Sequence[Action] = (),
+    standards: Sequence[Standard] = (),
+    exercises: Sequence[Exercise] = (),
+    user: User | None,
+    reason: str,
+) -> Evidence:
+    """Save an evidence item and make its links exactly those given."""
+    if not sub_criteria:
+        raise ValidationError(
+            {"sub_criteria": "Choose at least one sub-criterion this evidence supports."}
+        )
+    foreign = [a for a in actions if a.theme.plan_id != evidence.plan_id]
+    if foreign:
+        raise ValidationError({"actions": "Choose only actions of this plan."})
+    if evidence.pk is None and evidence.created_by_id is None and user is not None:
+        evidence.created_by = user
+    save_with_history(evidence, user=user, reason=reason)
+    _sync_links(
+        existing=evidence.sub_criterion_links.all(),
+        field="sub_criterion",
+        wanted=sub_criteria,
+        make=lambda sub: EvidenceSubCriterion(evidence=evidence, sub_criterion=sub),
+        user=user,
+        reason=reason,
+    )
+    _sync_links(
+        existing=evidence.action_links.all(),
+        field="action",
+        wanted=actions,
+        make=lambda action: EvidenceAction(evidence=evidence, action=action),
+        user=user,
+        reason=reason,
+    )
+    _sync_links(
+        existing=evidence.standard_links.all(),
+        field="standard",
+        wanted=standards,
+        make=lambda standard: EvidenceStandard(evidence=evidence, standard=standard),
+        user=user,
+        reason=reason,
+    )
+    _sync_links(
+        existing=evidence.exercise_links.all(),
+        field="exercise",
+        wanted=exercises,
+        make=lambda exercise: EvidenceExercise(evidence=evidence, exercise=exercise),
+        user=user,
+        reason=reason,
+    )
+    return evidence
+
+
+@dataclass(frozen=True)
+class RatingInput:
+    compliance: str  # a Compliance value, or "" for not rated in this assessment
+    note: str = ""
+
+
+@transaction.atomic
+def cse_assessment_record(
+    *,
+    plan: Plan,
+    assessed_on: date,
+    kind: str,
+    assessor: str = "",
+    notes: str = "",
+    ratings: Mapping[SubCriterion, RatingInput],
+    user: User | None,
+    reason: str = "CSE assessment recorded",
+) -> Assessment:
+    """Record a whole assessment: its date and who made it, and a rating per sub-criterion."""
+    rated = {sub: r for sub, r in ratings.items() if r.compliance}
+    if not rated:
+        raise ValidationError("Rate at least one sub-criterion.")
+    bad = [sub.reference for sub, r in rated.items() if r.compliance not in Compliance.values]
+    if bad:
+        raise ValidationError(f"Choose a rating from the list for {', '.join(bad)}.")
+    unrated_notes = [sub.reference for sub, r in ratings.items() if r.note and not r.compliance]
+    if unrated_notes:
+        raise ValidationError(
+            f"Choose a rating for {', '.join(unrated_notes)}, or remove the note you wrote."
+        )
+    assessment = Assessment(
+        plan=plan,
+        assessed_on=assessed_on,
+        kind=kind,
+        assessor=assessor,
+        notes=notes,
+        created_by=user if user is not None and user.is_authenticated else None,
+    )
+    save_with_history(assessment, user=user, reason=reason)
+    for sub, rating in rated.items():
+        save_with_history(
+            Rating(
+                assessment=assessment,
+                sub_criterion=sub,
+                compliance=rating.compliance,
+                note=rating.note,
+            ),
+            user=user,
+            reason=reason,
+        )
+    return assessment
+
+
+@transaction.atomic
+def cse_theme_mapping_save(
+    *,
+    plan: Plan,
+    mapping: Mapping[Theme, Sequence[Criterion]],
+    user: User | None,
+    reason: str = "Themes mapped to CSE criteria",
+    note: str = "",
+) -> None:
+    """Make each theme's criteria exactly those given (themes not mentioned are left alone)."""
+    foreign = [t for t in mapping if t.plan_id != plan.pk]
+    if foreign:
+        raise ValidationError("Map only this plan's themes.")
+    for theme, criteria in mapping.items():
+        _sync_links(
+            existing=theme.cse_criterion_links.all(),
+            field="criterion",
+            wanted=criteria,
+            make=lambda criterion, theme=theme: ThemeCriterion(
+                theme=theme, criterion=criterion, note=note
+            ),
+            user=user,
+            reason=reason,
+        )
+
+
+@transaction.atomic
+def cse_action_sub_criteria_set(
+    *,
+    action: Action,
+    sub_criteria: Sequence[SubCriterion],
+    user: User | None,
+    reason: str = "CSE sub-criteria of the action changed",
+) -> None:
+    """Make the sub-criteria the action directly addresses exactly those given."""
+    _sync_links(
+        existing=action.cse_sub_criterion_links.all(),
+        field="sub_criterion",
+        wanted=sub_criteria,
+        make=lambda sub: ActionSubCriterion(action=action, sub_criterion=sub),
+        user=user,
+        reason=reason,
+    )
