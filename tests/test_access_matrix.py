@@ -15,6 +15,15 @@ from django.utils import timezone
 
 from actionplan.models import Action, Milestone, Plan, Project, PublishedReport, Theme, UpdateRound
 from actionplan.rounds import round_open
+from consultation.models import (
+    Exercise,
+    Finding,
+    FindingAction,
+    PublicPage,
+    Recommendation,
+    RecommendationAction,
+    ScrutinyMeeting,
+)
 
 PERSONAS = ["anonymous", "outsider", "viewer", "action_owner", "steering_member", "plan_admin"]
 READ, WRITE, OWN, ADMIN = "read", "write", "owner", "admin"
@@ -59,6 +68,20 @@ PAGES: dict[str, tuple[str, str]] = {
     "published_list": (READ, "plan"),
     "published_detail": (READ, "published"),
     "published_file": (READ, "published_file"),
+    "consultation_list": (READ, "plan"),
+    "exercise_add": (WRITE, "plan"),
+    "public_page_edit": (WRITE, "plan"),
+    "exercise_detail": (READ, "exercise"),
+    "exercise_edit": (WRITE, "exercise"),
+    "finding_add": (WRITE, "exercise"),
+    "finding_detail": (READ, "finding"),
+    "finding_edit": (WRITE, "finding"),
+    "you_said_we_did": ("public", "plan"),
+    "scrutiny_list": (READ, "plan"),
+    "recommendation_detail": (READ, "recommendation"),
+    "recommendation_edit": (WRITE, "recommendation"),
+    "scrutiny_paper": (READ, "meeting"),
+    "scrutiny_paper_pdf": (READ, "meeting"),
 }
 # Changes made by POST only: (kind, args).
 POSTS: dict[str, tuple[str, str]] = {
@@ -73,6 +96,11 @@ POSTS: dict[str, tuple[str, str]] = {
     "round_close": (WRITE, "round"),
     "action_revert": (ADMIN, "revert"),
     "report_publish": (WRITE, "plan"),
+    "finding_link_action": (WRITE, "finding"),
+    "finding_unlink_action": (WRITE, "finding_action"),
+    "recommendation_link_action": (WRITE, "recommendation"),
+    "recommendation_unlink_action": (WRITE, "recommendation_action"),
+    "recommendation_reported_back": (WRITE, "recommendation"),
 }
 ALLOWED = {
     READ: {"viewer", "action_owner", "steering_member", "plan_admin"},
@@ -122,6 +150,13 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
     published.pdf.save("executive.pdf", ContentFile(b"%PDF-1.7"), save=False)
     published.xlsx.save("executive.xlsx", ContentFile(b"PK"), save=False)
     published.save()
+    exercise = Exercise.objects.create(plan=plan, title="Residents' survey", method="other")
+    finding = Finding.objects.create(exercise=exercise, said="Answer the phone", published=True)
+    FindingAction.objects.create(finding=finding, action=action)
+    PublicPage.objects.create(plan=plan, you_said_we_did_published=True)
+    meeting = ScrutinyMeeting.objects.create(plan=plan, body="Scrutiny", title="Review")
+    recommendation = Recommendation.objects.create(meeting=meeting, reference="(i)", text="Do")
+    RecommendationAction.objects.create(recommendation=recommendation, action=action)
     return {
         "": [],
         "plan": [plan.slug],
@@ -133,6 +168,12 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
         "revert": [action.pk, revert_to],
         "published": [published.pk],
         "published_file": [published.pk, "pdf"],
+        "exercise": [exercise.pk],
+        "finding": [finding.pk],
+        "finding_action": [finding.pk, action.pk],
+        "meeting": [meeting.pk],
+        "recommendation": [recommendation.pk],
+        "recommendation_action": [recommendation.pk, action.pk],
     }
 
 
@@ -164,6 +205,9 @@ def _fingerprint() -> tuple:
         Plan.objects.count(),
         Action.history.count(),
         PublishedReport.objects.count(),
+        FindingAction.objects.count(),
+        RecommendationAction.objects.count(),
+        list(Recommendation.objects.values_list("pk", "reported_back_on")),
     )
 
 
