@@ -20,6 +20,7 @@ from actionplan.roles import (
     VIEWER,
     ensure_roles,
 )
+from consultation.demo import consultation_load_demo
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -81,3 +82,4 @@ class Command(BaseCommand):
                     owner._history_user = actor
                     owner._change_reason = "Demo login linked to its owner"
                     owner.save()
+        self.stdout.write("\n".join(consultation_load_demo(user=actor)))
