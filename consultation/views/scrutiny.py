@@ -59,7 +59,10 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_overdue": recommendation.is_report_back_overdue(today),
         "today": today,
         "link_form": link_form(request, plan) if access.can_edit else None,
-        "reported_back_form": ReportedBackForm() if access.can_edit else None,
+        "can_mark_reported_back": access.can_edit
+        and recommendation.reported_back_on is None
+        and bool(recommendation.report_back_due or recommendation.report_back_as_written),
+        "reported_back_form": ReportedBackForm(),
         "search": request.GET.get("q", "").strip(),
         "link_url": reverse("recommendation_link_action", args=[recommendation.pk]),
         "unlink_name": "recommendation_unlink_action",

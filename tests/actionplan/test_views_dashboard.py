@@ -319,8 +319,9 @@ def test_a_plan_with_no_actions_says_so(client, plan, steering_member):
 # 1 session, 2 user, 3 the user's groups (role), 4 the plan;
 # 5 plan summary (ActionQuerySet.summary), 6 counts grouped by theme, 7 the themes;
 # 8 overdue, 9 due soon, 10 slipped, 11 awaiting update (each: first rows + window count);
-# 12 latest action history rows, 13 their previous versions, 14 latest progress updates.
-DASHBOARD_QUERIES = 14
+# 12 latest action history rows, 13 their previous versions, 14 latest progress updates;
+# consultation panel: 15 findings with no responding action, 16 scrutiny report-backs due.
+DASHBOARD_QUERIES = 16
 
 
 @pytest.mark.parametrize("actions_per_project", [1, 8])
