@@ -6,7 +6,7 @@ from django import forms
 
 from actionplan.forms import ConstraintsForm
 from actionplan.models import Action, Plan, Theme
-from consultation.models import Exercise, Finding, PublicPage, Recommendation
+from consultation.models import Exercise, Finding, PublicPage, Recommendation, ScrutinyMeeting
 
 DATE_HELP = "For example 18/11/2004."
 
@@ -92,6 +92,9 @@ class RecommendationForm(ConstraintsForm):
     class Meta:
         model = Recommendation
         fields = [
+            "reference",
+            "theme_heading",
+            "text",
             "response",
             "response_reasons",
             "theme",
@@ -100,11 +103,27 @@ class RecommendationForm(ConstraintsForm):
         ]
         labels = {"report_back_as_written": "Report-back as the minutes put it"}
         help_texts = {"report_back_due": DATE_HELP}
-        widgets = {"response": forms.RadioSelect, "response_reasons": forms.Textarea}
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 5}),
+            "response": forms.RadioSelect,
+            "response_reasons": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def __init__(self, *args, plan: Plan, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = Theme.objects.filter(plan=plan).order_by("position")
+
+
+class MeetingForm(forms.ModelForm):
+    document_url = forms.URLField(
+        label="Link to the minutes", required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = ScrutinyMeeting
+        fields = ["body", "title", "meeting_date", "minute_reference", "document_url", "note"]
+        help_texts = {"meeting_date": DATE_HELP}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
 
 class LinkActionForm(forms.Form):

@@ -23,6 +23,7 @@ from consultation.models import (
     PublicPage,
     Recommendation,
     RecommendationAction,
+    ScrutinyMeeting,
 )
 
 
@@ -84,6 +85,13 @@ def public_page_save(*, page: PublicPage, user: User | None) -> PublicPage:
     state = "public" if page.you_said_we_did_published else "not public"
     save_with_history(page, user=user, reason=f'"You said, we did" page set {state}')
     return page
+
+
+@transaction.atomic
+def meeting_save(*, meeting: ScrutinyMeeting, user: User | None) -> ScrutinyMeeting:
+    reason = "Scrutiny meeting " + ("added" if meeting.pk is None else "edited")
+    save_with_history(meeting, user=user, reason=reason)
+    return meeting
 
 
 @transaction.atomic

@@ -25,6 +25,12 @@ urlpatterns = [
     ),
     path("public/<slug:slug>/you-said-we-did/", public.you_said_we_did, name="you_said_we_did"),
     path("plans/<slug:slug>/scrutiny/", scrutiny.scrutiny_list, name="scrutiny_list"),
+    path("plans/<slug:slug>/scrutiny/add/", scrutiny.meeting_add, name="meeting_add"),
+    path(
+        "scrutiny/<int:pk>/recommendations/add/",
+        scrutiny.recommendation_add,
+        name="recommendation_add",
+    ),
     path(
         "recommendations/<int:pk>/",
         scrutiny.recommendation_detail,

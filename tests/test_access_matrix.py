@@ -78,6 +78,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "finding_edit": (WRITE, "finding"),
     "you_said_we_did": ("public", "plan"),
     "scrutiny_list": (READ, "plan"),
+    "meeting_add": (WRITE, "plan"),
+    "recommendation_add": (WRITE, "meeting"),
     "recommendation_detail": (READ, "recommendation"),
     "recommendation_edit": (WRITE, "recommendation"),
     "scrutiny_paper": (READ, "meeting"),

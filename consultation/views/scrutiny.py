@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from actionplan.access import can_manage_plans, plan_for_user, visible_plans
+from actionplan.access import can_manage_plans, plan_for_user, require, visible_plans
 from actionplan.forms import add_model_errors
 from consultation import paper, services
-from consultation.access import recommendation_for_user
-from consultation.forms import RecommendationForm, ReportedBackForm
+from consultation.access import CHANGE_REFUSED, recommendation_for_user
+from consultation.forms import MeetingForm, RecommendationForm, ReportedBackForm
 from consultation.models import Recommendation, ScrutinyMeeting
 from consultation.views.links import link_form, link_posted, unlink_posted
 
@@ -43,6 +43,42 @@ def scrutiny_list(request: HttpRequest, slug: str) -> HttpResponse:
         "nav_section": "plans",
     }
     return render(request, "consultation/scrutiny_list.html", context)
+
+
+@login_required
+def meeting_add(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = plan_for_user(request.user, slug, manage=True)
+    form = MeetingForm(request.POST or None, instance=ScrutinyMeeting(plan=plan))
+    if request.method == "POST" and form.is_valid():
+        meeting = services.meeting_save(meeting=form.instance, user=request.user)
+        messages.success(request, f"{meeting} added. Now add its recommendations.")
+        return redirect("recommendation_add", pk=meeting.pk)
+    context = {"form": form, "plan": plan, "nav_section": "plans"}
+    return render(request, "consultation/meeting_form.html", context)
+
+
+@login_required
+def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_user(request.user, pk)
+    require(can_manage_plans(request.user), CHANGE_REFUSED)
+    recommendation = Recommendation(meeting=meeting, position=meeting.recommendations.count() + 1)
+    form = RecommendationForm(request.POST or None, instance=recommendation, plan=meeting.plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recommendation_save(recommendation=form.instance, user=request.user)
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, f"Recommendation {recommendation.reference} added.")
+            return redirect("scrutiny_list", slug=meeting.plan.slug)
+    context = {
+        "form": form,
+        "recommendation": None,
+        "meeting": meeting,
+        "plan": meeting.plan,
+        "nav_section": "plans",
+    }
+    return render(request, "consultation/recommendation_form.html", context)
 
 
 @login_required
@@ -89,6 +125,7 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "form": form,
         "recommendation": recommendation,
+        "meeting": recommendation.meeting,
         "plan": plan,
         "nav_section": "plans",
     }

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionplan.services import action_record_progress
-from consultation.models import RecommendationAction
+from consultation.models import RecommendationAction, ScrutinyMeeting
 from tests.consultation.conftest import make_recommendation
 
 
@@ -82,7 +82,7 @@ def test_recording_a_rejection_without_reasons_is_refused(client, recommendation
     client.force_login(steering_member)
     response = client.post(
         reverse("recommendation_edit", args=[recommendation.pk]),
-        {"response": "rejected", "response_reasons": ""},
+        {"reference": "(i)", "text": "Mystery shopping", "response": "rejected"},
     )
     assert "Give the reasons" in response.content.decode()
     recommendation.refresh_from_db()
@@ -106,3 +106,18 @@ def test_the_scrutiny_list_costs_the_same_queries_for_few_and_many(
     with django_assert_num_queries(SCRUTINY_LIST_QUERIES):
         response = client.get(reverse("scrutiny_list", args=[plan.slug]))
     assert len(response.context["meetings"]) == count
+
+
+def test_a_member_adds_a_meeting_and_a_recommendation(client, plan, steering_member):
+    client.force_login(steering_member)
+    response = client.post(
+        reverse("meeting_add", args=[plan.slug]),
+        {"body": "Overview & Scrutiny Committee", "title": "Customer Services Review"},
+    )
+    meeting = ScrutinyMeeting.objects.get()
+    assert response.url == reverse("recommendation_add", args=[meeting.pk])
+    fields = {"reference": "(iii)", "text": "Re-introduce the award scheme", "response": "accepted"}
+    client.post(reverse("recommendation_add", args=[meeting.pk]), fields)
+    again = client.post(reverse("recommendation_add", args=[meeting.pk]), fields)
+    assert "already has a recommendation with this reference" in again.content.decode()
+    assert meeting.recommendations.get().history.get().history_user == steering_member
