@@ -85,3 +85,8 @@ def test_the_public_page_costs_the_same_queries_for_few_and_many_findings(
     with django_assert_num_queries(PUBLIC_QUERIES):
         response = client.get(url(plan))
     assert response.content.decode().count("You said: Finding") == findings
+
+
+def test_someone_signed_in_without_a_role_gets_no_preview(client, plan, finding, outsider):
+    client.force_login(outsider)
+    assert client.get(url(plan)).status_code == 404
