@@ -25,6 +25,15 @@ from actionplan.models import (
     UpdateRound,
 )
 from actionplan.rounds import round_open
+from consultation.models import (
+    Exercise,
+    Finding,
+    FindingAction,
+    PublicPage,
+    Recommendation,
+    RecommendationAction,
+    ScrutinyMeeting,
+)
 from standards.cse_models import Evidence
 
 PERSONAS = ["anonymous", "outsider", "viewer", "action_owner", "steering_member", "plan_admin"]
@@ -80,6 +89,22 @@ PAGES: dict[str, tuple[str, str]] = {
     "cse_assessment_add": (WRITE, "plan"),
     "cse_mapping": (WRITE, "plan"),
     "cse_action_criteria": (WRITE, "action"),
+    "consultation_list": (READ, "plan"),
+    "exercise_add": (WRITE, "plan"),
+    "public_page_edit": (WRITE, "plan"),
+    "exercise_detail": (READ, "exercise"),
+    "exercise_edit": (WRITE, "exercise"),
+    "finding_add": (WRITE, "exercise"),
+    "finding_detail": (READ, "finding"),
+    "finding_edit": (WRITE, "finding"),
+    "you_said_we_did": ("public", "plan"),
+    "scrutiny_list": (READ, "plan"),
+    "meeting_add": (WRITE, "plan"),
+    "recommendation_add": (WRITE, "meeting"),
+    "recommendation_detail": (READ, "recommendation"),
+    "recommendation_edit": (WRITE, "recommendation"),
+    "scrutiny_paper": (READ, "meeting"),
+    "scrutiny_paper_pdf": (READ, "meeting"),
 }
 # Changes made by POST only: (kind, args).
 POSTS: dict[str, tuple[str, str]] = {
@@ -95,6 +120,11 @@ POSTS: dict[str, tuple[str, str]] = {
     "action_revert": (ADMIN, "revert"),
     "report_publish": (WRITE, "plan"),
     "report_job_request": (READ, "report_job_request"),
+    "finding_link_action": (WRITE, "finding"),
+    "finding_unlink_action": (WRITE, "finding_action"),
+    "recommendation_link_action": (WRITE, "recommendation"),
+    "recommendation_unlink_action": (WRITE, "recommendation_action"),
+    "recommendation_reported_back": (WRITE, "recommendation"),
 }
 ALLOWED = {
     READ: {"viewer", "action_owner", "steering_member", "plan_admin"},
@@ -150,6 +180,13 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
     cse_evidence = Evidence.objects.create(
         plan=plan, title="Survey", text="Run", dated=opened.update_round.meeting_date
     )
+    exercise = Exercise.objects.create(plan=plan, title="Residents' survey", method="other")
+    finding = Finding.objects.create(exercise=exercise, said="Answer the phone", published=True)
+    FindingAction.objects.create(finding=finding, action=action)
+    PublicPage.objects.create(plan=plan, you_said_we_did_published=True)
+    meeting = ScrutinyMeeting.objects.create(plan=plan, body="Scrutiny", title="Review")
+    recommendation = Recommendation.objects.create(meeting=meeting, reference="(i)", text="Do")
+    RecommendationAction.objects.create(recommendation=recommendation, action=action)
     return {
         "": [],
         "plan": [plan.slug],
@@ -164,6 +201,12 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
         "report_job": [job.pk],
         "report_job_request": [plan.slug, "pdf"],
         "cse_evidence": [cse_evidence.pk],
+        "exercise": [exercise.pk],
+        "finding": [finding.pk],
+        "finding_action": [finding.pk, action.pk],
+        "meeting": [meeting.pk],
+        "recommendation": [recommendation.pk],
+        "recommendation_action": [recommendation.pk, action.pk],
     }
 
 
@@ -196,6 +239,9 @@ def _fingerprint() -> tuple:
         Action.history.count(),
         PublishedReport.objects.count(),
         ReportJob.objects.count(),
+        FindingAction.objects.count(),
+        RecommendationAction.objects.count(),
+        list(Recommendation.objects.values_list("pk", "reported_back_on")),
     )
 
 

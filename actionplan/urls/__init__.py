@@ -33,5 +33,6 @@ urlpatterns = [
     path("", include("actionplan.urls.reports")),
     path("", include("actionplan.urls.report_jobs")),
     path("", include("standards.urls_cse")),
+    path("", include("consultation.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -22,6 +22,7 @@ from actionplan.history import action_history
 from actionplan.models import Action, ActionOwner
 from actionplan.ownertext import unknown_owners_message
 from actionplan.views.redirects import redirect_back
+from consultation.answers import consultation_answers
 from standards.cse_coverage import action_cse_links
 
 PROGRESS_REFUSED = (
@@ -59,6 +60,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_overdue": action.is_overdue(timezone.localdate()),
         "cse_links": action_cse_links(action),
         "nav_section": "plans",
+        "consultation_answers": consultation_answers(action),
     }
     return render(request, "actionplan/actions/detail.html", context)
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from actionplan.access import can_manage_plans, plan_for_user
 from actionplan.dashboard import build_dashboard
+from consultation.dashboard import consultation_panel
 from standards.cse_dashboard import cse_panel
 
 
@@ -23,5 +24,6 @@ def plan_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "can_manage": can_manage_plans(request.user),
             "cse_panel": cse_panel(plan),
             "nav_section": "plans",
+            "consultation_panel": consultation_panel(plan, timezone.localdate()),
         },
     )

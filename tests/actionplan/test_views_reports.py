@@ -22,8 +22,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # plan (1), the last published moment, the default "since" (1); the report itself (9: see
 # actionplan.reports._snapshot); the form's choices as rendered: themes, owners, directorates
 # (3); this user's reports made in the background (1). Each theme, owner or directorate
-# filtered on adds one query to check it.
-BUILDER_PREVIEW_QUERIES = 18
+# filtered on adds one query to check it. The consultation section: the plan's exercises as
+# at the moment (1; none here).
+BUILDER_PREVIEW_QUERIES = 19
 # Session and user, role groups, the plan, the reports with who published them.
 PUBLISHED_LIST_QUERIES = 5
 

@@ -20,6 +20,7 @@ from actionplan.roles import (
     VIEWER,
     ensure_roles,
 )
+from consultation.demo import consultation_load_demo
 from standards.cse_demo import cse_demo_load
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -84,3 +85,4 @@ class Command(BaseCommand):
                     owner._history_user = actor
                     owner._change_reason = "Demo login linked to its owner"
                     owner.save()
+        self.stdout.write("\n".join(consultation_load_demo(user=actor)))

@@ -1,0 +1,43 @@
+"""The public "you said, we did" page of a plan: no sign-in, only what is published."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from actionplan.access import visible_plans
+from actionplan.models import Plan, PlanStatus
+from consultation.models import Finding, PublicPage
+
+
+def you_said_we_did(request: HttpRequest, slug: str) -> HttpResponse:
+    """Published findings of published exercises, with their actions' current status.
+
+    When the page is switched off (or the plan is a draft) it does not exist for the public;
+    people with a role on the plan see a preview, marked as such.
+    """
+    plan = get_object_or_404(Plan.objects.exclude(status=PlanStatus.DRAFT), slug=slug)
+    page = PublicPage.objects.filter(plan=plan).first()
+    is_public = bool(page and page.you_said_we_did_published)
+    if not is_public and not (
+        request.user.is_authenticated and visible_plans(request.user).filter(pk=plan.pk).exists()
+    ):
+        raise Http404("No such page.")
+    findings = (
+        Finding.objects.for_plan(plan)
+        .published()
+        .with_links()
+        .order_by("exercise__started_on", "exercise__title", "exercise__pk", "position", "pk")
+    )
+    exercises = [
+        (exercise, list(rows)) for exercise, rows in groupby(findings, key=lambda f: f.exercise)
+    ]
+    context = {
+        "plan": plan,
+        "introduction": page.introduction if page else "",
+        "is_preview": not is_public,
+        "exercises": exercises,
+    }
+    return render(request, "consultation/you_said_we_did.html", context)
