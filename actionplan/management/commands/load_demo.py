@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from actionplan.demo import plan_load_from_data
+from standards.demo import standards_load_demo
 from actionplan.models import Action, Owner, Plan
 from actionplan.roles import (
     ACTION_OWNER,
@@ -81,3 +82,4 @@ class Command(BaseCommand):
                     owner._history_user = actor
                     owner._change_reason = "Demo login linked to its owner"
                     owner.save()
+        self.stdout.write(f"Standards: {standards_load_demo(user=actor)} demo figures loaded.")

@@ -1,0 +1,135 @@
+"""The standards register: list by channel, a standard's page, add, correct and revise."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from actionplan.forms import add_model_errors
+from actionplan.services import save_with_history
+from standards import services
+from standards.access import register_access, standard_for_user
+from standards.charts import line_chart
+from standards.forms import ReviseForm, StandardForm
+from standards.models import Channel, PerformanceValue, Standard
+from standards.performance import StandardPerformance, history_start, performance_of, values_for
+
+
+def _current(today) -> list[Standard]:
+    """Versions in force today or starting later (one query)."""
+    return list(
+        Standard.objects.for_register().filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gte=today)
+        )
+    )
+
+
+@login_required
+def standard_list(request: HttpRequest) -> HttpResponse:
+    can_edit = register_access(request.user)
+    today = timezone.localdate()
+    standards = _current(today)
+    rows = performance_of(standards, values_for(standards, since=history_start(today)))
+    labels = dict(Channel.choices)
+    channels = [
+        (labels.get(channel, channel), list(group))
+        for channel, group in groupby(rows, key=lambda r: r.standard.channel)
+    ]
+    context = {
+        "channels": channels,
+        "count": len(rows),
+        "can_edit": can_edit,
+        "nav_section": "standards",
+    }
+    return render(request, "standards/list.html", context)
+
+
+@login_required
+def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    can_edit = register_access(request.user)
+    standard = standard_for_user(request.user, pk)
+    versions = list(
+        Standard.objects.filter(reference=standard.reference).order_by("effective_from")
+    )
+    values = list(
+        PerformanceValue.objects.filter(standard__reference=standard.reference)
+        .select_related("standard", "entered_by")
+        .order_by("period_start", "site")
+    )
+    row = StandardPerformance(standard, [v for v in values if not v.site])
+    context = {
+        "standard": standard,
+        "row": row,
+        "chart": line_chart(row, id=f"trend-{standard.pk}"),
+        "versions": versions,
+        "values": list(reversed(values)),
+        "is_current": standard.effective_to is None
+        or standard.effective_to >= timezone.localdate(),
+        "history": standard.history.select_related("history_user")[:10],
+        "can_edit": can_edit,
+        "nav_section": "standards",
+    }
+    return render(request, "standards/detail.html", context)
+
+
+@login_required
+def standard_add(request: HttpRequest) -> HttpResponse:
+    register_access(request.user, manage=True)
+    form = StandardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        standard = form.save(commit=False)
+        save_with_history(standard, user=request.user, reason="Standard added")
+        messages.success(request, f"Standard {standard.reference} added.")
+        return redirect("standard_detail", pk=standard.pk)
+    return render(request, "standards/form.html", {"form": form, "nav_section": "standards"})
+
+
+@login_required
+def standard_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    standard = standard_for_user(request.user, pk, manage=True)
+    form = StandardForm(request.POST or None, instance=standard)
+    if request.method == "POST" and form.is_valid():
+        standard = form.save(commit=False)
+        save_with_history(standard, user=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, f"Standard {standard.reference} changed.")
+        return redirect("standard_detail", pk=standard.pk)
+    context = {"form": form, "standard": standard, "nav_section": "standards"}
+    return render(request, "standards/form.html", context)
+
+
+@login_required
+def standard_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    standard = standard_for_user(request.user, pk, manage=True)
+    form = ReviseForm(request.POST or None, standard=standard)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {name: data[name] for name in ReviseForm.Meta.fields}
+        try:
+            new = services.standard_revise(
+                standard=standard,
+                changes=changes,
+                effective_from=data["revise_from"],
+                user=request.user,
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and "effective_from" in error.error_dict:
+                form.add_error("revise_from", error.error_dict.pop("effective_from"))
+            if not hasattr(error, "error_dict") or error.error_dict:
+                add_model_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{new.reference} revised: the new version applies from "
+                f"{new.effective_from:%d/%m/%Y}.",
+            )
+            return redirect("standard_detail", pk=new.pk)
+    context = {"form": form, "standard": standard, "nav_section": "standards"}
+    return render(request, "standards/revise.html", context)
