@@ -8,7 +8,6 @@ each period on the axis, and pages pair the chart with a table of the same figur
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from actionplan.charts import RAG_COLOURS
 from standards.performance import StandardPerformance
@@ -83,6 +82,16 @@ def _range(numbers: list[float], percent: bool) -> tuple[float, float]:
     return low, high if high > low else low + 1
 
 
+def _steps(low: float, high: float) -> list[float]:
+    return [low + (high - low) * i / 4 for i in range(5)]
+
+
+def _tick_text(number: float, percent: bool) -> str:
+    # Axis labels stay short: the unit is in the chart's title, the target label and the table.
+    text = f"{number:.1f}".removesuffix(".0")
+    return f"{text}%" if percent else text
+
+
 def line_chart(row: StandardPerformance, *, id: str, height: int = 260) -> LineChart | None:
     """The trend of `row` (its last periods), or None when it has no figures."""
     trend = row.trend
@@ -111,13 +120,7 @@ def line_chart(row: StandardPerformance, *, id: str, height: int = 260) -> LineC
         )
         for i, (p, number) in enumerate(zip(trend, numbers, strict=True))
     ]
-    ticks = [
-        Tick(
-            y=y_of(low + (high - low) * i / 4),
-            text=standard.format_value(Decimal(str(round(low + (high - low) * i / 4, 1)))),
-        )
-        for i in range(5)
-    ]
+    ticks = [Tick(y=y_of(n), text=_tick_text(n, standard.is_percentage)) for n in _steps(low, high)]
     first, last = trend[0].period, trend[-1].period
     target_words = f" against a target of {standard.target_text}" if target is not None else ""
     latest = standard.format_value(trend[-1].value.value)

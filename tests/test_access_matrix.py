@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from actionplan.models import Action, Milestone, Plan, Project, PublishedReport, Theme, UpdateRound
 from actionplan.rounds import round_open
+from standards.models import Standard
 
 PERSONAS = ["anonymous", "outsider", "viewer", "action_owner", "steering_member", "plan_admin"]
 READ, WRITE, OWN, ADMIN = "read", "write", "owner", "admin"
@@ -59,6 +60,14 @@ PAGES: dict[str, tuple[str, str]] = {
     "published_list": (READ, "plan"),
     "published_detail": (READ, "published"),
     "published_file": (READ, "published_file"),
+    "standard_list": (READ, ""),
+    "standard_detail": (READ, "standard"),
+    "standard_add": (WRITE, ""),
+    "standard_edit": (WRITE, "standard"),
+    "standard_revise": (WRITE, "standard"),
+    "performance_enter": (WRITE, ""),
+    "performance_upload": (WRITE, ""),
+    "standards_public": ("public", ""),
 }
 # Changes made by POST only: (kind, args).
 POSTS: dict[str, tuple[str, str]] = {
@@ -122,6 +131,9 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
     published.pdf.save("executive.pdf", ContentFile(b"%PDF-1.7"), save=False)
     published.xlsx.save("executive.xlsx", ContentFile(b"PK"), save=False)
     published.save()
+    standard = Standard.objects.create(
+        reference="T1", title="Telephone", channel="telephone", commitment="Answer calls."
+    )
     return {
         "": [],
         "plan": [plan.slug],
@@ -133,6 +145,7 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
         "revert": [action.pk, revert_to],
         "published": [published.pk],
         "published_file": [published.pk, "pdf"],
+        "standard": [standard.pk],
     }
 
 

@@ -29,7 +29,7 @@ def standards_public(request: HttpRequest) -> HttpResponse:
     channels = [
         (
             labels.get(channel, channel),
-            [(row, line_chart(row, id=f"trend-{row.standard.pk}", height=200)) for row in group],
+            [(row, line_chart(row, id=f"trend-{row.standard.pk}", height=180)) for row in group],
         )
         for channel, group in groupby(rows, key=lambda r: r.standard.channel)
     ]
