@@ -12,7 +12,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from actionplan.demo import plan_load_from_data
-from standards.demo import standards_load_demo
 from actionplan.models import Action, Owner, Plan
 from actionplan.roles import (
     ACTION_OWNER,
@@ -21,6 +20,7 @@ from actionplan.roles import (
     VIEWER,
     ensure_roles,
 )
+from standards.demo import standards_load_demo
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
