@@ -88,10 +88,13 @@ def history_start(today: date) -> date:
 
 
 def values_for(
-    standards: Iterable[Standard], *, since: date | None = None, published_only: bool = False
+    standards: QuerySet[Standard], *, since: date | None = None, published_only: bool = False
 ) -> QuerySet[PerformanceValue]:
-    """Whole-council values of every version of these standards, oldest first (one query)."""
-    references = {s.reference for s in standards}
+    """Whole-council values of every version of these standards, oldest first (one query).
+
+    The standards go in as a subquery, so the query runs (and is counted) even when none match.
+    """
+    references = standards.order_by().values("reference")
     rows = PerformanceValue.objects.filter(standard__reference__in=references, site="")
     if since is not None:
         rows = rows.filter(period_start__gte=since)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from actionplan.access import can_manage_plans, plan_for_user
 from actionplan.dashboard import build_dashboard
+from standards.dashboard import standards_panel
 
 
 @login_required
@@ -21,5 +22,6 @@ def plan_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "dashboard": dashboard,
             "can_manage": can_manage_plans(request.user),
             "nav_section": "plans",
+            "standards_panel": standards_panel(plan, timezone.localdate()),
         },
     )

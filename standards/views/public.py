@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,14 +15,9 @@ from standards.performance import history_start, performance_of, values_for
 
 def standards_public(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    standards = list(
-        Standard.objects.for_register()
-        .filter(published=True)
-        .in_force(today)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=today))
-    )
+    standards = Standard.objects.for_register().filter(published=True).in_force(today)
     rows = performance_of(
-        standards, values_for(standards, since=history_start(today), published_only=True)
+        list(standards), values_for(standards, since=history_start(today), published_only=True)
     )
     labels = dict(Channel.choices)
     channels = [

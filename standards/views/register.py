@@ -7,7 +7,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,12 +22,10 @@ from standards.models import Channel, PerformanceValue, Standard
 from standards.performance import StandardPerformance, history_start, performance_of, values_for
 
 
-def _current(today) -> list[Standard]:
-    """Versions in force today or starting later (one query)."""
-    return list(
-        Standard.objects.for_register().filter(
-            Q(effective_to__isnull=True) | Q(effective_to__gte=today)
-        )
+def _current(today) -> QuerySet[Standard]:
+    """Versions in force today or starting later."""
+    return Standard.objects.for_register().filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=today)
     )
 
 
@@ -36,7 +34,7 @@ def standard_list(request: HttpRequest) -> HttpResponse:
     can_edit = register_access(request.user)
     today = timezone.localdate()
     standards = _current(today)
-    rows = performance_of(standards, values_for(standards, since=history_start(today)))
+    rows = performance_of(list(standards), values_for(standards, since=history_start(today)))
     labels = dict(Channel.choices)
     channels = [
         (labels.get(channel, channel), list(group))
