@@ -43,6 +43,7 @@ from actionplan.models import (
 )
 from actionplan.querysets import DERIVED_LABELS, summary_from_row
 from actionplan.summary import PlanSummary
+from standards.reporting import StandardsSection, standards_section
 
 STATUS_LABELS = dict(Status.choices)
 RAG_LABELS = dict(Rag.choices)
@@ -226,6 +227,7 @@ class Report:
     themes: list[ThemeSection]
     summary: PlanSummary
     changes: Changes | None = None
+    standards: StandardsSection | None = None
 
     def rows(self) -> Iterator[ActionRow]:
         for theme in self.themes:
@@ -630,6 +632,7 @@ def build_report(
         themes=_sections(snap, rows, filtered=filtered),
         summary=_summary(list(rows.values())),
         changes=changes,
+        standards=standards_section(plan_id=plan.pk, moment=moment, today=today),
     )
 
 

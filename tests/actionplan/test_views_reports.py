@@ -21,8 +21,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The builder with a report to preview: session and user (2), the user's role groups (1), the
 # plan (1), the last published moment, the default "since" (1); the report itself (9: see
 # actionplan.reports._snapshot); the form's choices as rendered: themes, owners, directorates
-# (3). Each theme, owner or directorate filtered on adds one query to check it.
-BUILDER_PREVIEW_QUERIES = 17
+# (3). Each theme, owner or directorate filtered on adds one query to check it. The report's
+# standards section adds two (the register and its figures as at the moment).
+BUILDER_PREVIEW_QUERIES = 19
 # Session and user, role groups, the plan, the reports with who published them.
 PUBLISHED_LIST_QUERIES = 5
 
