@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from actionplan.forms import ConstraintsForm
+from actionplan.models import Action
 from standards.figures import figure_value, parse_number
 from standards.models import PerformanceValue, Scope, Standard
 from standards.periods import MONTHLY, Period
@@ -274,6 +275,26 @@ def month_choices(today: date, count: int = 24) -> list[tuple[str, str]]:
         choices.append((month.key, month.label))
         month = month.previous()
     return choices
+
+
+class ActionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Action) -> str:
+        return f"{obj.theme.plan.title}: {obj.theme.reference}. {obj}"
+
+
+class ActionLinkForm(forms.Form):
+    """Link an action that improves performance against the standard."""
+
+    action = ActionChoice(
+        queryset=Action.objects.none(),
+        label="Action",
+        error_messages={"required": "Choose the action.", "invalid_choice": "Choose the action."},
+    )
+    note = forms.CharField(label="How it helps", max_length=200, required=False)
+
+    def __init__(self, *args, actions, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].queryset = actions
 
 
 class CsvUploadForm(forms.Form):

@@ -260,3 +260,27 @@ class PerformanceValue(models.Model):
             )
         except ValidationError as error:
             raise ValidationError({"value": error.messages}) from None
+
+
+class StandardAction(models.Model):
+    """An action of a plan that improves performance against a standard (link with history)."""
+
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="action_links")
+    action = models.ForeignKey(
+        "actionplan.Action", on_delete=models.CASCADE, related_name="standard_links"
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="How the action helps.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["standard__reference", "action_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["standard", "action"],
+                name="standard_action_once",
+                violation_error_message="This action is already linked to this standard.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standard.reference} ↔ action {self.action_id}"

@@ -15,8 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from actionplan.models import Action
 from actionplan.services import User, delete_with_history, save_with_history
-from standards.models import PerformanceValue, Standard
+from standards.models import PerformanceValue, Standard, StandardAction
 from standards.periods import Period
 
 # Fields a revision may change; reference and channel stay, so versions stay one standard.
@@ -87,7 +88,25 @@ def standard_revise(
     standard.effective_to = effective_from - timedelta(days=1)
     save_with_history(standard, user=user, reason=f"Revised: {reason}")
     save_with_history(new, user=user, reason=f"Revision of {standard.reference}: {reason}")
+    for link in standard.action_links.all():
+        copy = StandardAction(standard=new, action_id=link.action_id, note=link.note)
+        save_with_history(copy, user=user, reason=f"Carried to the revision: {reason}")
     return new
+
+
+@transaction.atomic
+def standard_link_action(
+    *, standard: Standard, action: Action, note: str = "", user: User | None
+) -> StandardAction:
+    """Record that `action` improves performance against `standard`."""
+    link = StandardAction(standard=standard, action=action, note=note)
+    save_with_history(link, user=user, reason=f"Action linked to {standard.reference}")
+    return link
+
+
+@transaction.atomic
+def standard_unlink_action(*, link: StandardAction, user: User | None) -> None:
+    delete_with_history(link, user=user, reason=f"Action unlinked from {link.standard.reference}")
 
 
 @dataclass(frozen=True)

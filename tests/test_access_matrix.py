@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from actionplan.models import Action, Milestone, Plan, Project, PublishedReport, Theme, UpdateRound
 from actionplan.rounds import round_open
-from standards.models import Standard
+from standards.models import Standard, StandardAction
 
 PERSONAS = ["anonymous", "outsider", "viewer", "action_owner", "steering_member", "plan_admin"]
 READ, WRITE, OWN, ADMIN = "read", "write", "owner", "admin"
@@ -82,6 +82,8 @@ POSTS: dict[str, tuple[str, str]] = {
     "round_close": (WRITE, "round"),
     "action_revert": (ADMIN, "revert"),
     "report_publish": (WRITE, "plan"),
+    "standard_action_add": (WRITE, "standard"),
+    "standard_action_remove": (WRITE, "standard_link"),
 }
 ALLOWED = {
     READ: {"viewer", "action_owner", "steering_member", "plan_admin"},
@@ -134,6 +136,7 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
     standard = Standard.objects.create(
         reference="T1", title="Telephone", channel="telephone", commitment="Answer calls."
     )
+    link = StandardAction.objects.create(standard=standard, action=action)
     return {
         "": [],
         "plan": [plan.slug],
@@ -146,6 +149,7 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
         "published": [published.pk],
         "published_file": [published.pk, "pdf"],
         "standard": [standard.pk],
+        "standard_link": [link.pk],
     }
 
 
@@ -177,6 +181,8 @@ def _fingerprint() -> tuple:
         Plan.objects.count(),
         Action.history.count(),
         PublishedReport.objects.count(),
+        StandardAction.history.count(),
+        Standard.history.count(),
     )
 
 

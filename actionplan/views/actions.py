@@ -22,6 +22,7 @@ from actionplan.history import action_history
 from actionplan.models import Action, ActionOwner
 from actionplan.ownertext import unknown_owners_message
 from actionplan.views.redirects import redirect_back
+from standards.links import standard_links_for
 
 PROGRESS_REFUSED = (
     "Only the action's owners and the steering group can record progress on this action."
@@ -57,6 +58,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_delete": access.can_delete,
         "is_overdue": action.is_overdue(timezone.localdate()),
         "nav_section": "plans",
+        "standard_links": standard_links_for(action),
     }
     return render(request, "actionplan/actions/detail.html", context)
 

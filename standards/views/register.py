@@ -9,16 +9,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from actionplan.access import visible_plans
 from actionplan.forms import add_model_errors
+from actionplan.models import Action
 from actionplan.services import save_with_history
 from standards import services
 from standards.access import register_access, standard_for_user
 from standards.charts import line_chart
-from standards.forms import ReviseForm, StandardForm
-from standards.models import Channel, PerformanceValue, Standard
+from standards.forms import ActionLinkForm, ReviseForm, StandardForm
+from standards.models import Channel, PerformanceValue, Standard, StandardAction
 from standards.performance import StandardPerformance, history_start, performance_of, values_for
 
 
@@ -62,7 +65,13 @@ def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("period_start", "site")
     )
     row = StandardPerformance(standard, [v for v in values if not v.site])
+    links = StandardAction.objects.filter(
+        standard__reference=standard.reference,
+        action__theme__plan__in=visible_plans(request.user),
+    ).select_related("action__theme__plan", "standard")
     context = {
+        "links": links,
+        "link_form": ActionLinkForm(actions=_linkable_actions(request.user)) if can_edit else None,
         "standard": standard,
         "row": row,
         "chart": line_chart(row, id=f"trend-{standard.pk}"),
@@ -75,6 +84,46 @@ def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "nav_section": "standards",
     }
     return render(request, "standards/detail.html", context)
+
+
+def _linkable_actions(user) -> QuerySet[Action]:
+    return (
+        Action.objects.filter(theme__plan__in=visible_plans(user))
+        .select_related("theme__plan", "project")
+        .order_by("theme__plan__title", "theme__position", "position", "pk")
+    )
+
+
+@login_required
+@require_POST
+def standard_action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    standard = standard_for_user(request.user, pk, manage=True)
+    form = ActionLinkForm(request.POST, actions=_linkable_actions(request.user))
+    if form.is_valid():
+        try:
+            services.standard_link_action(
+                standard=standard,
+                action=form.cleaned_data["action"],
+                note=form.cleaned_data["note"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Action linked to {standard.reference}.")
+    else:
+        messages.error(request, "Choose the action to link.")
+    return redirect("standard_detail", pk=standard.pk)
+
+
+@login_required
+@require_POST
+def standard_action_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    register_access(request.user, manage=True)
+    link = get_object_or_404(StandardAction.objects.select_related("standard"), pk=pk)
+    services.standard_unlink_action(link=link, user=request.user)
+    messages.success(request, f"Action unlinked from {link.standard.reference}.")
+    return redirect("standard_detail", pk=link.standard.pk)
 
 
 @login_required
