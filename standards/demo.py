@@ -16,12 +16,17 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from actionplan.models import Owner
+from actionplan.models import Action, Owner
 from actionplan.services import User, save_with_history
 from standards.figures import figure_value
 from standards.models import Standard
 from standards.periods import parse_period
-from standards.services import Figure, performance_record, standard_revise
+from standards.services import (
+    Figure,
+    performance_record,
+    standard_link_action,
+    standard_revise,
+)
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "standards.json"
 DEMO_TARGET = "Demo figures: the wording and target are illustrative; the seeds do not give them."
@@ -100,4 +105,12 @@ def standards_load_demo(*, user: User | None, path: Path = FIXTURE) -> int:
             )
         )
     saved = performance_record(figures=figures, publish=True, user=user, reason=reason)
+    for row in data.get("links", []):
+        action = Action.objects.filter(
+            theme__plan__slug=row["plan"], description__startswith=row["action_starts"]
+        ).first()
+        for reference in row["standards"] if action else []:
+            standard_link_action(
+                standard=current[reference], action=action, note=row["note"], user=user
+            )
     return saved.created
