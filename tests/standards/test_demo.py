@@ -1,4 +1,4 @@
-"""Demo standards: the 2004 corporate standards revised at the 2012 launch, demo figures labelled."""
+"""Demo standards: 2004 corporate standards revised at the 2012 launch, demo figures labelled."""
 
 from __future__ import annotations
 
