@@ -13,7 +13,8 @@ from actionplan.charts import RAG_COLOURS
 from standards.performance import StandardPerformance
 
 WIDTH = 640
-LEFT, RIGHT, TOP, BOTTOM = 64, 24, 24, 48
+LEFT, RIGHT, TOP, BOTTOM = 64, 28, 40, 48
+LEGEND_Y = 16  # the target's key sits above the plot, clear of the line
 LINE = "#1d70b8"
 TARGET = "#0b0c0c"
 
@@ -54,6 +55,18 @@ class LineChart:
     @property
     def tick_x(self) -> int:
         return self.left - 6
+
+    @property
+    def legend_line_end(self) -> int:
+        return self.left + 32
+
+    @property
+    def legend_text_x(self) -> int:
+        return self.left + 40
+
+    @property
+    def legend_y(self) -> int:
+        return LEGEND_Y
 
     @property
     def polyline(self) -> str:

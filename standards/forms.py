@@ -182,7 +182,7 @@ class PeriodForm(forms.Form):
         for standard, _period, old in self.entries:
             p = f"s{standard.pk}"
             self.fields[f"{p}-value"] = forms.CharField(
-                label="Value" + (" (%)" if standard.is_percentage else ""),
+                label="Percentage" if standard.is_percentage else _value_label(standard),
                 required=False,
                 initial=_plain(old.value) if old else "",
                 widget=forms.TextInput(
@@ -257,6 +257,10 @@ class PeriodForm(forms.Form):
                 }
             )
         return data
+
+
+def _value_label(standard: Standard) -> str:
+    return f"Value in {standard.get_unit_display().lower()}" if standard.unit else "Value"
 
 
 def _plain(value) -> str:
