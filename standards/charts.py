@@ -110,7 +110,8 @@ def line_chart(row: StandardPerformance, *, id: str, height: int = 260) -> LineC
     trend = row.trend
     if not trend:
         return None
-    standard = row.standard
+    # The target line is the one in force for the latest figure (versions can change it).
+    standard = trend[-1].value.standard
     numbers = [float(p.value.value) for p in trend]
     target = float(standard.target) if standard.target is not None else None
     low, high = _range(numbers + ([target] if target is not None else []), standard.is_percentage)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.template.loader import render_to_string
 
 from standards.charts import line_chart
 from standards.performance import StandardPerformance
+from standards.services import standard_revise
 from tests.standards.conftest import add_value
 
 
@@ -41,3 +44,15 @@ def test_svg_is_an_image_with_title_and_description(standards):
     svg = render_to_string("standards/_trend.svg.html", {"chart": chart, "table_id": "t"})
     assert 'role="img"' in svg and 'aria-labelledby="c-title c-desc"' in svg
     assert 'aria-describedby="t"' in svg and "<script" not in svg and "style=" not in svg
+
+
+def test_the_target_line_is_the_latest_figures_version(standards):
+    t1 = standards["T1"]
+    old = add_value(t1, "2026-01", "85")
+    new = standard_revise(
+        standard=t1, changes={"target": 95}, effective_from=date(2026, 2, 1), user=None, reason="x"
+    )
+    latest = add_value(new, "2026-02", "93")
+    chart = line_chart(StandardPerformance(t1, [old, latest]), id="c")
+    assert chart.target_text == "Target 95% or more"
+    assert [p.colour for p in chart.points] == ["#b35900", "#b35900"]  # each against its own
