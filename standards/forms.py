@@ -68,7 +68,24 @@ class StandardForm(ConstraintsForm):
         data = super().clean()
         if data.get("scope") == Scope.SERVICE and not data.get("service"):
             self.add_error("service", "Choose the service that makes this commitment.")
+        if data.get("reference"):
+            self._refuse_overlap(data)
         return data
+
+    def _refuse_overlap(self, data: dict) -> None:
+        """Two versions of one reference may not be in force on the same day."""
+        start, end = data.get("effective_from") or date.min, data.get("effective_to") or date.max
+        others = Standard.objects.filter(reference=data["reference"]).exclude(pk=self.instance.pk)
+        for other in others:
+            if (other.effective_from or date.min) <= end and (
+                other.effective_to or date.max
+            ) >= start:
+                self.add_error(
+                    "reference" if not self.instance.pk else "effective_from",
+                    f"Another version of {data['reference']} is in force "
+                    f"{_span(other)}. To change a standard from a date, revise it instead.",
+                )
+                return
 
 
 class ReviseForm(forms.ModelForm):
@@ -257,6 +274,13 @@ class PeriodForm(forms.Form):
                 }
             )
         return data
+
+
+def _span(standard: Standard) -> str:
+    start = (
+        f"from {standard.effective_from:%d/%m/%Y}" if standard.effective_from else "from the start"
+    )
+    return f"{start} to {standard.effective_to:%d/%m/%Y}" if standard.effective_to else start
 
 
 def _value_label(standard: Standard) -> str:

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from standards.models import Standard
+from standards.services import standard_revise
 from tests.standards.conftest import add_value, make_standard
 
 
@@ -190,3 +191,29 @@ def test_revision_refused_when_figures_already_belong_to_the_new_period(
     assert Standard.objects.filter(reference="T1").count() == 1
     t1.refresh_from_db()
     assert t1.effective_to is None
+
+
+def test_a_second_standard_with_a_reference_in_force_is_refused(client, steering_member, standards):
+    client.force_login(steering_member)
+    response = client.post(reverse("standard_add"), _form(reference="T1"))
+    assert "Another version of T1 is in force from the start" in response.content.decode()
+    assert Standard.objects.filter(reference="T1").count() == 1
+
+
+def test_correcting_dates_cannot_make_versions_overlap(client, steering_member, standards):
+    t1 = standards["T1"]
+    new = standard_revise_for_test(t1)
+    client.force_login(steering_member)
+    data = _form(t1, effective_to="31/12/2026", reason="Extend")
+    response = client.post(reverse("standard_edit", args=[t1.pk]), data)
+    assert f"Another version of T1 is in force from {new.effective_from:%d/%m/%Y}" in (
+        response.content.decode()
+    )
+    t1.refresh_from_db()
+    assert t1.effective_to == date(2026, 5, 31)
+
+
+def standard_revise_for_test(standard: Standard) -> Standard:
+    return standard_revise(
+        standard=standard, changes={}, effective_from=date(2026, 6, 1), user=None, reason="x"
+    )
