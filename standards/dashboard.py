@@ -24,6 +24,11 @@ class StandardsPanel:
     counts: list[RagCount]
     missed: list[StandardPerformance]  # red, for the steering group to ask about
     total: int
+    latest_period: str  # the most recent period any figure is for, "" without figures
+
+
+def _period_end(value) -> date:
+    return value.period.end
 
 
 def standards_panel(plan, today: date) -> StandardsPanel:
@@ -32,7 +37,9 @@ def standards_panel(plan, today: date) -> StandardsPanel:
         Standard.objects.for_register().in_force(today).filter(Q(plan=plan) | Q(plan__isnull=True))
     )
     rows = performance_of(list(standards), values_for(standards, since=history_start(today)))
+    latest = max((row.latest for row in rows if row.latest), key=_period_end, default=None)
     return StandardsPanel(
+        latest_period=str(latest.period) if latest else "",
         counts=rag_counts(rows),
         missed=[row for row in rows if row.rag == RagRating.RED],
         total=len(rows),

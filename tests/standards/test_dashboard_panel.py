@@ -21,7 +21,10 @@ def test_panel_counts_latest_figures_and_names_missed_standards(client, viewer, 
     client.force_login(viewer)
     text = client.get(reverse("plan_dashboard", args=[plan.slug])).content.decode()
     panel = text.split('id="standards"')[1]
-    assert "Latest figure of each of the 3 standards in force" in panel
+    assert (
+        "Latest figure of each of the 3 standards in force (the most recent is for October 2026)"
+        in panel
+    )
     cells = re.findall(r'header">([^<]+)</th>\s*<td[^>]*>(\d+)<', panel)
     assert cells == [("Missed", "1"), ("Just missed", "0"), ("Met", "1"), ("No data", "1")]
     assert "T1 Answering the telephone</a>: 70% in October 2026" in panel
