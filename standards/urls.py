@@ -22,5 +22,10 @@ urlpatterns = [
     ),
     path("standards/performance/", performance.performance_enter, name="performance_enter"),
     path("standards/upload/", performance.performance_upload, name="performance_upload"),
+    path(
+        "standards/upload/template.csv",
+        performance.performance_template,
+        name="performance_template",
+    ),
     path("our-standards/", public.standards_public, name="standards_public"),
 ]

@@ -67,6 +67,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "standard_revise": (WRITE, "standard"),
     "performance_enter": (WRITE, ""),
     "performance_upload": (WRITE, ""),
+    "performance_template": (WRITE, ""),
     "standards_public": ("public", ""),
 }
 # Changes made by POST only: (kind, args).

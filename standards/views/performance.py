@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from actionplan.exports import safe_cell
 from standards.access import register_access
 from standards.csv_import import read_csv
 from standards.forms import CsvUploadForm, PeriodForm, entry_standards, month_choices
@@ -97,3 +99,17 @@ def performance_upload(request: HttpRequest) -> HttpResponse:
         form.add_error("file", NOTHING_SAVED)
     context = {"form": form, "nav_section": "standards"}
     return render(request, "standards/upload.html", context)
+
+
+@login_required
+def performance_template(request: HttpRequest) -> HttpResponse:
+    """A CSV to fill in: one row per standard with a period ending last month (or ?period=)."""
+    register_access(request.user, manage=True)
+    month = _month(request, timezone.localdate())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="figures-{month.key}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["standard", "period", "value", "numerator", "denominator", "site", "note"])
+    for standard, period in entry_standards(month.start):
+        writer.writerow([safe_cell(standard.reference), period.label, "", "", "", "", ""])
+    return response

@@ -107,3 +107,17 @@ def test_viewer_cannot_upload(client, viewer, standards):
     client.force_login(viewer)
     assert _upload(client, HEADER + "T1,2026-10,91,,,,\n").status_code == 403
     assert not PerformanceValue.objects.exists()
+
+
+def test_the_template_lists_standards_due_and_uploads_back_once_filled(
+    client, steering_member, standards
+):
+    client.force_login(steering_member)
+    response = client.get(reverse("performance_template") + "?period=2026-10")
+    assert response["Content-Disposition"] == 'attachment; filename="figures-2026-10.csv"'
+    lines = response.content.decode().splitlines()
+    assert lines[0] == HEADER.strip()
+    assert sorted(lines[1:]) == ["C1,October 2026,,,,,", "T1,October 2026,,,,,"]
+    filled = "\n".join([lines[0], "C1,October 2026,9,,,,", "T1,October 2026,,9,10,,"])
+    assert _upload(client, filled).status_code == 302
+    assert PerformanceValue.objects.count() == 2
