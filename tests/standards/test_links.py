@@ -25,8 +25,9 @@ def test_member_links_an_action_and_it_shows_on_both_pages(
     detail = client.get(reverse("standard_detail", args=[t1.pk])).content.decode()
     assert "Directory speeds up answers" in detail and str(action) in detail
     page = client.get(reverse("action_detail", args=[action.pk])).content.decode()
-    assert "Service standards this action helps to meet" in page
-    assert "T1 Answering the telephone" in page
+    answers = page.split('id="answers"')[1].split("Progress</h2>")[0]
+    assert "Service standards</h3>" in answers
+    assert "T1 Answering the telephone</a>: We will answer 90% of calls" in answers
 
 
 def test_linking_the_same_action_twice_is_refused_with_a_message(
@@ -60,7 +61,7 @@ def test_a_revision_carries_the_links_to_the_new_version(standards, action):
     assert new.action_links.get().note == "Helps"
 
 
-def test_action_page_without_links_says_nothing_about_standards(client, viewer, action):
+def test_action_page_without_links_says_so(client, viewer, action):
     client.force_login(viewer)
     page = client.get(reverse("action_detail", args=[action.pk])).content.decode()
-    assert "Service standards this action helps to meet" not in page
+    assert "This action is not linked to any service standard." in page
