@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from standards.models import PerformanceValue
 from tests.browser.conftest import check_accessibility
-from tests.standards.conftest import add_value, make_standard
+from tests.standards.performance.conftest import add_value, make_standard
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from datetime import date
 from django.urls import reverse
 
 from actionplan.models import Plan
-from tests.standards.conftest import add_value, make_standard
+from tests.standards.performance.conftest import add_value, make_standard
 
 
 def test_panel_counts_latest_figures_and_names_missed_standards(client, viewer, plan, standards):

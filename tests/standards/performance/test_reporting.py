@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from actionplan.reports import build_report
 from standards.rag import RagRating, Travel
-from tests.standards.conftest import add_value
+from tests.standards.performance.conftest import add_value
 
 
 def test_report_has_each_standards_latest_figure_and_result(plan, standards):

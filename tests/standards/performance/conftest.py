@@ -1,4 +1,4 @@
-"""Small builders for the standards tests: a few standards in force and their figures."""
+"""Small builders for the standards performance tests: standards in force and their figures."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from standards import csv_import
 from standards.models import PerformanceValue
-from tests.standards.conftest import add_value
+from tests.standards.performance.conftest import add_value
 
 HEADER = "standard,period,value,numerator,denominator,site,note\n"
 

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from standards.charts import line_chart
 from standards.performance import StandardPerformance
 from standards.services import standard_revise
-from tests.standards.conftest import add_value
+from tests.standards.performance.conftest import add_value
 
 
 def test_no_figures_no_chart(standards):

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from standards.models import PerformanceValue, Standard
 from standards.periods import Period
 from standards.services import Figure, performance_record, standard_revise
-from tests.standards.conftest import make_standard, month
+from tests.standards.performance.conftest import make_standard, month
 
 
 def test_a_figure_the_model_refuses_rolls_back_the_whole_batch(standards, steering_member):

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from standards.models import StandardAction
 from tests.conftest import make_action
-from tests.standards.conftest import add_value, make_standard
+from tests.standards.performance.conftest import add_value, make_standard
 
 
 def _busy(project, size: int):

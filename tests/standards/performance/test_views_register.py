@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from standards.models import Standard
 from standards.services import standard_revise
-from tests.standards.conftest import add_value, make_standard
+from tests.standards.performance.conftest import add_value, make_standard
 
 
 def test_register_groups_standards_by_channel_with_latest_rating_in_words(

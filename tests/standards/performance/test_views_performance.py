@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from standards.models import PerformanceValue
-from tests.standards.conftest import add_value, make_standard
+from tests.standards.performance.conftest import add_value, make_standard
 
 URL = reverse("performance_enter") + "?period=2026-10"
 

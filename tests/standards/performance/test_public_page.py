@@ -6,7 +6,7 @@ from datetime import date
 
 from django.urls import reverse
 
-from tests.standards.conftest import add_value, make_standard
+from tests.standards.performance.conftest import add_value, make_standard
 
 URL = reverse("standards_public")
 
