@@ -44,6 +44,7 @@ from actionplan.models import (
 from actionplan.querysets import DERIVED_LABELS, summary_from_row
 from actionplan.summary import PlanSummary
 from consultation.reporting import ConsultationSection, consultation_section
+from standards.reporting import StandardsSection, standards_section
 
 STATUS_LABELS = dict(Status.choices)
 RAG_LABELS = dict(Rag.choices)
@@ -228,6 +229,7 @@ class Report:
     summary: PlanSummary
     changes: Changes | None = None
     consultation: ConsultationSection | None = None
+    standards: StandardsSection | None = None
 
     def rows(self) -> Iterator[ActionRow]:
         for theme in self.themes:
@@ -633,6 +635,7 @@ def build_report(
         summary=_summary(list(rows.values())),
         changes=changes,
         consultation=consultation_section(plan_id=plan.pk, moment=moment, actions=rows),
+        standards=standards_section(plan_id=plan.pk, moment=moment, today=today),
     )
 
 

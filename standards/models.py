@@ -6,10 +6,18 @@ Excellence self-assessment build on it in further migrations.
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actionplan.models import Owner, Plan, Unit
+from standards.figures import figure_value
+from standards.periods import Period, PeriodError
 
 
 class Channel(models.TextChoices):
@@ -52,10 +60,30 @@ class Scope(models.TextChoices):
     SERVICE = "service", "Service commitment"
 
 
-class Standard(models.Model):
-    """A published service standard, e.g. "We will answer 90% of calls within 20 seconds"."""
+class StandardQuerySet(models.QuerySet):
+    def in_force(self, start: date, end: date | None = None) -> StandardQuerySet:
+        """Versions in force on any day from `start` to `end` (default: that one day)."""
+        end = end or start
+        return self.filter(
+            models.Q(effective_from__isnull=True) | models.Q(effective_from__lte=end),
+            models.Q(effective_to__isnull=True) | models.Q(effective_to__gte=start),
+        )
 
-    reference = models.CharField(max_length=20, unique=True, help_text="For example T1 or C2.")
+    def for_register(self) -> StandardQuerySet:
+        return self.select_related("owner", "service").order_by(
+            "channel", "position", "reference", "effective_from"
+        )
+
+
+class Standard(models.Model):
+    """A published service standard, e.g. "We will answer 90% of calls within 20 seconds".
+
+    A revision is a new row with the same reference: the old version ends the day before the
+    new one starts (services.standard_revise), so each period is judged against the standard
+    in force then.
+    """
+
+    reference = models.CharField(max_length=20, db_index=True, help_text="For example T1 or C2.")
     title = models.CharField(max_length=200)
     channel = models.CharField(max_length=20, choices=Channel.choices)
     stage = models.CharField(
@@ -99,11 +127,21 @@ class Standard(models.Model):
     effective_to = models.DateField(null=True, blank=True)
     published = models.BooleanField(default=False, help_text="Shown on the public standards page.")
     position = models.PositiveIntegerField(default=0)
+    note = models.TextField(
+        blank=True, help_text="Where the wording and target come from, e.g. a launch or a paper."
+    )
     history = HistoricalRecords()
 
+    objects = StandardQuerySet.as_manager()
+
     class Meta:
-        ordering = ["position", "reference"]
+        ordering = ["position", "reference", "effective_from"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["reference", "effective_from"],
+                name="standard_one_version_per_start",
+                violation_error_message="This standard already has a version starting that day.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(effective_to__isnull=True)
                 | models.Q(effective_from__isnull=True)
@@ -115,6 +153,137 @@ class Standard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.unit == MeasureUnit.PERCENT
+
+    def in_force_on(self, day: date) -> bool:
+        return (self.effective_from is None or self.effective_from <= day) and (
+            self.effective_to is None or self.effective_to >= day
+        )
+
+    def format_value(self, value) -> str:
+        """A figure with its unit, as a reader expects it: "91.5%", "3 working days"."""
+        if value is None:
+            return ""
+        text = f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
+        if self.unit == MeasureUnit.PERCENT:
+            return f"{text}%"
+        if self.unit:
+            label = self.get_unit_display().lower()
+            return f"{text} {label.removesuffix('s') if text == '1' else label}"
+        return text
+
+    @property
+    def tolerance_text(self) -> str:
+        return self.format_value(self.amber_tolerance) if self.amber_tolerance else ""
+
+    @property
+    def target_text(self) -> str:
+        """ "90% or more", "10 working days or fewer"; empty without a target."""
+        if self.target is None:
+            return ""
+        more = self.better == Better.HIGHER
+        if self.unit in (MeasureUnit.PERCENT,):
+            words = "or more" if more else "or less"
+        else:
+            words = "or more" if more else "or fewer"
+        return f"{self.format_value(self.target)} {words}"
+
+
+class PerformanceValue(models.Model):
+    """How a standard performed in one period (and, optionally, at one site or service)."""
+
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="values")
+    period_start = models.DateField(help_text="The first day of the period.")
+    frequency = models.CharField(max_length=20, choices=Frequency.choices)
+    site = models.CharField(
+        max_length=100, blank=True, help_text="A service or site, when reported separately."
+    )
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    numerator = models.PositiveIntegerField(null=True, blank=True)
+    denominator = models.PositiveIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+    published = models.BooleanField(default=False, help_text="Shown on the public standards page.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period_start", "site"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["standard", "period_start", "site"],
+                name="performance_one_value_per_period_and_site",
+                violation_error_message=(
+                    "There is already a value for this standard, period and site."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standard.reference} {self.period}: {self.value}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_start, self.frequency)
+
+    @property
+    def value_text(self) -> str:
+        return self.standard.format_value(self.value)
+
+    def clean(self) -> None:
+        try:
+            Period(self.period_start, self.frequency)
+        except PeriodError as error:
+            raise ValidationError({"period_start": str(error)}) from None
+        if (
+            self.standard_id
+            and not self.standard.in_force_on(self.period_start)
+            and not (self.standard.in_force_on(Period(self.period_start, self.frequency).end))
+        ):
+            raise ValidationError(f"{self.standard.reference} was not in force in {self.period}.")
+        numbers = [None if n is None else Decimal(n) for n in (self.numerator, self.denominator)]
+        try:
+            self.value = figure_value(
+                unit=self.standard.unit if self.standard_id else "",
+                value=self.value,
+                numerator=numbers[0],
+                denominator=numbers[1],
+            )
+        except ValidationError as error:
+            raise ValidationError({"value": error.messages}) from None
+
+
+class StandardAction(models.Model):
+    """An action of a plan that improves performance against a standard (link with history)."""
+
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="action_links")
+    action = models.ForeignKey(
+        "actionplan.Action", on_delete=models.CASCADE, related_name="standard_links"
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="How the action helps.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["standard__reference", "action_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["standard", "action"],
+                name="standard_action_once",
+                violation_error_message="This action is already linked to this standard.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standard.reference} ↔ action {self.action_id}"
 
 
 from standards.cse_models import *  # noqa: E402, F401, F403  (CSE models live in their own module)

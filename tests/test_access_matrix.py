@@ -35,6 +35,7 @@ from consultation.models import (
     ScrutinyMeeting,
 )
 from standards.cse_models import Evidence
+from standards.models import Standard, StandardAction
 
 PERSONAS = ["anonymous", "outsider", "viewer", "action_owner", "steering_member", "plan_admin"]
 READ, WRITE, OWN, ADMIN = "read", "write", "owner", "admin"
@@ -105,6 +106,15 @@ PAGES: dict[str, tuple[str, str]] = {
     "recommendation_edit": (WRITE, "recommendation"),
     "scrutiny_paper": (READ, "meeting"),
     "scrutiny_paper_pdf": (READ, "meeting"),
+    "standard_list": (READ, ""),
+    "standard_detail": (READ, "standard"),
+    "standard_add": (WRITE, ""),
+    "standard_edit": (WRITE, "standard"),
+    "standard_revise": (WRITE, "standard"),
+    "performance_enter": (WRITE, ""),
+    "performance_upload": (WRITE, ""),
+    "performance_template": (WRITE, ""),
+    "standards_public": ("public", ""),
 }
 # Changes made by POST only: (kind, args).
 POSTS: dict[str, tuple[str, str]] = {
@@ -125,6 +135,8 @@ POSTS: dict[str, tuple[str, str]] = {
     "recommendation_link_action": (WRITE, "recommendation"),
     "recommendation_unlink_action": (WRITE, "recommendation_action"),
     "recommendation_reported_back": (WRITE, "recommendation"),
+    "standard_action_add": (WRITE, "standard"),
+    "standard_action_remove": (WRITE, "standard_link"),
 }
 ALLOWED = {
     READ: {"viewer", "action_owner", "steering_member", "plan_admin"},
@@ -187,6 +199,10 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
     meeting = ScrutinyMeeting.objects.create(plan=plan, body="Scrutiny", title="Review")
     recommendation = Recommendation.objects.create(meeting=meeting, reference="(i)", text="Do")
     RecommendationAction.objects.create(recommendation=recommendation, action=action)
+    standard = Standard.objects.create(
+        reference="T1", title="Telephone", channel="telephone", commitment="Answer calls."
+    )
+    link = StandardAction.objects.create(standard=standard, action=action)
     return {
         "": [],
         "plan": [plan.slug],
@@ -207,6 +223,8 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
         "meeting": [meeting.pk],
         "recommendation": [recommendation.pk],
         "recommendation_action": [recommendation.pk, action.pk],
+        "standard": [standard.pk],
+        "standard_link": [link.pk],
     }
 
 
@@ -242,6 +260,8 @@ def _fingerprint() -> tuple:
         FindingAction.objects.count(),
         RecommendationAction.objects.count(),
         list(Recommendation.objects.values_list("pk", "reported_back_on")),
+        StandardAction.history.count(),
+        Standard.history.count(),
     )
 
 

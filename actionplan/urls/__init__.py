@@ -34,5 +34,6 @@ urlpatterns = [
     path("", include("actionplan.urls.report_jobs")),
     path("", include("standards.urls_cse")),
     path("", include("consultation.urls")),
+    path("", include("standards.urls")),
     path("admin/", admin.site.urls),
 ]

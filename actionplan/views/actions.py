@@ -24,6 +24,7 @@ from actionplan.ownertext import unknown_owners_message
 from actionplan.views.redirects import redirect_back
 from consultation.answers import consultation_answers
 from standards.cse_coverage import action_cse_links
+from standards.links import standard_links_for
 
 PROGRESS_REFUSED = (
     "Only the action's owners and the steering group can record progress on this action."
@@ -61,6 +62,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cse_links": action_cse_links(action),
         "nav_section": "plans",
         "consultation_answers": consultation_answers(action),
+        "standard_links": standard_links_for(action),
     }
     return render(request, "actionplan/actions/detail.html", context)
 

@@ -9,6 +9,7 @@ from actionplan.access import can_manage_plans, plan_for_user
 from actionplan.dashboard import build_dashboard
 from consultation.dashboard import consultation_panel
 from standards.cse_dashboard import cse_panel
+from standards.dashboard import standards_panel
 
 
 @login_required
@@ -25,5 +26,6 @@ def plan_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "cse_panel": cse_panel(plan),
             "nav_section": "plans",
             "consultation_panel": consultation_panel(plan, timezone.localdate()),
+            "standards_panel": standards_panel(plan, timezone.localdate()),
         },
     )

@@ -22,6 +22,7 @@ from actionplan.roles import (
 )
 from consultation.demo import consultation_load_demo
 from standards.cse_demo import cse_demo_load
+from standards.demo import standards_load_demo
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -86,3 +87,4 @@ class Command(BaseCommand):
                     owner._change_reason = "Demo login linked to its owner"
                     owner.save()
         self.stdout.write("\n".join(consultation_load_demo(user=actor)))
+        self.stdout.write(f"Standards: {standards_load_demo(user=actor)} demo figures loaded.")
