@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from actionplan.models import Action, Plan, Theme
@@ -88,6 +89,18 @@ class EvidenceForm(forms.ModelForm):
         )
         self.fields["actions"].label_from_instance = lambda a: (
             f"{a.full_reference}: {a.description[:120]}"
+        )
+        # A revised standard keeps its old versions as rows: offer the versions in force today,
+        # and any other version this evidence already points at.
+        linked = (
+            [link.standard_id for link in self.instance.standard_links.all()]
+            if (self.instance.pk)
+            else []
+        )
+        self.fields["standards"].queryset = Standard.objects.filter(
+            Q(effective_to__isnull=True)
+            | Q(effective_to__gte=timezone.localdate())
+            | Q(pk__in=linked)
         )
         # Links to registers that are still empty would be questions with no answers.
         for name in ("standards", "exercises"):

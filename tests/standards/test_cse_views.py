@@ -360,3 +360,17 @@ def test_the_evidence_list_can_show_one_sub_criterions_evidence(client, viewer, 
     assert "1 evidence item for sub-criterion 4.3 Deal Effectively with Problems." in html
     assert "Complaints learning" in html and "Reception survey" not in html
     assert client.get(url + "?sub=999999").status_code == 404
+
+
+def test_the_evidence_form_offers_only_the_standards_in_force(client, steering_member, plan, cse):
+    common = {"channel": "telephone", "commitment": "Answer calls promptly."}
+    Standard.objects.create(
+        reference="T1", title="Calls (2004)", effective_to=date(2012, 7, 1), **common
+    )
+    Standard.objects.create(
+        reference="T1", title="Calls (2012)", effective_from=date(2012, 7, 2), **common
+    )
+    client.force_login(steering_member)
+    page = client.get(reverse("cse_evidence_add", args=[plan.slug])).content.decode()
+    assert "Calls (2012)" in page
+    assert "Calls (2004)" not in page
