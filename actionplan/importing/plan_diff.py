@@ -1,0 +1,573 @@
+"""Rows read from a spreadsheet → a preview: per row, what an import would create or change.
+
+Nothing is written here. The plan is read in a fixed number of queries whatever its size
+(themes, projects, actions, progress texts, owners, units; two more for history when rows
+come from an older export), then every row is compared in memory.
+
+A row of our own workbook is found by its hidden Action id. If its Version is older than the
+action's, the action changed in the application since the export: the row's values are
+compared with the action as it was at that version (from history). Fields the file did not
+change are left as the application has them; a field both sides changed is a conflict, shown
+with who changed what, and the row is not imported (the same rule as the edit form's,
+conflicts.py). Rows of other spreadsheets are matched by theme, project and reference (or
+description); unmatched rows create actions, themes and projects.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Model
+from django.utils import formats, timezone
+
+from actionplan.importing import values as cells
+from actionplan.importing.reader import _SECTION_RE, Source, SourceRow, SourceSheet
+from actionplan.models import Action, Owner, Plan, ProgressUpdate, Project, Status, Theme, Unit
+from actionplan.ownertext import normalise, split_owner_text, token_spellings
+
+LABELS = {
+    "reference": "Reference",
+    "description": "Action",
+    "owners_as_written": "Owners",
+    "unit": "Directorate/service",
+    "target": "Target",
+    "status": "Status",
+    "rag": "RAG",
+    "percent_complete": "% complete",
+    "completed_on": "Completed on",
+    "progress": "Progress update",
+}
+MAX_LENGTHS = {"reference": 20, "target": 200, "owners_as_written": 300}
+
+
+class Outcome(StrEnum):
+    CREATE = "create"
+    CHANGE = "change"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(eq=False)
+class NewTheme:
+    reference: str
+    title: str
+    is_criterion: bool = False
+
+
+@dataclass(eq=False)
+class NewProject:
+    theme: Theme | NewTheme
+    reference: str
+    title: str
+
+
+@dataclass(eq=False)
+class RowPlan:
+    """One row's outcome, and what applying it writes."""
+
+    sheet: str
+    number: int
+    label: str
+    outcome: Outcome = Outcome.UNCHANGED
+    action: Action | None = None
+    theme: Theme | NewTheme | None = None
+    project: Project | NewProject | None = None
+    fields: dict[str, Any] = field(default_factory=dict)  # model field → new value
+    progress: str = ""
+    progress_on: date | None = None
+    changes: list[FieldChange] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    unknown_owners: list[str] = field(default_factory=list)
+    stale_version: int | None = None
+
+    def fail(self, message: str) -> RowPlan:
+        self.outcome = Outcome.ERROR
+        self.messages.append(message)
+        return self
+
+
+@dataclass
+class SheetPreview:
+    name: str
+    rows: list[RowPlan]  # every row read; pages show all but the unchanged
+
+    def shown(self) -> list[RowPlan]:
+        return [row for row in self.rows if row.outcome != Outcome.UNCHANGED]
+
+
+@dataclass
+class Preview:
+    filename: str
+    sheets: list[SheetPreview]
+    skipped: list[str]
+    new_themes: list[NewTheme]
+    new_projects: list[NewProject]
+    unknown_owners: list[str]
+
+    def rows(self) -> list[RowPlan]:
+        return [row for sheet in self.sheets for row in sheet.rows]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counted = Counter(row.outcome.value for row in self.rows())
+        return {outcome.value: counted[outcome.value] for outcome in Outcome}
+
+    @property
+    def has_writes(self) -> bool:
+        counts = self.counts
+        return bool(counts["create"] or counts["change"])
+
+
+def _same(old: Any, new: Any) -> bool:
+    old, new = (v.pk if isinstance(v, Model) else v for v in (old, new))
+    if isinstance(old, str) or isinstance(new, str):
+        return " ".join(str(old or "").split()) == " ".join(str(new or "").split())
+    return old == new
+
+
+def _split_title(text: str) -> tuple[str, str]:
+    """ "1. Local Access Points" → ("1", "Local Access Points"); else ("", text)."""
+    match = _SECTION_RE.match(text)
+    return (match["ref"], " ".join(match["title"].split())) if match else ("", text)
+
+
+class PlanIndex:
+    """The plan as the import compares with it, read in a fixed number of queries."""
+
+    def __init__(self, plan: Plan, *, lock: bool = False) -> None:
+        self.plan = plan
+        self.themes = list(Theme.objects.filter(plan=plan))
+        self.projects = list(Project.objects.filter(theme__plan=plan))
+        actions = Action.objects.filter(theme__plan=plan).select_related("unit")
+        if lock:
+            actions = actions.select_for_update(of=("self",))
+        self.actions = {action.pk: action for action in actions}
+        self.narratives = {
+            (action_id, " ".join(text.split()))
+            for action_id, text in ProgressUpdate.objects.filter(
+                action__theme__plan=plan
+            ).values_list("action_id", "narrative")
+        }
+        self.owners = Owner.objects.all().spelling_index()
+        self.units: dict[str, Unit] = {}
+        for unit in Unit.objects.all():
+            for name in (unit.name, unit.short_name):
+                if name:
+                    self.units.setdefault(normalise(name), unit)
+        self.theme_by_ref = {t.reference.casefold(): t for t in self.themes}
+        self.theme_by_title = {normalise(t.title): t for t in self.themes}
+        self.theme_by_id = {t.pk: t for t in self.themes}
+        self.project_by_id = {p.pk: p for p in self.projects}
+        self.project_by_ref = {(p.theme_id, p.reference.casefold()): p for p in self.projects}
+        self.project_by_title = {(p.theme_id, normalise(p.title)): p for p in self.projects}
+        self.action_by_ref: dict[tuple, Action] = {}
+        self.action_by_text: dict[tuple, Action] = {}
+        for action in self.actions.values():
+            place = (action.theme_id, action.project_id)
+            if action.reference:
+                self.action_by_ref[(*place, action.reference.casefold())] = action
+            self.action_by_text.setdefault((*place, normalise(action.description)), action)
+
+    def unknown_owner_tokens(self, text: str) -> list[str]:
+        return [
+            token
+            for token in split_owner_text(text)
+            if not any(normalise(s) in self.owners for s in token_spellings(token))
+        ]
+
+
+class _Builder:
+    """Turns rows into RowPlans, sharing new themes and projects between rows."""
+
+    def __init__(self, index: PlanIndex, today: date) -> None:
+        self.index = index
+        self.today = today
+        self.new_themes: dict[str, NewTheme] = {}
+        self.new_projects: dict[tuple, NewProject] = {}
+        self.seen: dict[tuple, int] = {}  # where an action or reference was met in the file
+        used = {t.reference for t in index.themes}
+        self.next_theme_ref = max((int(r) for r in used if r.isdigit()), default=0) + 1
+
+    # Where a row goes -----------------------------------------------------------------------
+
+    def theme_for(self, row: SourceRow) -> Theme | NewTheme | None:
+        index, v = self.index, row.values
+        if "theme_id" in v:
+            return index.theme_by_id.get(v["theme_id"]) if isinstance(v["theme_id"], int) else None
+        reference = cells.text(v.get("theme_ref")) or row.section.reference
+        title = cells.text(v.get("theme")) or row.section.title
+        if title and not reference:
+            reference, title = _split_title(title)
+        if reference:
+            found = index.theme_by_ref.get(reference.casefold())
+        else:
+            found = index.theme_by_title.get(normalise(title)) if title else None
+        if found is not None or not (reference or title):
+            return found
+        dedupe = reference.casefold() or normalise(title)
+        if dedupe not in self.new_themes:
+            if not reference:
+                reference, self.next_theme_ref = str(self.next_theme_ref), self.next_theme_ref + 1
+            self.new_themes[dedupe] = NewTheme(
+                reference[:20], (title or f"Theme {reference}")[:300], row.section.is_criterion
+            )
+        return self.new_themes[dedupe]
+
+    def project_for(
+        self, row: SourceRow, theme: Theme | NewTheme
+    ) -> tuple[Project | NewProject | None, str]:
+        index, v = self.index, row.values
+        if "project_id" in v:
+            project = index.project_by_id.get(v["project_id"])
+            if project is None or not isinstance(theme, Theme) or project.theme_id != theme.pk:
+                return None, "The Project id is not a project of this row's theme."
+            return project, ""
+        reference, title = cells.text(v.get("project_ref")), cells.text(v.get("project"))
+        if title and not reference:
+            reference, title = _split_title(title)
+        if not (reference or title):
+            return None, ""
+        if isinstance(theme, Theme):
+            found = (
+                index.project_by_ref.get((theme.pk, reference.casefold()))
+                if reference
+                else index.project_by_title.get((theme.pk, normalise(title)))
+            )
+            if found is not None:
+                return found, ""
+        dedupe = (id(theme), reference.casefold() or normalise(title))
+        if dedupe not in self.new_projects:
+            self.new_projects[dedupe] = NewProject(theme, reference[:20], title or reference)
+        return self.new_projects[dedupe], ""
+
+    # Values ---------------------------------------------------------------------------------
+
+    def read_fields(self, plan: RowPlan, sheet: SourceSheet, row: SourceRow) -> None:
+        v, columns = row.values, sheet.columns
+        simple = {"description": "description", "reference": "reference", "target": "target"}
+        simple["owners"] = "owners_as_written"
+        for column, name in simple.items():
+            if column in columns:
+                plan.fields[name] = cells.text(v.get(column))
+        readers = {
+            "status": cells.status_of,
+            "rag": cells.rag_of,
+            "percent_complete": cells.percent_of,
+        }
+        for column, reader in readers.items():
+            if column not in columns:
+                continue
+            value, error = reader(v.get(column))
+            if error and column == "status" and "rag" not in columns:
+                value, rag_error = cells.rag_of(v.get(column))  # a RAG colour in "Status"
+                column, error = ("rag", "") if not rag_error else (column, error)
+            if error:
+                plan.fail(error)
+            elif value is not None or column != "status":
+                plan.fields[column] = value if value is not None or column != "rag" else ""
+        if "completed_on" in columns:
+            plan.fields["completed_on"], error = cells.date_of(
+                v.get("completed_on"), "Completed on"
+            )
+            if error:
+                plan.fail(error)
+        if "unit" in columns and v.get("unit") is not None:
+            unit = self.index.units.get(normalise(cells.text(v["unit"])))
+            if unit is None:
+                plan.messages.append(
+                    f"Directorate/service “{cells.text(v['unit'])}” is not known: left as it is."
+                )
+            else:
+                plan.fields["unit"] = unit
+        plan.progress = cells.text(v.get("progress")).strip()
+        plan.progress_on, error = cells.date_of(v.get("update_date"), "Latest update date")
+        if error:
+            plan.progress_on = None
+        for name, limit in MAX_LENGTHS.items():
+            if len(plan.fields.get(name) or "") > limit:
+                plan.fail(f"{LABELS[name]} is longer than {limit} characters.")
+
+    def settle_completion(self, plan: RowPlan, current: Action | None) -> None:
+        """A completed action needs its date; any other status has none."""
+        status = plan.fields.get("status", current.status if current else Status.NOT_STARTED)
+        completed_on = plan.fields.get("completed_on", current.completed_on if current else None)
+        if status == Status.COMPLETED and completed_on is None:
+            plan.fields["completed_on"] = self.today
+        elif status != Status.COMPLETED and completed_on is not None:
+            if plan.fields.get("completed_on") is not None:
+                plan.fail("A completion date needs the status Completed.")
+            else:
+                plan.fields["completed_on"] = None
+
+    # One row --------------------------------------------------------------------------------
+
+    def plan_row(self, sheet: SourceSheet, row: SourceRow) -> RowPlan:
+        v = row.values
+        label = cells.text(v.get("full_reference") or v.get("reference"))
+        description = cells.text(v.get("description"))
+        plan = RowPlan(sheet.name, row.number, label or description[:60])
+        self.read_fields(plan, sheet, row)
+        action: Action | None = None
+        if "action_id" in v:
+            action = (
+                self.index.actions.get(v["action_id"]) if isinstance(v["action_id"], int) else None
+            )
+            if action is None:
+                return plan.fail(
+                    f"There is no action with id {cells.text(v['action_id'])} in this plan: it "
+                    "may have been deleted. Clear the Action id to add it as a new action."
+                )
+        else:
+            theme = self.theme_for(row)
+            if theme is None:
+                return plan.fail(
+                    "The row has no theme: add a Theme column, or a section row such as "
+                    "“1. Local Access Points” above it."
+                )
+            project, error = self.project_for(row, theme)
+            if error:
+                return plan.fail(error)
+            plan.theme, plan.project = theme, project
+            action = self.match(plan, sheet)
+        if not description and "description" in plan.fields:
+            return plan.fail("The Action (description) is empty.")
+        if action is None:
+            return self.planned_create(plan)
+        return self.planned_change(plan, action, v.get("version"))
+
+    def match(self, plan: RowPlan, sheet: SourceSheet) -> Action | None:
+        """An existing action this row is about (other spreadsheets: same place and reference)."""
+        theme, project = plan.theme, plan.project
+        if sheet.own or not isinstance(theme, Theme) or isinstance(project, NewProject):
+            return None
+        place = (theme.pk, project.pk if project else None)
+        if plan.fields.get("reference"):
+            return self.index.action_by_ref.get((*place, plan.fields["reference"].casefold()))
+        return self.index.action_by_text.get((*place, normalise(plan.fields["description"])))
+
+    def once(self, plan: RowPlan, key: tuple, what: str) -> bool:
+        if key in self.seen:
+            plan.fail(f"{what} is also on row {self.seen[key]}: only the first is imported.")
+            return False
+        self.seen[key] = plan.number
+        return True
+
+    def planned_create(self, plan: RowPlan) -> RowPlan:
+        if plan.outcome == Outcome.ERROR:
+            return plan
+        if not plan.fields.get("description"):
+            return plan.fail("The Action (description) is empty.")
+        reference = plan.fields.get("reference", "")
+        place = (id(plan.theme), id(plan.project))
+        if reference:
+            taken = isinstance(plan.theme, Theme) and not isinstance(plan.project, NewProject)
+            existing = taken and self.index.action_by_ref.get(
+                (plan.theme.pk, plan.project.pk if plan.project else None, reference.casefold())
+            )
+            if existing:
+                return plan.fail(f"Another action here already has the reference {reference}.")
+            if not self.once(plan, (*place, reference.casefold()), f"Reference {reference}"):
+                return plan
+        self.settle_completion(plan, None)
+        plan.outcome = Outcome.CREATE if plan.outcome != Outcome.ERROR else plan.outcome
+        for name, value in plan.fields.items():
+            if value not in (None, "") and name in LABELS:
+                plan.changes.append(
+                    FieldChange(LABELS[name], "", cells.shown(self.display(name, value)))
+                )
+        if plan.progress:
+            plan.changes.append(FieldChange(LABELS["progress"], "", plan.progress))
+        self.note_owners(plan)
+        return plan
+
+    def display(self, name: str, value: Any) -> Any:
+        if name == "status":
+            return cells.STATUS_LABELS.get(value, value)
+        if name == "rag":
+            return cells.RAG_LABELS.get(value, value)
+        return value
+
+    def planned_change(self, plan: RowPlan, action: Action, version: Any) -> RowPlan:
+        plan.action = action
+        if not self.once(
+            plan, ("action", action.pk), f"Action {action.full_reference or action.pk}"
+        ):
+            return plan
+        if plan.outcome == Outcome.ERROR:
+            return plan
+        self.settle_completion(plan, action)
+        if plan.outcome == Outcome.ERROR:
+            return plan
+        plan.fields = {
+            name: value
+            for name, value in plan.fields.items()
+            if not _same(current_value(action, name), value)
+        }
+        if plan.progress and (action.pk, " ".join(plan.progress.split())) in self.index.narratives:
+            plan.progress = ""
+        if not plan.fields and not plan.progress:
+            return plan
+        if plan.fields.get("target") == "":
+            return plan.fail(
+                "The target is empty: a target cannot be removed, only revised (write "
+                "“TBC” if it is not known)."
+            )
+        plan.outcome = Outcome.CHANGE
+        plan.changes = self.field_changes(action, plan)
+        if isinstance(version, int) and version != action.version:
+            plan.stale_version = version
+        self.note_owners(plan)
+        return plan
+
+    def field_changes(self, action: Action, plan: RowPlan) -> list[FieldChange]:
+        changes = [
+            FieldChange(
+                LABELS[name],
+                cells.shown(self.display(name, current_value(action, name))),
+                cells.shown(self.display(name, value)),
+            )
+            for name, value in plan.fields.items()
+        ]
+        if plan.progress:
+            changes.append(FieldChange(LABELS["progress"], "", plan.progress))
+        return changes
+
+    def note_owners(self, plan: RowPlan) -> None:
+        if "owners_as_written" in plan.fields:
+            plan.unknown_owners = self.index.unknown_owner_tokens(plan.fields["owners_as_written"])
+
+
+def current_value(action: Action, name: str) -> Any:
+    if name == "unit":
+        return action.unit
+    return getattr(action, name)
+
+
+def _resolve_stale(rows: list[RowPlan]) -> None:
+    """Rows exported before the action last changed: merge what only the file changed."""
+    stale = [row for row in rows if row.stale_version is not None and row.action is not None]
+    if not stale:
+        return
+    ids = [row.action.pk for row in stale]
+    records: dict[tuple[int, int], Model] = {}
+    latest: dict[int, Model] = {}
+    history = (
+        Action.history.filter(id__in=ids)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    for record in history:
+        records.setdefault((record.id, record.version), record)
+        latest[record.id] = record
+    for row in stale:
+        exported = records.get((row.action.pk, row.stale_version))
+        _settle_stale(row, exported, latest.get(row.action.pk))
+
+
+def _settle_stale(row: RowPlan, exported: Model | None, latest: Model | None) -> None:
+    action = row.action
+    if row.stale_version > action.version:
+        row.outcome = Outcome.ERROR
+        row.messages.append(
+            "The row's Version is newer than the action's: is the file from this plan?"
+        )
+        return
+    if exported is None:
+        theirs = set(row.fields)
+    else:
+        # Fields the file changed since the export; the others keep the application's values.
+        row.fields = {
+            name: value
+            for name, value in row.fields.items()
+            if not _same(_record_value(exported, name), value)
+        }
+        theirs = {
+            name
+            for name in row.fields
+            if not _same(_record_value(exported, name), current_value(action, name))
+        }
+    if not row.fields and not row.progress:
+        row.outcome, row.changes = Outcome.UNCHANGED, []
+        return
+    clashes = sorted(theirs & set(row.fields))
+    if not clashes:
+        row.changes = [
+            c
+            for c in row.changes
+            if c.label in {LABELS[n] for n in row.fields} | {LABELS["progress"]}
+        ]
+        return
+    who = "Someone"
+    when = ""
+    if latest is not None:
+        user = latest.history_user
+        who = (user.get_full_name() or user.get_username()) if user else "Someone"
+        when = " on " + formats.date_format(timezone.localtime(latest.history_date), "j M Y H:i")
+    row.outcome = Outcome.CONFLICT
+    for name in clashes:
+        was = _record_value(exported, name) if exported is not None else None
+        row.messages.append(
+            f"{who} changed {LABELS[name]} in the plan{when}, after this file was exported"
+            + (f" (it was “{cells.shown(was)}”)" if exported is not None else "")
+            + f": it is now “{cells.shown(current_value(action, name))}”; the file says "
+            f"“{cells.shown(row.fields[name])}”."
+        )
+    row.messages.append("Nothing in this row is imported: check it and export a fresh copy.")
+
+
+def _record_value(record: Model, name: str) -> Any:
+    if name == "unit":
+        return record.unit_id
+    return getattr(record, name)
+
+
+def build_preview(
+    *, plan: Plan, source: Source, lock: bool = False, today: date | None = None
+) -> Preview:
+    """What importing `source` into `plan` would do, row by row; writes nothing."""
+    index = PlanIndex(plan, lock=lock)
+    builder = _Builder(index, today or timezone.localdate())
+    sheets = [
+        SheetPreview(sheet.name, [builder.plan_row(sheet, row) for row in sheet.rows])
+        for sheet in source.sheets
+    ]
+    rows = [row for sheet in sheets for row in sheet.rows]
+    _resolve_stale(rows)
+    unknown: dict[str, None] = {}
+    for row in rows:
+        if row.outcome in (Outcome.CREATE, Outcome.CHANGE):
+            unknown.update(dict.fromkeys(row.unknown_owners))
+    return Preview(
+        filename=source.filename,
+        sheets=sheets,
+        skipped=source.skipped,
+        new_themes=[t for t in builder.new_themes.values() if _used(t, rows)],
+        new_projects=[p for p in builder.new_projects.values() if _used(p, rows)],
+        unknown_owners=list(unknown),
+    )
+
+
+def _used(new: NewTheme | NewProject, rows: list[RowPlan]) -> bool:
+    return any(
+        row.outcome == Outcome.CREATE and (row.theme is new or row.project is new) for row in rows
+    ) or (
+        isinstance(new, NewTheme)
+        and any(
+            row.outcome == Outcome.CREATE
+            and isinstance(row.project, NewProject)
+            and row.project.theme is new
+            for row in rows
+        )
+    )
