@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from actionplan.importing.storage import stash
 from actionplan.models import Action, Milestone, Plan, Project, PublishedReport, Theme, UpdateRound
 from actionplan.rounds import round_open
 
@@ -59,6 +60,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "published_list": (READ, "plan"),
     "published_detail": (READ, "published"),
     "published_file": (READ, "published_file"),
+    "plan_import": (WRITE, "plan"),
+    "plan_import_preview": (WRITE, "import"),
 }
 # Changes made by POST only: (kind, args).
 POSTS: dict[str, tuple[str, str]] = {
@@ -73,6 +76,7 @@ POSTS: dict[str, tuple[str, str]] = {
     "round_close": (WRITE, "round"),
     "action_revert": (ADMIN, "revert"),
     "report_publish": (WRITE, "plan"),
+    "plan_import_confirm": (WRITE, "import"),
 }
 ALLOWED = {
     READ: {"viewer", "action_owner", "steering_member", "plan_admin"},
@@ -122,6 +126,9 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
     published.pdf.save("executive.pdf", ContentFile(b"%PDF-1.7"), save=False)
     published.xlsx.save("executive.xlsx", ContentFile(b"PK"), save=False)
     published.save()
+    import_token = stash(
+        plan=plan, filename="plan.csv", data=b"Theme,Action\n4,Imported action\n", uploaded_by="x"
+    )
     return {
         "": [],
         "plan": [plan.slug],
@@ -133,6 +140,7 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
         "revert": [action.pk, revert_to],
         "published": [published.pk],
         "published_file": [published.pk, "pdf"],
+        "import": [plan.slug, import_token],
     }
 
 

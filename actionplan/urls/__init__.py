@@ -31,5 +31,6 @@ urlpatterns = [
     path("", include("actionplan.urls.structure")),
     path("", include("actionplan.urls.rounds")),
     path("", include("actionplan.urls.reports")),
+    path("", include("actionplan.urls.importing")),
     path("admin/", admin.site.urls),
 ]
