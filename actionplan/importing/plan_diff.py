@@ -385,19 +385,12 @@ class _Builder:
         for name, value in plan.fields.items():
             if value not in (None, "") and name in LABELS:
                 plan.changes.append(
-                    FieldChange(LABELS[name], "", cells.shown(self.display(name, value)))
+                    FieldChange(LABELS[name], "", cells.shown(display(name, value)))
                 )
         if plan.progress:
             plan.changes.append(FieldChange(LABELS["progress"], "", plan.progress))
         self.note_owners(plan)
         return plan
-
-    def display(self, name: str, value: Any) -> Any:
-        if name == "status":
-            return cells.STATUS_LABELS.get(value, value)
-        if name == "rag":
-            return cells.RAG_LABELS.get(value, value)
-        return value
 
     def planned_change(self, plan: RowPlan, action: Action, version: Any) -> RowPlan:
         plan.action = action
@@ -435,8 +428,8 @@ class _Builder:
         changes = [
             FieldChange(
                 LABELS[name],
-                cells.shown(self.display(name, current_value(action, name))),
-                cells.shown(self.display(name, value)),
+                cells.shown(display(name, current_value(action, name))),
+                cells.shown(display(name, value)),
             )
             for name, value in plan.fields.items()
         ]
@@ -447,6 +440,17 @@ class _Builder:
     def note_owners(self, plan: RowPlan) -> None:
         if "owners_as_written" in plan.fields:
             plan.unknown_owners = self.index.unknown_owner_tokens(plan.fields["owners_as_written"])
+
+
+def display(name: str, value: Any) -> Any:
+    """A stored value as people read it: choice labels, not codes."""
+    if name == "status":
+        return cells.STATUS_LABELS.get(value, value)
+    if name == "rag":
+        return cells.RAG_LABELS.get(value, value)
+    if name == "unit" and isinstance(value, int):
+        return Unit.objects.filter(pk=value).first() or value
+    return value
 
 
 def current_value(action: Action, name: str) -> Any:
@@ -520,9 +524,9 @@ def _settle_stale(row: RowPlan, exported: Model | None, latest: Model | None) ->
         was = _record_value(exported, name) if exported is not None else None
         row.messages.append(
             f"{who} changed {LABELS[name]} in the plan{when}, after this file was exported"
-            + (f" (it was “{cells.shown(was)}”)" if exported is not None else "")
-            + f": it is now “{cells.shown(current_value(action, name))}”; the file says "
-            f"“{cells.shown(row.fields[name])}”."
+            + (f" (it was “{cells.shown(display(name, was))}”)" if exported is not None else "")
+            + f": it is now “{cells.shown(display(name, current_value(action, name)))}”; the file says "
+            f"“{cells.shown(display(name, row.fields[name]))}”."
         )
     row.messages.append("Nothing in this row is imported: check it and export a fresh copy.")
 
