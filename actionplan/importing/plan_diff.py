@@ -15,6 +15,7 @@ description); unmatched rows create actions, themes and projects.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,6 +42,7 @@ LABELS = {
     "completed_on": "Completed on",
     "progress": "Progress update",
 }
+_BARE_REFERENCE_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3})*$")
 MAX_LENGTHS = {"reference": 20, "target": 200, "owners_as_written": 300}
 
 
@@ -137,10 +139,18 @@ def _same(old: Any, new: Any) -> bool:
     return old == new
 
 
-def _split_title(text: str) -> tuple[str, str]:
-    """ "1. Local Access Points" → ("1", "Local Access Points"); else ("", text)."""
+def _split_title(text: str) -> tuple[str, str, bool]:
+    """ "1. Local Access Points" → ("1", "Local Access Points", False); "4" → ("4", "", False).
+
+    The flag is True for "Criterion 1 – …": a Customer Service Excellence criterion.
+    """
+    if _BARE_REFERENCE_RE.match(text):
+        return text, "", False
     match = _SECTION_RE.match(text)
-    return (match["ref"], " ".join(match["title"].split())) if match else ("", text)
+    if match is None:
+        return "", text, False
+    prefix = (match["prefix"] or "").casefold()
+    return match["ref"], " ".join(match["title"].split()), prefix == "criterion"
 
 
 class PlanIndex:
@@ -208,8 +218,9 @@ class _Builder:
             return index.theme_by_id.get(v["theme_id"]) if isinstance(v["theme_id"], int) else None
         reference = cells.text(v.get("theme_ref")) or row.section.reference
         title = cells.text(v.get("theme")) or row.section.title
+        is_criterion = row.section.is_criterion
         if title and not reference:
-            reference, title = _split_title(title)
+            reference, title, is_criterion = _split_title(title)
         if reference:
             found = index.theme_by_ref.get(reference.casefold())
         else:
@@ -221,7 +232,7 @@ class _Builder:
             if not reference:
                 reference, self.next_theme_ref = str(self.next_theme_ref), self.next_theme_ref + 1
             self.new_themes[dedupe] = NewTheme(
-                reference[:20], (title or f"Theme {reference}")[:300], row.section.is_criterion
+                reference[:20], (title or f"Theme {reference}")[:300], is_criterion
             )
         return self.new_themes[dedupe]
 
@@ -236,7 +247,7 @@ class _Builder:
             return project, ""
         reference, title = cells.text(v.get("project_ref")), cells.text(v.get("project"))
         if title and not reference:
-            reference, title = _split_title(title)
+            reference, title, _ = _split_title(title)
         if not (reference or title):
             return None, ""
         if isinstance(theme, Theme):
@@ -522,10 +533,11 @@ def _settle_stale(row: RowPlan, exported: Model | None, latest: Model | None) ->
     row.outcome = Outcome.CONFLICT
     for name in clashes:
         was = _record_value(exported, name) if exported is not None else None
+        now = cells.shown(display(name, current_value(action, name)))
         row.messages.append(
             f"{who} changed {LABELS[name]} in the plan{when}, after this file was exported"
             + (f" (it was “{cells.shown(display(name, was))}”)" if exported is not None else "")
-            + f": it is now “{cells.shown(display(name, current_value(action, name)))}”; the file says "
+            + f": it is now “{now}”; the file says "
             f"“{cells.shown(display(name, row.fields[name]))}”."
         )
     row.messages.append("Nothing in this row is imported: check it and export a fresh copy.")

@@ -250,9 +250,10 @@ def _sheet_from_rows(
     section = Section()
     count = 0
     for number, raw in enumerate(rows, 1):
-        count += 1
-        if count > limits.max_rows + HEADING_SEARCH_ROWS:
-            raise too_many_rows(limits)
+        if columns:
+            count += 1  # rows below the heading row
+            if count > limits.max_rows:
+                raise too_many_rows(limits)
         cells = [clean(value) for value in raw[:MAX_COLUMNS]]
         if any(isinstance(c, str) and len(c) > MAX_CELL_CHARS for c in cells):
             raise ImportRefused(

@@ -9,7 +9,9 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 
 
-def xlsx(sheets: dict[str, Sequence[Sequence[Any]]], merges: dict[str, list[str]] | None = None) -> bytes:
+def xlsx(
+    sheets: dict[str, Sequence[Sequence[Any]]], merges: dict[str, list[str]] | None = None
+) -> bytes:
     """A workbook with these sheets of rows; `merges` names merged ranges per sheet."""
     wb = Workbook()
     wb.remove(wb.active)
@@ -25,7 +27,7 @@ def xlsx(sheets: dict[str, Sequence[Sequence[Any]]], merges: dict[str, list[str]
 
 
 def edited(data: bytes, edit: Callable[[Any, dict[str, int]], None], sheet: str = "Plan") -> bytes:
-    """An exported workbook opened, changed by `edit(ws, columns)` and saved, as an officer would."""
+    """An exported workbook opened, changed by `edit(ws, columns)` and saved, as officers do."""
     wb = load_workbook(io.BytesIO(data))
     ws = wb[sheet]
     columns = {cell.value: cell.column for cell in ws[1]}

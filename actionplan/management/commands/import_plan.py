@@ -1,7 +1,7 @@
 """Import a plan from a spreadsheet: prints the preview, writes only without --dry-run.
 
-    python manage.py import_plan FILE [--plan SLUG] [--dry-run] [--user USERNAME]
-        [--create-owners]
+python manage.py import_plan FILE [--plan SLUG] [--dry-run] [--user USERNAME]
+    [--create-owners]
 """
 
 from __future__ import annotations
