@@ -160,7 +160,7 @@ class PlanIndex:
         self.plan = plan
         self.themes = list(Theme.objects.filter(plan=plan))
         self.projects = list(Project.objects.filter(theme__plan=plan))
-        actions = Action.objects.filter(theme__plan=plan).select_related("unit")
+        actions = Action.objects.filter(theme__plan=plan).select_related("unit", "theme", "project")
         if lock:
             actions = actions.select_for_update(of=("self",))
         self.actions = {action.pk: action for action in actions}
