@@ -81,7 +81,8 @@ class RowPlan:
 
     sheet: str
     number: int
-    label: str
+    label: str  # the reference, as the file gives it
+    text: str = ""  # the action's description
     outcome: Outcome = Outcome.UNCHANGED
     action: Action | None = None
     theme: Theme | NewTheme | None = None
@@ -328,7 +329,7 @@ class _Builder:
         v = row.values
         label = cells.text(v.get("full_reference") or v.get("reference"))
         description = cells.text(v.get("description"))
-        plan = RowPlan(sheet.name, row.number, label or description[:60])
+        plan = RowPlan(sheet.name, row.number, label, description)
         self.read_fields(plan, sheet, row)
         action: Action | None = None
         if "action_id" in v:
@@ -405,6 +406,8 @@ class _Builder:
 
     def planned_change(self, plan: RowPlan, action: Action, version: Any) -> RowPlan:
         plan.action = action
+        plan.label = plan.label or action.full_reference
+        plan.text = plan.text or action.description
         if not self.once(
             plan, ("action", action.pk), f"Action {action.full_reference or action.pk}"
         ):

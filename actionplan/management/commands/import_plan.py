@@ -97,7 +97,8 @@ class Command(BaseCommand):
             for row in sheet.rows:
                 if row.outcome == Outcome.UNCHANGED:
                     continue
-                self.stdout.write(f"  {sheet.name} row {row.number} {row.outcome}: {row.label}")
+                line = f"{row.label} {row.text[:60]}".strip()
+                self.stdout.write(f"  {sheet.name} row {row.number} {row.outcome}: {line}")
                 for change in row.changes:
                     old = f"{change.old} → " if change.old else ""
                     self.stdout.write(f"      {change.label}: {old}{change.new}")
