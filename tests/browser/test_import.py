@@ -44,7 +44,7 @@ def test_a_steering_member_imports_a_council_sheet_creating_its_owners(
     expect(page.get_by_role("heading", name="Check the import of annex2.xlsx")).to_be_visible()
     check_accessibility(page)
     expect(page.get_by_text("Some rows will not be imported")).to_be_visible()
-    expect(page.get_by_role("cell", name="Open a customer service centre")).to_be_visible()
+    expect(page.get_by_role("cell", name="1(a) Open a customer service centre")).to_be_visible()
     assert not Action.objects.exists()
 
     page.get_by_label("Create these owners").check()
