@@ -16,128 +16,32 @@ description); unmatched rows create actions, themes and projects.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
-from django.db.models import Model
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from actionplan.importing import values as cells
 from actionplan.importing.reader import _SECTION_RE, Source, SourceRow, SourceSheet
+from actionplan.importing.rows import (
+    LABELS,
+    FieldChange,
+    NewProject,
+    NewTheme,
+    Outcome,
+    Preview,
+    RowPlan,
+    SheetPreview,
+    current_value,
+    display,
+    same,
+)
+from actionplan.importing.stale import resolve_stale
 from actionplan.models import Action, Owner, Plan, ProgressUpdate, Project, Status, Theme, Unit
 from actionplan.ownertext import normalise, split_owner_text, token_spellings
 
-LABELS = {
-    "reference": "Reference",
-    "description": "Action",
-    "owners_as_written": "Owners",
-    "unit": "Directorate/service",
-    "target": "Target",
-    "status": "Status",
-    "rag": "RAG",
-    "percent_complete": "% complete",
-    "completed_on": "Completed on",
-    "progress": "Progress update",
-}
 _BARE_REFERENCE_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3})*$")
 MAX_LENGTHS = {"reference": 20, "target": 200, "owners_as_written": 300}
-
-
-class Outcome(StrEnum):
-    CREATE = "create"
-    CHANGE = "change"
-    UNCHANGED = "unchanged"
-    CONFLICT = "conflict"
-    ERROR = "error"
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass(eq=False)
-class NewTheme:
-    reference: str
-    title: str
-    is_criterion: bool = False
-
-
-@dataclass(eq=False)
-class NewProject:
-    theme: Theme | NewTheme
-    reference: str
-    title: str
-
-
-@dataclass(eq=False)
-class RowPlan:
-    """One row's outcome, and what applying it writes."""
-
-    sheet: str
-    number: int
-    label: str  # the reference, as the file gives it
-    text: str = ""  # the action's description
-    outcome: Outcome = Outcome.UNCHANGED
-    action: Action | None = None
-    theme: Theme | NewTheme | None = None
-    project: Project | NewProject | None = None
-    fields: dict[str, Any] = field(default_factory=dict)  # model field → new value
-    progress: str = ""
-    progress_on: date | None = None
-    changes: list[FieldChange] = field(default_factory=list)
-    messages: list[str] = field(default_factory=list)
-    unknown_owners: list[str] = field(default_factory=list)
-    stale_version: int | None = None
-
-    def fail(self, message: str) -> RowPlan:
-        self.outcome = Outcome.ERROR
-        self.messages.append(message)
-        return self
-
-
-@dataclass
-class SheetPreview:
-    name: str
-    rows: list[RowPlan]  # every row read; pages show all but the unchanged
-
-    def shown(self) -> list[RowPlan]:
-        return [row for row in self.rows if row.outcome != Outcome.UNCHANGED]
-
-
-@dataclass
-class Preview:
-    filename: str
-    sheets: list[SheetPreview]
-    skipped: list[str]
-    new_themes: list[NewTheme]
-    new_projects: list[NewProject]
-    unknown_owners: list[str]
-
-    def rows(self) -> list[RowPlan]:
-        return [row for sheet in self.sheets for row in sheet.rows]
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counted = Counter(row.outcome.value for row in self.rows())
-        return {outcome.value: counted[outcome.value] for outcome in Outcome}
-
-    @property
-    def has_writes(self) -> bool:
-        counts = self.counts
-        return bool(counts["create"] or counts["change"])
-
-
-def _same(old: Any, new: Any) -> bool:
-    old, new = (v.pk if isinstance(v, Model) else v for v in (old, new))
-    if isinstance(old, str) or isinstance(new, str):
-        return " ".join(str(old or "").split()) == " ".join(str(new or "").split())
-    return old == new
 
 
 def _split_title(text: str) -> tuple[str, str, bool]:
@@ -420,7 +324,7 @@ class _Builder:
         plan.fields = {
             name: value
             for name, value in plan.fields.items()
-            if not _same(current_value(action, name), value)
+            if not same(current_value(action, name), value)
         }
         if plan.progress and (action.pk, " ".join(plan.progress.split())) in self.index.narratives:
             plan.progress = ""
@@ -456,102 +360,6 @@ class _Builder:
             plan.unknown_owners = self.index.unknown_owner_tokens(plan.fields["owners_as_written"])
 
 
-def display(name: str, value: Any) -> Any:
-    """A stored value as people read it: choice labels, not codes."""
-    if name == "status":
-        return cells.STATUS_LABELS.get(value, value)
-    if name == "rag":
-        return cells.RAG_LABELS.get(value, value)
-    if name == "unit" and isinstance(value, int):
-        return Unit.objects.filter(pk=value).first() or value
-    return value
-
-
-def current_value(action: Action, name: str) -> Any:
-    if name == "unit":
-        return action.unit
-    return getattr(action, name)
-
-
-def _resolve_stale(rows: list[RowPlan]) -> None:
-    """Rows exported before the action last changed: merge what only the file changed."""
-    stale = [row for row in rows if row.stale_version is not None and row.action is not None]
-    if not stale:
-        return
-    ids = [row.action.pk for row in stale]
-    records: dict[tuple[int, int], Model] = {}
-    latest: dict[int, Model] = {}
-    history = (
-        Action.history.filter(id__in=ids)
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
-    )
-    for record in history:
-        records.setdefault((record.id, record.version), record)
-        latest[record.id] = record
-    for row in stale:
-        exported = records.get((row.action.pk, row.stale_version))
-        _settle_stale(row, exported, latest.get(row.action.pk))
-
-
-def _settle_stale(row: RowPlan, exported: Model | None, latest: Model | None) -> None:
-    action = row.action
-    if row.stale_version > action.version:
-        row.outcome = Outcome.ERROR
-        row.messages.append(
-            "The row's Version is newer than the action's: is the file from this plan?"
-        )
-        return
-    if exported is None:
-        theirs = set(row.fields)
-    else:
-        # Fields the file changed since the export; the others keep the application's values.
-        row.fields = {
-            name: value
-            for name, value in row.fields.items()
-            if not _same(_record_value(exported, name), value)
-        }
-        theirs = {
-            name
-            for name in row.fields
-            if not _same(_record_value(exported, name), current_value(action, name))
-        }
-    if not row.fields and not row.progress:
-        row.outcome, row.changes = Outcome.UNCHANGED, []
-        return
-    clashes = sorted(theirs & set(row.fields))
-    if not clashes:
-        row.changes = [
-            c
-            for c in row.changes
-            if c.label in {LABELS[n] for n in row.fields} | {LABELS["progress"]}
-        ]
-        return
-    who = "Someone"
-    when = ""
-    if latest is not None:
-        user = latest.history_user
-        who = (user.get_full_name() or user.get_username()) if user else "Someone"
-        when = " on " + formats.date_format(timezone.localtime(latest.history_date), "j M Y H:i")
-    row.outcome = Outcome.CONFLICT
-    for name in clashes:
-        was = _record_value(exported, name) if exported is not None else None
-        now = cells.shown(display(name, current_value(action, name)))
-        row.messages.append(
-            f"{who} changed {LABELS[name]} in the plan{when}, after this file was exported"
-            + (f" (it was “{cells.shown(display(name, was))}”)" if exported is not None else "")
-            + f": it is now “{now}”; the file says "
-            f"“{cells.shown(display(name, row.fields[name]))}”."
-        )
-    row.messages.append("Nothing in this row is imported: check it and export a fresh copy.")
-
-
-def _record_value(record: Model, name: str) -> Any:
-    if name == "unit":
-        return record.unit_id
-    return getattr(record, name)
-
-
 def build_preview(
     *, plan: Plan, source: Source, lock: bool = False, today: date | None = None
 ) -> Preview:
@@ -563,7 +371,7 @@ def build_preview(
         for sheet in source.sheets
     ]
     rows = [row for sheet in sheets for row in sheet.rows]
-    _resolve_stale(rows)
+    resolve_stale(rows)
     unknown: dict[str, None] = {}
     for row in rows:
         if row.outcome in (Outcome.CREATE, Outcome.CHANGE):

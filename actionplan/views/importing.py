@@ -87,7 +87,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
         "plan": plan,
         "form": form,
         "max_megabytes": limits.max_bytes // (1024 * 1024),
-        "max_rows": limits.max_rows,
+        "max_rows": f"{limits.max_rows:,}",
     }
     return render(request, "actionplan/importing/upload.html", context)
 
