@@ -58,6 +58,14 @@ def _split_title(text: str) -> tuple[str, str, bool]:
     return match["ref"], " ".join(match["title"].split()), prefix == "criterion"
 
 
+def narrative_key(action_id: int, text: str) -> int:
+    """An update's text for "already recorded?" checks: spacing ignored, hashed to save memory.
+
+    A hash collision could only make a new update look recorded; at 64 bits it will not happen.
+    """
+    return hash((action_id, " ".join(text.split())))
+
+
 class PlanIndex:
     """The plan as the import compares with it, read in a fixed number of queries."""
 
@@ -69,11 +77,13 @@ class PlanIndex:
         if lock:
             actions = actions.select_for_update(of=("self",))
         self.actions = {action.pk: action for action in actions}
+        # Which texts each action's updates already say, kept as hashes: a plan has many.
+        updates = ProgressUpdate.objects.filter(action__theme__plan=plan)
         self.narratives = {
-            (action_id, " ".join(text.split()))
-            for action_id, text in ProgressUpdate.objects.filter(
-                action__theme__plan=plan
-            ).values_list("action_id", "narrative")
+            narrative_key(action_id, text)
+            for action_id, text in updates.values_list("action_id", "narrative").iterator(
+                chunk_size=2000
+            )
         }
         self.owners = Owner.objects.all().spelling_index()
         self.units: dict[str, Unit] = {}
@@ -326,7 +336,7 @@ class _Builder:
             for name, value in plan.fields.items()
             if not same(current_value(action, name), value)
         }
-        if plan.progress and (action.pk, " ".join(plan.progress.split())) in self.index.narratives:
+        if plan.progress and narrative_key(action.pk, plan.progress) in self.index.narratives:
             plan.progress = ""
         if not plan.fields and not plan.progress:
             return plan
