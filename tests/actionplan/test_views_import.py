@@ -53,6 +53,7 @@ def test_upload_preview_confirm_creates_the_actions_as_the_user(
     confirm = reverse("plan_import_confirm", args=[plan.slug, token])
     result = client.post(confirm, {"create_owners": "on"})
     assert "Import complete" in result.content.decode()
+    assert '<h2 class="govuk-heading-m">Rows not imported' not in result.content.decode()
     action = Action.objects.get()
     assert action.history.first().history_user == steering_member
     assert Owner.objects.filter(name="New Person").exists()
@@ -140,3 +141,18 @@ def test_the_command_reports_a_refused_file(tmp_path, plan):
     path.write_bytes(b"PK\x03\x04junk")
     with pytest.raises(CommandError, match="Macro-enabled"):
         call_command("import_plan", str(path), "--plan", plan.slug)
+
+
+def test_the_result_lists_the_rows_that_were_not_imported(client, plan, people, steering_member):
+    sheet = {
+        "Plan": [
+            ["Theme", "Ref", "Action", "Status"],
+            ["1", "a", "Fine", None],
+            ["1", "b", "Bad", "Soon"],
+        ]
+    }
+    token = storage.stash(plan=plan, filename="p.xlsx", data=xlsx(sheet), uploaded_by="")
+    client.force_login(steering_member)
+    page = client.post(reverse("plan_import_confirm", args=[plan.slug, token])).content.decode()
+    assert "1 new and 0 changed actions" in page
+    assert "“Plan” row 3 (b): Status “Soon” is not one of" in page
