@@ -14,6 +14,7 @@ from actionplan.models import Action, Plan, ProgressUpdate, Status, TargetRevisi
 from actionplan.reports import ReportOptions, build_report
 from actionplan.services import action_record_progress, save_with_history
 from tests.actionplan.import_files import edited, row_of
+from tests.conftest import make_action
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +185,16 @@ def test_a_deleted_action_in_the_file_is_an_error_not_a_new_action(demo_plan, pl
     preview = preview_of(demo_plan, "plan.xlsx", edited(exported(demo_plan), edit))
     (row,) = [r for r in preview.rows() if r.outcome == Outcome.ERROR]
     assert "no action with id 999999" in row.messages[0]
+
+
+def test_a_row_deleted_from_the_workbook_leaves_its_action_alone(plan, project, action, people):
+    second = make_action(project, description="Review the BT directory entry")
+
+    def edit(ws, col):
+        ws.delete_rows(row_of(ws, col, second.pk))
+
+    preview = preview_of(plan, "plan.xlsx", edited(exported(plan), edit))
+    assert [row.action for row in preview.rows()] == [action]
+    assert not preview.has_writes
+    import_apply(plan=plan, filename="plan.xlsx", data=edited(exported(plan), edit), user=None)
+    assert Action.objects.filter(pk=second.pk).exists()
