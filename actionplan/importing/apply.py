@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -88,13 +88,12 @@ def import_apply(
             elif row.outcome == Outcome.CHANGE:
                 writer.change(row)
                 result.changed += 1
-    except ValidationError as error:
+    except (ValidationError, IntegrityError) as error:
         # A row the preview passed but the database refuses: write nothing at all.
-        transaction.set_rollback(True)
+        why = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         raise ImportRefused(
-            "Nothing was imported: a row was refused when saving ("
-            + "; ".join(error.messages)
-            + "). Correct the file and try again."
+            f"Nothing was imported: a row was refused when saving ({why}). Correct the file "
+            "and try again."
         ) from error
     result.themes_created = len(writer.themes)
     result.projects_created = len(writer.projects)
@@ -190,19 +189,22 @@ class _Writer:
         action = Action(theme=theme, project=project, position=self.next_position(theme, project))
         for name, value in row.fields.items():
             setattr(action, name, value if value is not None or name != "rag" else "")
-        save_with_history(action, user=self.user, reason=self.reason)
+        # The preview validated every value; the database's constraints still hold the line.
+        save_with_history(action, user=self.user, reason=self.reason, validate=False)
         if action.owners_as_written:
             self.link_owners(action)
         self.progress(action, row)
 
     def change(self, row: RowPlan) -> None:
-        action = row.action
+        action = row.action  # locked by the preview's read inside this transaction
         for name, value in row.fields.items():
             setattr(action, name, value)
-        if row.fields:
+        if "target" in row.fields:  # a re-plan: the services keep the original target
             action_save(
                 action=action, user=self.user, reason=self.reason, target_reason=self.reason
             )
+        elif row.fields:
+            save_with_history(action, user=self.user, reason=self.reason, validate=False)
         if "owners_as_written" in row.fields:
             self.link_owners(action)
         self.progress(action, row)

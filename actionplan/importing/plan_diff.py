@@ -296,7 +296,11 @@ class _Builder:
         if not plan.fields.get("description"):
             return plan.fail("The Action (description) is empty.")
         reference = plan.fields.get("reference", "")
-        place = (id(plan.theme), id(plan.project))
+        theme, project = plan.theme, plan.project
+        place = (
+            theme.pk if isinstance(theme, Theme) else id(theme),
+            project.pk if isinstance(project, Project) else (id(project) if project else None),
+        )
         if reference:
             taken = isinstance(plan.theme, Theme) and not isinstance(plan.project, NewProject)
             existing = taken and self.index.action_by_ref.get(
@@ -345,6 +349,14 @@ class _Builder:
                 "The target is empty: a target cannot be removed, only revised (write "
                 "“TBC” if it is not known)."
             )
+        reference = plan.fields.get("reference")
+        if reference:
+            place = (action.theme_id, action.project_id, reference.casefold())
+            other = self.index.action_by_ref.get(place)
+            if other is not None and other.pk != action.pk:
+                return plan.fail(f"Another action here already has the reference {reference}.")
+            if not self.once(plan, place, f"Reference {reference}"):
+                return plan
         plan.outcome = Outcome.CHANGE
         plan.changes = self.field_changes(action, plan)
         if isinstance(version, int) and version != action.version:

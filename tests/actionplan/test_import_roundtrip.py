@@ -198,3 +198,17 @@ def test_a_row_deleted_from_the_workbook_leaves_its_action_alone(plan, project, 
     assert not preview.has_writes
     import_apply(plan=plan, filename="plan.xlsx", data=edited(exported(plan), edit), user=None)
     assert Action.objects.filter(pk=second.pk).exists()
+
+
+def test_a_reference_changed_to_one_already_taken_is_a_row_error(plan, project, action, people):
+    second = make_action(project, description="Review the BT directory entry")
+
+    def edit(ws, col):
+        ws.cell(row_of(ws, col, second.pk), col["Action ref"]).value = action.reference
+
+    data = edited(exported(plan), edit)
+    (row,) = [r for r in preview_of(plan, "plan.xlsx", data).rows() if r.action == second]
+    assert row.outcome == Outcome.ERROR and "already has the reference" in row.messages[0]
+    import_apply(plan=plan, filename="plan.xlsx", data=data, user=None)
+    second.refresh_from_db()
+    assert second.reference != action.reference
