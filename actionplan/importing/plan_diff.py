@@ -274,9 +274,9 @@ class _Builder:
         return self.planned_change(plan, action, v.get("version"))
 
     def match(self, plan: RowPlan, sheet: SourceSheet) -> Action | None:
-        """An existing action this row is about (other spreadsheets: same place and reference)."""
+        """An existing action a row without an id is about: same place and reference (or text)."""
         theme, project = plan.theme, plan.project
-        if sheet.own or not isinstance(theme, Theme) or isinstance(project, NewProject):
+        if not isinstance(theme, Theme) or isinstance(project, NewProject):
             return None
         place = (theme.pk, project.pk if project else None)
         if plan.fields.get("reference"):

@@ -212,3 +212,18 @@ def test_a_reference_changed_to_one_already_taken_is_a_row_error(plan, project, 
     import_apply(plan=plan, filename="plan.xlsx", data=data, user=None)
     second.refresh_from_db()
     assert second.reference != action.reference
+
+
+def test_a_new_row_imported_twice_creates_one_action(plan, project, action, people):
+    def edit(ws, col):
+        new = [None] * len(col)
+        new[col["Theme id"] - 1] = action.theme_id
+        new[col["Project id"] - 1] = project.pk
+        new[col["Action"] - 1] = "Train reception staff"
+        ws.append(new)
+
+    data = edited(exported(plan), edit)
+    assert import_apply(plan=plan, filename="plan.xlsx", data=data, user=None).created == 1
+    again = preview_of(plan, "plan.xlsx", data)
+    assert not again.has_writes
+    assert Action.objects.filter(description="Train reception staff").count() == 1
