@@ -190,3 +190,10 @@ def test_a_formula_guard_quote_from_our_export_is_removed_but_an_officers_own_is
         "=cost review",
         "'Quoted' plan",
     ]
+
+
+def test_a_rag_colour_in_the_status_column_is_read_as_the_rag(plan, people, plan_admin):
+    rows = [["Theme", "Action", "Lead officer", "Status"], ["1", "Survey customers", "RF", "Amber"]]
+    import_apply(plan=plan, filename="s.xlsx", data=xlsx({"Plan": rows}), user=plan_admin)
+    action = Action.objects.get()
+    assert (action.rag, action.status) == ("amber", Status.NOT_STARTED)

@@ -156,3 +156,15 @@ def test_the_result_lists_the_rows_that_were_not_imported(client, plan, people, 
     page = client.post(reverse("plan_import_confirm", args=[plan.slug, token])).content.decode()
     assert "1 new and 0 changed actions" in page
     assert "“Plan” row 3 (b): Status “Soon” is not one of" in page
+
+
+def test_an_upload_left_unconfirmed_expires(client, plan, steering_member, media):
+    import os
+    import time
+
+    token = storage.stash(plan=plan, filename="p.csv", data=b"Theme,Action\n1,x\n", uploaded_by="")
+    stale = time.time() - storage.UPLOAD_LIFETIME - 60
+    os.utime(media / "private-imports" / f"{token}.upload", (stale, stale))
+    client.force_login(steering_member)
+    assert client.get(reverse("plan_import_preview", args=[plan.slug, token])).status_code == 404
+    assert not list((media / "private-imports").glob(f"{token}.*"))
