@@ -204,6 +204,9 @@ ACTIONPLAN_SITE_URL = env_str("ACTIONPLAN_SITE_URL", "http://127.0.0.1:8000")
 # An action is "awaiting update" when its last progress update is older than this,
 # unless an update round asks sooner (plans can override).
 ACTIONPLAN_AWAITING_UPDATE_DAYS = env_int("ACTIONPLAN_AWAITING_UPDATE_DAYS", 90)
+# Spreadsheet imports (actionplan/importing): uploads over these limits are refused unread.
+ACTIONPLAN_IMPORT_MAX_BYTES = env_int("ACTIONPLAN_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+ACTIONPLAN_IMPORT_MAX_ROWS = env_int("ACTIONPLAN_IMPORT_MAX_ROWS", 50_000)
 
 # Slow reports (large PDFs and workbooks, every publication) are made by `manage.py db_worker`
 # processes; the database is the queue (django-tasks with django-tasks-db).

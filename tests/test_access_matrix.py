@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from actionplan.importing.storage import stash
 from actionplan.models import (
     Action,
     Milestone,
@@ -115,6 +116,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "performance_upload": (WRITE, ""),
     "performance_template": (WRITE, ""),
     "standards_public": ("public", ""),
+    "plan_import": (WRITE, "plan"),
+    "plan_import_preview": (WRITE, "import"),
 }
 # Changes made by POST only: (kind, args).
 POSTS: dict[str, tuple[str, str]] = {
@@ -137,6 +140,7 @@ POSTS: dict[str, tuple[str, str]] = {
     "recommendation_reported_back": (WRITE, "recommendation"),
     "standard_action_add": (WRITE, "standard"),
     "standard_action_remove": (WRITE, "standard_link"),
+    "plan_import_confirm": (WRITE, "import"),
 }
 ALLOWED = {
     READ: {"viewer", "action_owner", "steering_member", "plan_admin"},
@@ -203,6 +207,9 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
         reference="T1", title="Telephone", channel="telephone", commitment="Answer calls."
     )
     link = StandardAction.objects.create(standard=standard, action=action)
+    import_token = stash(
+        plan=plan, filename="plan.csv", data=b"Theme,Action\n4,Imported action\n", uploaded_by="x"
+    )
     return {
         "": [],
         "plan": [plan.slug],
@@ -225,6 +232,7 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
         "recommendation_action": [recommendation.pk, action.pk],
         "standard": [standard.pk],
         "standard_link": [link.pk],
+        "import": [plan.slug, import_token],
     }
 
 

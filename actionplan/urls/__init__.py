@@ -35,5 +35,6 @@ urlpatterns = [
     path("", include("standards.urls_cse")),
     path("", include("consultation.urls")),
     path("", include("standards.urls")),
+    path("", include("actionplan.urls.importing")),
     path("admin/", admin.site.urls),
 ]

@@ -26,6 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actionplan.exports import progress_as_at, report_workbook_bytes
+from actionplan.importing.benchmark import import_figures
 from actionplan.models import Action, Owner, Plan
 from actionplan.report_pdf import render_report_html, render_report_pdf
 from actionplan.reports import ReportOptions, build_report
@@ -50,12 +51,23 @@ class Command(BaseCommand):
             action="store_false",
             help="Skip the committee report and workbook figures (the full PDF takes minutes).",
         )
+        parser.add_argument(
+            "--import-only",
+            action="store_true",
+            help="Only the spreadsheet import figures (preview and write vs export).",
+        )
 
     def handle(self, *args, **options) -> None:
         if "bench" not in str(settings.DATABASES["default"]["NAME"]):
             raise CommandError(
                 "Run this through `make bench`: it needs its own throwaway database."
             )
+        if options["import_only"]:
+            sizes = {"medium": (5, 10, 10, 10, 50), "large": SIZES["large"]}
+            import_figures(
+                [self._plan(name, *shape) for name, shape in sizes.items()], self.stdout.write
+            )
+            return
         steering = ensure_roles()[STEERING_GROUP]
         plans, clients = {}, {}
         for name, (themes, projects, actions, updates, owners) in SIZES.items():
@@ -99,6 +111,20 @@ class Command(BaseCommand):
                 owners=50,
             )
             self._bench_workbooks({"medium": medium, "large": plans["large"]})
+            import_figures([medium, plans["large"]], self.stdout.write)
+
+    def _plan(
+        self, name: str, themes: int, projects: int, actions: int, updates: int, owners: int
+    ) -> Plan:
+        """The benchmark plan of this name, built the first time."""
+        return Plan.objects.filter(slug=f"bench-{name}").first() or build_plan(
+            slug=f"bench-{name}",
+            themes=themes,
+            projects_per_theme=projects,
+            actions_per_project=actions,
+            updates_per_action=updates,
+            owners=owners,
+        )
 
     def _pages(self) -> list[tuple[str, Callable[[Plan], str]]]:
         def first_action(plan: Plan) -> int:

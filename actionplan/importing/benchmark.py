@@ -1,0 +1,86 @@
+"""`make bench` figures for the import: preview and write of a plan's own workbook.
+
+Beside the time to export the same workbook (the plan browser's Excel download), as ratios;
+peak memory (tracemalloc) at two plan sizes to show whether it stays flat. The write is
+rolled back so each run measures the same plan.
+"""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import transaction
+
+from actionplan.exports import actions_workbook_bytes
+from actionplan.filters import browse_base_queryset
+from actionplan.importing.apply import import_apply
+from actionplan.importing.plan_diff import build_preview
+from actionplan.importing.reader import read_upload
+from actionplan.importing.safety import Limits
+from actionplan.models import Plan
+
+EDITED_SHARE = 10  # every tenth row changed, as after an offline round of updates
+
+
+def _measured(work: Callable[[], Any]) -> tuple[Any, float, float]:
+    """The result, seconds and peak MiB of work()."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    result = work()
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return result, seconds, peak
+
+
+def _edited(data: bytes) -> bytes:
+    """The workbook with every EDITED_SHARE-th action's description changed."""
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb["Plan"]
+    column = next(c.column for c in ws[1] if c.value == "Action")
+    for row in range(2, ws.max_row + 1, EDITED_SHARE):
+        ws.cell(row, column).value = f"{ws.cell(row, column).value} (edited offline)"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def import_figures(plans: Iterable[Plan], write: Callable[[str], None]) -> None:
+    limits = Limits(max_bytes=10 * 1024 * 1024, max_rows=50_000)
+    write("\nimport of the plan's own workbook (1 row in 10 edited) vs its export; write undone")
+    write(
+        f"{'actions':>8}{'export s':>9}{'preview s':>10}{'write s':>9}{'ratio':>7}"
+        f"{'preview MiB':>12}{'write MiB':>10}  goal: ratio <= 5, memory about flat"
+    )
+    for plan in plans:
+        _one_plan(plan, limits, write)
+
+
+def _one_plan(plan: Plan, limits: Limits, write: Callable[[str], None]) -> None:
+    actions = browse_base_queryset(plan).order_by("pk")
+    data, export, _ = _measured(lambda: actions_workbook_bytes(actions))
+    data = _edited(data)
+    preview, seconds, preview_peak = _measured(
+        lambda: build_preview(plan=plan, source=read_upload("bench.xlsx", data, limits))
+    )
+
+    def apply() -> Any:
+        with transaction.atomic():
+            result = import_apply(plan=plan, filename="bench.xlsx", data=data, user=None)
+            transaction.set_rollback(True)
+        return result
+
+    result, written, write_peak = _measured(apply)
+    ratio = (seconds + written) / export if export else float("inf")
+    write(
+        f"{len(preview.rows()):>8}{export:>9.2f}{seconds:>10.2f}{written:>9.2f}{ratio:>7.1f}"
+        f"{preview_peak:>12.1f}{write_peak:>10.1f}  {'ok' if ratio <= 5 else 'over'}"
+        f"  ({result.changed} changed)"
+    )

@@ -1,0 +1,422 @@
+"""Rows read from a spreadsheet → a preview: per row, what an import would create or change.
+
+Nothing is written here. The plan is read in a fixed number of queries whatever its size
+(themes, projects, actions, progress texts, owners, units; two more for history when rows
+come from an older export), then every row is compared in memory.
+
+A row of our own workbook is found by its hidden Action id. If its Version is older than the
+action's, the action changed in the application since the export: the row's values are
+compared with the action as it was at that version (from history). Fields the file did not
+change are left as the application has them; a field both sides changed is a conflict, shown
+with who changed what, and the row is not imported (the same rule as the edit form's,
+conflicts.py). Rows of other spreadsheets are matched by theme, project and reference (or
+description); unmatched rows create actions, themes and projects.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from actionplan.importing import values as cells
+from actionplan.importing.reader import _SECTION_RE, Source, SourceRow, SourceSheet
+from actionplan.importing.rows import (
+    LABELS,
+    FieldChange,
+    NewProject,
+    NewTheme,
+    Outcome,
+    Preview,
+    RowPlan,
+    SheetPreview,
+    current_value,
+    display,
+    same,
+)
+from actionplan.importing.stale import resolve_stale
+from actionplan.models import Action, Owner, Plan, ProgressUpdate, Project, Status, Theme, Unit
+from actionplan.ownertext import normalise, split_owner_text, token_spellings
+
+_BARE_REFERENCE_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3})*$")
+MAX_LENGTHS = {"reference": 20, "target": 200, "owners_as_written": 300}
+
+
+def _split_title(text: str) -> tuple[str, str, bool]:
+    """ "1. Local Access Points" → ("1", "Local Access Points", False); "4" → ("4", "", False).
+
+    The flag is True for "Criterion 1 – …": a Customer Service Excellence criterion.
+    """
+    if _BARE_REFERENCE_RE.match(text):
+        return text, "", False
+    match = _SECTION_RE.match(text)
+    if match is None:
+        return "", text, False
+    prefix = (match["prefix"] or "").casefold()
+    return match["ref"], " ".join(match["title"].split()), prefix == "criterion"
+
+
+def narrative_key(action_id: int, text: str) -> int:
+    """An update's text for "already recorded?" checks: spacing ignored, hashed to save memory.
+
+    A hash collision could only make a new update look recorded; at 64 bits it will not happen.
+    """
+    return hash((action_id, " ".join(text.split())))
+
+
+class PlanIndex:
+    """The plan as the import compares with it, read in a fixed number of queries."""
+
+    def __init__(self, plan: Plan, *, lock: bool = False) -> None:
+        self.plan = plan
+        self.themes = list(Theme.objects.filter(plan=plan))
+        self.projects = list(Project.objects.filter(theme__plan=plan))
+        actions = Action.objects.filter(theme__plan=plan).select_related("unit", "theme", "project")
+        if lock:
+            actions = actions.select_for_update(of=("self",))
+        self.actions = {action.pk: action for action in actions}
+        # Which texts each action's updates already say, kept as hashes: a plan has many.
+        updates = ProgressUpdate.objects.filter(action__theme__plan=plan)
+        self.narratives = {
+            narrative_key(action_id, text)
+            for action_id, text in updates.values_list("action_id", "narrative").iterator(
+                chunk_size=2000
+            )
+        }
+        self.owners = Owner.objects.all().spelling_index()
+        self.units: dict[str, Unit] = {}
+        for unit in Unit.objects.all():
+            for name in (unit.name, unit.short_name):
+                if name:
+                    self.units.setdefault(normalise(name), unit)
+        self.theme_by_ref = {t.reference.casefold(): t for t in self.themes}
+        self.theme_by_title = {normalise(t.title): t for t in self.themes}
+        self.theme_by_id = {t.pk: t for t in self.themes}
+        self.project_by_id = {p.pk: p for p in self.projects}
+        self.project_by_ref = {(p.theme_id, p.reference.casefold()): p for p in self.projects}
+        self.project_by_title = {(p.theme_id, normalise(p.title)): p for p in self.projects}
+        self.action_by_ref: dict[tuple, Action] = {}
+        self.action_by_text: dict[tuple, Action] = {}
+        for action in self.actions.values():
+            place = (action.theme_id, action.project_id)
+            if action.reference:
+                self.action_by_ref[(*place, action.reference.casefold())] = action
+            self.action_by_text.setdefault((*place, normalise(action.description)), action)
+
+    def unknown_owner_tokens(self, text: str) -> list[str]:
+        return [
+            token
+            for token in split_owner_text(text)
+            if not any(normalise(s) in self.owners for s in token_spellings(token))
+        ]
+
+
+class _Builder:
+    """Turns rows into RowPlans, sharing new themes and projects between rows."""
+
+    def __init__(self, index: PlanIndex, today: date) -> None:
+        self.index = index
+        self.today = today
+        self.new_themes: dict[str, NewTheme] = {}
+        self.new_projects: dict[tuple, NewProject] = {}
+        self.seen: dict[tuple, int] = {}  # where an action or reference was met in the file
+        used = {t.reference for t in index.themes}
+        self.next_theme_ref = max((int(r) for r in used if r.isdigit()), default=0) + 1
+
+    # Where a row goes -----------------------------------------------------------------------
+
+    def theme_for(self, row: SourceRow) -> Theme | NewTheme | None:
+        index, v = self.index, row.values
+        if "theme_id" in v:
+            return index.theme_by_id.get(v["theme_id"]) if isinstance(v["theme_id"], int) else None
+        reference = cells.text(v.get("theme_ref")) or row.section.reference
+        title = cells.text(v.get("theme")) or row.section.title
+        is_criterion = row.section.is_criterion
+        if title and not reference:
+            reference, title, is_criterion = _split_title(title)
+        if reference:
+            found = index.theme_by_ref.get(reference.casefold())
+        else:
+            found = index.theme_by_title.get(normalise(title)) if title else None
+        if found is not None or not (reference or title):
+            return found
+        dedupe = reference.casefold() or normalise(title)
+        if dedupe not in self.new_themes:
+            if not reference:
+                reference, self.next_theme_ref = str(self.next_theme_ref), self.next_theme_ref + 1
+            self.new_themes[dedupe] = NewTheme(
+                reference[:20], (title or f"Theme {reference}")[:300], is_criterion
+            )
+        return self.new_themes[dedupe]
+
+    def project_for(
+        self, row: SourceRow, theme: Theme | NewTheme
+    ) -> tuple[Project | NewProject | None, str]:
+        index, v = self.index, row.values
+        if "project_id" in v:
+            project = index.project_by_id.get(v["project_id"])
+            if project is None or not isinstance(theme, Theme) or project.theme_id != theme.pk:
+                return None, "The Project id is not a project of this row's theme."
+            return project, ""
+        reference, title = cells.text(v.get("project_ref")), cells.text(v.get("project"))
+        if title and not reference:
+            reference, title, _ = _split_title(title)
+        if not (reference or title):
+            return None, ""
+        if isinstance(theme, Theme):
+            found = (
+                index.project_by_ref.get((theme.pk, reference.casefold()))
+                if reference
+                else index.project_by_title.get((theme.pk, normalise(title)))
+            )
+            if found is not None:
+                return found, ""
+        dedupe = (id(theme), reference.casefold() or normalise(title))
+        if dedupe not in self.new_projects:
+            self.new_projects[dedupe] = NewProject(theme, reference[:20], title or reference)
+        return self.new_projects[dedupe], ""
+
+    # Values ---------------------------------------------------------------------------------
+
+    def read_fields(self, plan: RowPlan, sheet: SourceSheet, row: SourceRow) -> None:
+        v, columns = row.values, sheet.columns
+        simple = {"description": "description", "reference": "reference", "target": "target"}
+        simple["owners"] = "owners_as_written"
+        for column, name in simple.items():
+            if column in columns:
+                plan.fields[name] = cells.text(v.get(column))
+        readers = {
+            "status": cells.status_of,
+            "rag": cells.rag_of,
+            "percent_complete": cells.percent_of,
+        }
+        for column, reader in readers.items():
+            if column not in columns:
+                continue
+            value, error = reader(v.get(column))
+            if error and column == "status" and "rag" not in columns:
+                value, rag_error = cells.rag_of(v.get(column))  # a RAG colour in "Status"
+                column, error = ("rag", "") if not rag_error else (column, error)
+            if error:
+                plan.fail(error)
+            elif value is not None or column != "status":
+                plan.fields[column] = value if value is not None or column != "rag" else ""
+        if "completed_on" in columns:
+            plan.fields["completed_on"], error = cells.date_of(
+                v.get("completed_on"), "Completed on"
+            )
+            if error:
+                plan.fail(error)
+        if "unit" in columns and v.get("unit") is not None:
+            unit = self.index.units.get(normalise(cells.text(v["unit"])))
+            if unit is None:
+                plan.messages.append(
+                    f"Directorate/service “{cells.text(v['unit'])}” is not known: left as it is."
+                )
+            else:
+                plan.fields["unit"] = unit
+        plan.progress = cells.text(v.get("progress")).strip()
+        plan.progress_on, error = cells.date_of(v.get("update_date"), "Latest update date")
+        if error:
+            plan.progress_on = None
+        for name, limit in MAX_LENGTHS.items():
+            if len(plan.fields.get(name) or "") > limit:
+                plan.fail(f"{LABELS[name]} is longer than {limit} characters.")
+
+    def settle_completion(self, plan: RowPlan, current: Action | None) -> None:
+        """A completed action needs its date; any other status has none."""
+        status = plan.fields.get("status", current.status if current else Status.NOT_STARTED)
+        completed_on = plan.fields.get("completed_on", current.completed_on if current else None)
+        if status == Status.COMPLETED and completed_on is None:
+            plan.fields["completed_on"] = self.today
+        elif status != Status.COMPLETED and completed_on is not None:
+            if plan.fields.get("completed_on") is not None:
+                plan.fail("A completion date needs the status Completed.")
+            else:
+                plan.fields["completed_on"] = None
+
+    # One row --------------------------------------------------------------------------------
+
+    def plan_row(self, sheet: SourceSheet, row: SourceRow) -> RowPlan:
+        v = row.values
+        label = cells.text(v.get("full_reference") or v.get("reference"))
+        description = cells.text(v.get("description"))
+        plan = RowPlan(sheet.name, row.number, label, description)
+        self.read_fields(plan, sheet, row)
+        action: Action | None = None
+        if "action_id" in v:
+            action = (
+                self.index.actions.get(v["action_id"]) if isinstance(v["action_id"], int) else None
+            )
+            if action is None:
+                return plan.fail(
+                    f"There is no action with id {cells.text(v['action_id'])} in this plan: it "
+                    "may have been deleted. Clear the Action id to add it as a new action."
+                )
+        else:
+            theme = self.theme_for(row)
+            if theme is None:
+                return plan.fail(
+                    "The row has no theme: add a Theme column, or a section row such as "
+                    "“1. Local Access Points” above it."
+                )
+            project, error = self.project_for(row, theme)
+            if error:
+                return plan.fail(error)
+            plan.theme, plan.project = theme, project
+            action = self.match(plan, sheet)
+        if not description and "description" in plan.fields:
+            return plan.fail("The Action (description) is empty.")
+        if action is None:
+            return self.planned_create(plan)
+        return self.planned_change(plan, action, v.get("version"))
+
+    def match(self, plan: RowPlan, sheet: SourceSheet) -> Action | None:
+        """An existing action a row without an id is about: same place and reference (or text)."""
+        theme, project = plan.theme, plan.project
+        if not isinstance(theme, Theme) or isinstance(project, NewProject):
+            return None
+        place = (theme.pk, project.pk if project else None)
+        if plan.fields.get("reference"):
+            return self.index.action_by_ref.get((*place, plan.fields["reference"].casefold()))
+        return self.index.action_by_text.get((*place, normalise(plan.fields["description"])))
+
+    def once(self, plan: RowPlan, key: tuple, what: str) -> bool:
+        if key in self.seen:
+            plan.fail(f"{what} is also on row {self.seen[key]}: only the first is imported.")
+            return False
+        self.seen[key] = plan.number
+        return True
+
+    def planned_create(self, plan: RowPlan) -> RowPlan:
+        if plan.outcome == Outcome.ERROR:
+            return plan
+        if not plan.fields.get("description"):
+            return plan.fail("The Action (description) is empty.")
+        reference = plan.fields.get("reference", "")
+        theme, project = plan.theme, plan.project
+        place = (
+            theme.pk if isinstance(theme, Theme) else id(theme),
+            project.pk if isinstance(project, Project) else (id(project) if project else None),
+        )
+        if reference:
+            taken = isinstance(plan.theme, Theme) and not isinstance(plan.project, NewProject)
+            existing = taken and self.index.action_by_ref.get(
+                (plan.theme.pk, plan.project.pk if plan.project else None, reference.casefold())
+            )
+            if existing:
+                return plan.fail(f"Another action here already has the reference {reference}.")
+            if not self.once(plan, (*place, reference.casefold()), f"Reference {reference}"):
+                return plan
+        self.settle_completion(plan, None)
+        plan.outcome = Outcome.CREATE if plan.outcome != Outcome.ERROR else plan.outcome
+        for name, value in plan.fields.items():
+            if value not in (None, "") and name in LABELS:
+                plan.changes.append(
+                    FieldChange(LABELS[name], "", cells.shown(display(name, value)))
+                )
+        if plan.progress:
+            plan.changes.append(FieldChange(LABELS["progress"], "", plan.progress))
+        self.note_owners(plan)
+        return plan
+
+    def planned_change(self, plan: RowPlan, action: Action, version: Any) -> RowPlan:
+        plan.action = action
+        plan.label = plan.label or action.full_reference
+        plan.text = plan.text or action.description
+        if not self.once(
+            plan, ("action", action.pk), f"Action {action.full_reference or action.pk}"
+        ):
+            return plan
+        if plan.outcome == Outcome.ERROR:
+            return plan
+        self.settle_completion(plan, action)
+        if plan.outcome == Outcome.ERROR:
+            return plan
+        plan.fields = {
+            name: value
+            for name, value in plan.fields.items()
+            if not same(current_value(action, name), value)
+        }
+        if plan.progress and narrative_key(action.pk, plan.progress) in self.index.narratives:
+            plan.progress = ""
+        if not plan.fields and not plan.progress:
+            return plan
+        if plan.fields.get("target") == "":
+            return plan.fail(
+                "The target is empty: a target cannot be removed, only revised (write "
+                "“TBC” if it is not known)."
+            )
+        reference = plan.fields.get("reference")
+        if reference:
+            place = (action.theme_id, action.project_id, reference.casefold())
+            other = self.index.action_by_ref.get(place)
+            if other is not None and other.pk != action.pk:
+                return plan.fail(f"Another action here already has the reference {reference}.")
+            if not self.once(plan, place, f"Reference {reference}"):
+                return plan
+        plan.outcome = Outcome.CHANGE
+        plan.changes = self.field_changes(action, plan)
+        if isinstance(version, int) and version != action.version:
+            plan.stale_version = version
+        self.note_owners(plan)
+        return plan
+
+    def field_changes(self, action: Action, plan: RowPlan) -> list[FieldChange]:
+        changes = [
+            FieldChange(
+                LABELS[name],
+                cells.shown(display(name, current_value(action, name))),
+                cells.shown(display(name, value)),
+            )
+            for name, value in plan.fields.items()
+        ]
+        if plan.progress:
+            changes.append(FieldChange(LABELS["progress"], "", plan.progress))
+        return changes
+
+    def note_owners(self, plan: RowPlan) -> None:
+        if "owners_as_written" in plan.fields:
+            plan.unknown_owners = self.index.unknown_owner_tokens(plan.fields["owners_as_written"])
+
+
+def build_preview(
+    *, plan: Plan, source: Source, lock: bool = False, today: date | None = None
+) -> Preview:
+    """What importing `source` into `plan` would do, row by row; writes nothing."""
+    index = PlanIndex(plan, lock=lock)
+    builder = _Builder(index, today or timezone.localdate())
+    sheets = [
+        SheetPreview(sheet.name, [builder.plan_row(sheet, row) for row in sheet.rows])
+        for sheet in source.sheets
+    ]
+    rows = [row for sheet in sheets for row in sheet.rows]
+    resolve_stale(rows)
+    unknown: dict[str, None] = {}
+    for row in rows:
+        if row.outcome in (Outcome.CREATE, Outcome.CHANGE):
+            unknown.update(dict.fromkeys(row.unknown_owners))
+    return Preview(
+        filename=source.filename,
+        sheets=sheets,
+        skipped=source.skipped,
+        new_themes=[t for t in builder.new_themes.values() if _used(t, rows)],
+        new_projects=[p for p in builder.new_projects.values() if _used(p, rows)],
+        unknown_owners=list(unknown),
+    )
+
+
+def _used(new: NewTheme | NewProject, rows: list[RowPlan]) -> bool:
+    return any(
+        row.outcome == Outcome.CREATE and (row.theme is new or row.project is new) for row in rows
+    ) or (
+        isinstance(new, NewTheme)
+        and any(
+            row.outcome == Outcome.CREATE
+            and isinstance(row.project, NewProject)
+            and row.project.theme is new
+            for row in rows
+        )
+    )

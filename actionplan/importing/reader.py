@@ -1,0 +1,353 @@
+"""An uploaded spreadsheet (.xlsx or .csv) as sheets of rows keyed by what each column means.
+
+Council plans come in many layouts, so columns are found by their headings, matched without
+regard to case, spaces or punctuation ("Responsible officer(s) / group" is the owners,
+"Target Completion Date" the target). The heading row is the first of the top rows that names
+an action column. Below it, a row holding only "1. Local Access Points" (or "Criterion 2 –
+…", or one title merged across the row) starts a theme. Merged cells are read as if every
+cell of the merge held the value. Our own workbook (docs/workbook.md) is recognised by its
+hidden "Action id" and "Version" columns; then only those sheets are read.
+
+Everything here runs after safety.py's checks; any failure to read is an ImportRefused.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.cell import range_boundaries
+
+from actionplan.importing.safety import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    ImportRefused,
+    Limits,
+    check_zip,
+    csv_rows,
+    decode_csv,
+    file_kind,
+    too_many_rows,
+)
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+HEADING_SEARCH_ROWS = 30
+MAX_MERGES = 20_000
+
+# What each column means → the headings that name it, most specific first. Headings are
+# compared by key(): lower case, letters and digits only ("% complete" → "complete").
+HEADINGS: dict[str, tuple[str, ...]] = {
+    "action_id": ("actionid",),
+    "theme_id": ("themeid",),
+    "project_id": ("projectid",),
+    "version": ("version",),
+    "theme_ref": ("themeref", "themereference", "themeno", "criterionref", "criterionno"),
+    "theme": ("theme", "criterion", "keytopic", "topic", "section", "strategytheme"),
+    "project_ref": ("projectref", "projectreference", "projectno", "outcomeref"),
+    "project": ("project", "desiredoutcome", "desiredoutcomes", "outcome", "objective"),
+    "reference": ("actionref", "ref", "reference", "actionno", "refno", "no", "number"),
+    "full_reference": ("fullreference",),
+    "description": ("action", "actions", "description", "actiondescription", "task"),
+    "owners": (
+        "ownersaswritten",
+        "responsibleofficersgroup",
+        "responsibleofficergroup",
+        "responsibleofficers",
+        "responsibleofficer",
+        "responsibility",
+        "responsible",
+        "leadofficers",
+        "leadofficer",
+        "owners",
+        "owner",
+        "lead",
+        "leadowner",
+        "bywhom",
+    ),
+    "unit": ("directorateservice", "directorate", "service", "department"),
+    "target": (
+        "targetaswritten",
+        "targetdate",
+        "targetcompletiondate",
+        "timescales",
+        "timescale",
+        "target",
+        "deadline",
+        "bywhen",
+    ),
+    "status": ("status", "progressstatus"),
+    "rag": ("rag", "ragstatus", "ragrating"),
+    "percent_complete": ("complete", "percentcomplete", "percentagecomplete"),
+    "completed_on": ("completedon", "datecompleted"),
+    "progress": ("latestupdate", "progress", "update", "progressupdate", "progresstodate"),
+    "update_date": ("latestupdatedate", "updatedate", "dateofupdate"),
+}
+OWN_WORKBOOK_FIELDS = {"action_id", "version"}
+
+_SECTION_RE = re.compile(
+    r"^(?:(?P<prefix>theme|criterion|key\s+topic|section)\s*)?"
+    r"(?P<ref>\d{1,3}(?:\.\d{1,3})?)\s*[.):\-\u2013\u2014]?\s+(?P<title>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_MERGE_RE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"')
+
+
+def key(heading: str) -> str:
+    """A heading as compared: "Responsible officer(s) / group" → "responsibleofficersgroup"."""
+    return "".join(ch for ch in heading.casefold() if ch.isalnum())
+
+
+@dataclass(frozen=True)
+class Section:
+    """A theme named by a section row, a theme column or nothing at all."""
+
+    reference: str = ""
+    title: str = ""
+    is_criterion: bool = False
+
+
+@dataclass
+class SourceRow:
+    sheet: str
+    number: int  # the row's number in its sheet, as the spreadsheet shows it
+    values: dict[str, Any]  # field → cleaned value (text, int, float, date); blanks left out
+    section: Section = field(default_factory=Section)
+
+
+@dataclass
+class SourceSheet:
+    name: str
+    columns: dict[str, str]  # field → the heading as written
+    rows: list[SourceRow]
+    own: bool  # this product's own workbook (hidden Action id and Version columns)
+
+
+@dataclass
+class Source:
+    filename: str
+    sheets: list[SourceSheet]
+    skipped: list[str]  # sheets not read, with why
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(sheet.rows) for sheet in self.sheets)
+
+
+def clean(value: Any) -> Any:
+    """A cell as the import uses it: trimmed text without our formula guard, dates as dates."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return value.date() if value.time() == time(0) else value
+    if isinstance(value, date | int):
+        return value
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    text = _CONTROL_RE.sub("", str(value)).strip()
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_TRIGGERS:
+        text = text[1:]  # the quote exports.safe_cell put in front (docs/workbook.md)
+    return text or None
+
+
+def heading_map(cells: Iterable[Any]) -> dict[str, int]:
+    """field → column index, for a row read as headings; each field takes its best heading."""
+    keys: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        if isinstance(cell, str) and key(cell):
+            keys.setdefault(key(cell), index)
+    found: dict[str, int] = {}
+    for name, spellings in HEADINGS.items():
+        for spelling in spellings:
+            if spelling in keys and keys[spelling] not in found.values():
+                found[name] = keys[spelling]
+                break
+    return found
+
+
+def section_of(cells: list[Any], merged_across: bool) -> Section | None:
+    """The theme a row starts, if it is a section row: one text, numbered or merged across."""
+    texts = {cell for cell in cells if cell is not None}
+    if len(texts) != 1:
+        return None
+    (text,) = texts
+    if not isinstance(text, str):
+        return None
+    match = _SECTION_RE.match(text)
+    if match:
+        title = " ".join(match["title"].split())[:300]
+        is_criterion = (match["prefix"] or "").casefold() == "criterion"
+        return Section(match["ref"], title, is_criterion)
+    if merged_across:
+        return Section("", " ".join(text.split())[:300])
+    return None
+
+
+class _Merges:
+    """Merged ranges of one sheet, filling every cell of a merge with its top-left value."""
+
+    def __init__(self, ranges: list[tuple[int, int, int, int]]) -> None:
+        # (min_col, min_row, max_col, max_row), by first row; rows are read in order.
+        self.waiting = sorted(ranges, key=lambda r: r[1], reverse=True)
+        self.active: list[tuple[tuple[int, int, int, int], Any]] = []
+
+    def fill(self, number: int, cells: list[Any]) -> bool:
+        """Fill row `number` in place; True when a merge spans several columns of it."""
+        self.active = [(r, v) for r, v in self.active if r[3] >= number]
+        while self.waiting and self.waiting[-1][1] <= number:
+            merge = self.waiting.pop()
+            if merge[1] == number and merge[0] <= MAX_COLUMNS:
+                top_left = cells[merge[0] - 1] if merge[0] <= len(cells) else None
+                self.active.append((merge, top_left))
+        across = False
+        for (min_col, _, max_col, _), value in self.active:
+            last = min(max_col, MAX_COLUMNS)
+            if len(cells) < last:
+                cells.extend([None] * (last - len(cells)))
+            for column in range(min_col, last + 1):
+                cells[column - 1] = value
+            across = across or max_col > min_col
+        return across
+
+
+def _merged_ranges(archive: zipfile.ZipFile, path: str, limits: Limits) -> _Merges:
+    """The sheet's <mergeCell> refs, found by scanning its XML in chunks (bounded by check_zip)."""
+    ranges: list[tuple[int, int, int, int]] = []
+    tail = b""
+    with archive.open(path.lstrip("/")) as member:
+        while chunk := member.read(1024 * 1024):
+            data = tail + chunk
+            for match in _MERGE_RE.finditer(data):
+                ref = match.group(1).decode()
+                min_col, min_row, max_col, max_row = range_boundaries(ref)
+                if min_row <= limits.max_rows + HEADING_SEARCH_ROWS:
+                    ranges.append((min_col, min_row, max_col, max_row))
+                if len(ranges) > MAX_MERGES:
+                    raise ImportRefused("The workbook has too many merged cells to be a plan.")
+            tail = data[-100:]
+            if _MERGE_RE.search(tail):
+                tail = b""  # already counted
+    return _Merges(list(dict.fromkeys(ranges)))
+
+
+def _sheet_from_rows(
+    name: str, rows: Iterator[list[Any]], merges: _Merges | None, limits: Limits
+) -> SourceSheet | str:
+    """Find the heading row, then read the rows below it; a string says why it was skipped."""
+    columns: dict[str, int] = {}
+    headings: list[Any] = []
+    body: list[SourceRow] = []
+    section = Section()
+    count = 0
+    for number, raw in enumerate(rows, 1):
+        if columns:
+            count += 1  # rows below the heading row
+            if count > limits.max_rows:
+                raise too_many_rows(limits)
+        cells = [clean(value) for value in raw[:MAX_COLUMNS]]
+        if any(isinstance(c, str) and len(c) > MAX_CELL_CHARS for c in cells):
+            raise ImportRefused(
+                f"Sheet “{name}” row {number} has a cell longer than a spreadsheet cell can "
+                "hold: the file is damaged or not a plan."
+            )
+        across = merges.fill(number, cells) if merges else False
+        if not columns:
+            found = heading_map(cells)
+            if "description" in found and len(found) >= 2:
+                columns, headings = found, cells
+            elif number >= HEADING_SEARCH_ROWS:
+                return f"“{name}”: no heading row naming an Action or Description column"
+            continue
+        if all(c is None for c in cells):
+            continue
+        new_section = section_of(cells, across)
+        if new_section is not None:
+            section = new_section
+            continue
+        values = {
+            f: cells[i] for f, i in columns.items() if i < len(cells) and cells[i] is not None
+        }
+        if values:
+            body.append(SourceRow(name, number, values, section))
+    if not columns:
+        return f"“{name}”: no heading row naming an Action or Description column"
+    return SourceSheet(
+        name=name,
+        columns={f: str(headings[i]) for f, i in columns.items()},
+        rows=body,
+        own=set(columns) >= OWN_WORKBOOK_FIELDS,
+    )
+
+
+def _read_xlsx(filename: str, data: bytes, limits: Limits) -> Source:
+    check_zip(data, limits)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    except ImportRefused:
+        raise
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise ImportRefused(
+            "The file is not a readable Excel workbook: it may be damaged or not really a "
+            f"workbook ({type(error).__name__})."
+        ) from error
+    sheets: list[SourceSheet] = []
+    skipped: list[str] = []
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    try:
+        for ws in workbook.worksheets:
+            if ws.sheet_state != "visible":
+                skipped.append(f"“{ws.title}”: hidden")
+                continue
+            declared = ws.max_row or 0
+            if declared > limits.max_rows + HEADING_SEARCH_ROWS:
+                raise too_many_rows(limits)
+            merges = _merged_ranges(archive, ws._worksheet_path, limits)
+            rows = (list(r) for r in ws.iter_rows(max_col=MAX_COLUMNS, values_only=True))
+            read = _sheet_from_rows(ws.title, rows, merges, limits)
+            (skipped.append(read) if isinstance(read, str) else sheets.append(read))
+    except ImportRefused:
+        raise
+    except Exception as error:
+        raise ImportRefused(
+            f"The workbook could not be read: it may be damaged ({type(error).__name__})."
+        ) from error
+    finally:
+        workbook.close()
+    return Source(filename, sheets, skipped)
+
+
+def _read_csv(filename: str, data: bytes, limits: Limits) -> Source:
+    rows = csv_rows(decode_csv(data), limits)
+    name = filename.rsplit("/", 1)[-1] or "CSV"
+    read = _sheet_from_rows(name, iter(rows), None, limits)
+    if isinstance(read, str):
+        return Source(filename, [], [read])
+    return Source(filename, [read], [])
+
+
+def read_upload(filename: str, data: bytes, limits: Limits | None = None) -> Source:
+    """The file's sheets of rows; ImportRefused (and nothing else) for anything unreadable."""
+    limits = limits or Limits.from_settings()
+    kind = file_kind(filename, data, limits)
+    source = (_read_xlsx if kind == "xlsx" else _read_csv)(filename, data, limits)
+    own = [sheet for sheet in source.sheets if sheet.own]
+    if own:  # our workbook: its Plan sheet is the plan; Progress and Changes are reports
+        source.skipped += [f"“{s.name}”: a report sheet" for s in source.sheets if not s.own]
+        source.sheets = own
+    if not source.sheets:
+        raise ImportRefused(
+            "No sheet in the file has a heading row with an “Action” (or “Description”) "
+            "column and at least one other known column, such as “Ref”, “Owner” or "
+            "“Target date”."
+        )
+    return source

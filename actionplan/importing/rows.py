@@ -1,0 +1,141 @@
+"""What the import preview is made of: each row's outcome, its changes, new themes/projects.
+
+Shared by plan_diff.py (which builds them), stale.py (rows from an older export) and apply.py.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Model
+
+from actionplan.importing import values as cells
+from actionplan.models import Action, Project, Theme, Unit
+
+LABELS = {
+    "reference": "Reference",
+    "description": "Action",
+    "owners_as_written": "Owners",
+    "unit": "Directorate/service",
+    "target": "Target",
+    "status": "Status",
+    "rag": "RAG",
+    "percent_complete": "% complete",
+    "completed_on": "Completed on",
+    "progress": "Progress update",
+}
+
+
+class Outcome(StrEnum):
+    CREATE = "create"
+    CHANGE = "change"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(eq=False)
+class NewTheme:
+    reference: str
+    title: str
+    is_criterion: bool = False
+
+
+@dataclass(eq=False)
+class NewProject:
+    theme: Theme | NewTheme
+    reference: str
+    title: str
+
+
+@dataclass(eq=False)
+class RowPlan:
+    """One row's outcome, and what applying it writes."""
+
+    sheet: str
+    number: int
+    label: str  # the reference, as the file gives it
+    text: str = ""  # the action's description
+    outcome: Outcome = Outcome.UNCHANGED
+    action: Action | None = None
+    theme: Theme | NewTheme | None = None
+    project: Project | NewProject | None = None
+    fields: dict[str, Any] = field(default_factory=dict)  # model field → new value
+    progress: str = ""
+    progress_on: date | None = None
+    changes: list[FieldChange] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    unknown_owners: list[str] = field(default_factory=list)
+    stale_version: int | None = None
+
+    def fail(self, message: str) -> RowPlan:
+        self.outcome = Outcome.ERROR
+        self.messages.append(message)
+        return self
+
+
+@dataclass
+class SheetPreview:
+    name: str
+    rows: list[RowPlan]  # every row read; pages show all but the unchanged
+
+    def shown(self) -> list[RowPlan]:
+        return [row for row in self.rows if row.outcome != Outcome.UNCHANGED]
+
+
+@dataclass
+class Preview:
+    filename: str
+    sheets: list[SheetPreview]
+    skipped: list[str]
+    new_themes: list[NewTheme]
+    new_projects: list[NewProject]
+    unknown_owners: list[str]
+
+    def rows(self) -> list[RowPlan]:
+        return [row for sheet in self.sheets for row in sheet.rows]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counted = Counter(row.outcome.value for row in self.rows())
+        return {outcome.value: counted[outcome.value] for outcome in Outcome}
+
+    @property
+    def has_writes(self) -> bool:
+        counts = self.counts
+        return bool(counts["create"] or counts["change"])
+
+
+def same(old: Any, new: Any) -> bool:
+    old, new = (v.pk if isinstance(v, Model) else v for v in (old, new))
+    if isinstance(old, str) or isinstance(new, str):
+        return " ".join(str(old or "").split()) == " ".join(str(new or "").split())
+    return old == new
+
+
+def display(name: str, value: Any) -> Any:
+    """A stored value as people read it: choice labels, not codes."""
+    if name == "status":
+        return cells.STATUS_LABELS.get(value, value)
+    if name == "rag":
+        return cells.RAG_LABELS.get(value, value)
+    if name == "unit" and isinstance(value, int):
+        return Unit.objects.filter(pk=value).first() or value
+    return value
+
+
+def current_value(action: Action, name: str) -> Any:
+    if name == "unit":
+        return action.unit
+    return getattr(action, name)

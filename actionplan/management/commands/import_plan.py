@@ -1,0 +1,106 @@
+"""Import a plan from a spreadsheet: prints the preview, writes only without --dry-run.
+
+python manage.py import_plan FILE [--plan SLUG] [--dry-run] [--user USERNAME]
+    [--create-owners]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from actionplan.importing.apply import import_apply
+from actionplan.importing.plan_diff import Outcome, Preview, build_preview
+from actionplan.importing.reader import read_upload
+from actionplan.importing.safety import ImportRefused, Limits
+from actionplan.models import Plan
+
+
+class Command(BaseCommand):
+    help = "Preview, then import, an .xlsx or .csv plan into a plan of the site."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file", help="The .xlsx or .csv file.")
+        parser.add_argument("--plan", help="The plan's slug (needed when there are several).")
+        parser.add_argument("--dry-run", action="store_true", help="Show the preview only.")
+        parser.add_argument("--user", help="The username history records for the changes.")
+        parser.add_argument(
+            "--create-owners", action="store_true", help="Create owners the file names."
+        )
+
+    def handle(self, *args, **options) -> None:
+        path = Path(options["file"])
+        limits = Limits.from_settings()
+        try:
+            if path.stat().st_size > limits.max_bytes:
+                raise ImportRefused(f"{path.name} is larger than the import limit.")
+            data = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}") from error
+        plan = self._plan(options["plan"])
+        user = None
+        if options["user"]:
+            user = get_user_model().objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"No user named {options['user']!r}.")
+        try:
+            preview = build_preview(plan=plan, source=read_upload(path.name, data, limits))
+            self._print(preview)
+            if options["dry_run"]:
+                self.stdout.write("Dry run: nothing written.")
+                return
+            result = import_apply(
+                plan=plan,
+                filename=path.name,
+                data=data,
+                user=user,
+                create_owners=options["create_owners"],
+                limits=limits,
+            )
+        except ImportRefused as refusal:
+            raise CommandError(f"Not imported: {refusal.message}") from refusal
+        self.stdout.write(
+            f"Imported into {plan.slug}: {result.created} created, {result.changed} changed, "
+            f"{result.left_out} rows left out; owners created: "
+            f"{', '.join(result.owners_created) or 'none'}."
+        )
+
+    def _plan(self, slug: str | None) -> Plan:
+        if slug:
+            plan = Plan.objects.filter(slug=slug).first()
+            if plan is None:
+                raise CommandError(f"No plan with the slug {slug!r}.")
+            return plan
+        plans = list(Plan.objects.all()[:2])
+        if len(plans) != 1:
+            raise CommandError("Name the plan with --plan SLUG.")
+        return plans[0]
+
+    def _print(self, preview: Preview) -> None:
+        counts = preview.counts
+        self.stdout.write(
+            f"{preview.filename}: {counts['create']} to create, {counts['change']} to change, "
+            f"{counts['unchanged']} unchanged, {counts['conflict']} conflicts, "
+            f"{counts['error']} errors."
+        )
+        for why in preview.skipped:
+            self.stdout.write(f"  not read: {why}")
+        for theme in preview.new_themes:
+            self.stdout.write(f"  new theme {theme.reference}. {theme.title}")
+        for project in preview.new_projects:
+            self.stdout.write(f"  new project {project.reference} {project.title}".rstrip())
+        if preview.unknown_owners:
+            self.stdout.write("  owners not known: " + ", ".join(preview.unknown_owners))
+        for sheet in preview.sheets:
+            for row in sheet.rows:
+                if row.outcome == Outcome.UNCHANGED:
+                    continue
+                line = f"{row.label} {row.text[:60]}".strip()
+                self.stdout.write(f"  {sheet.name} row {row.number} {row.outcome}: {line}")
+                for change in row.changes:
+                    old = f"{change.old} → " if change.old else ""
+                    self.stdout.write(f"      {change.label}: {old}{change.new}")
+                for message in row.messages:
+                    self.stdout.write(f"      {message}")

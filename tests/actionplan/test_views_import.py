@@ -1,0 +1,170 @@
+"""The import pages: upload → preview (nothing written) → confirm → result; and the command."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from actionplan.exports import actions_workbook_bytes
+from actionplan.filters import browse_base_queryset
+from actionplan.importing import storage
+from actionplan.models import Action, Owner
+from actionplan.synthetic import build_plan
+from tests.actionplan.import_files import edited, xlsx
+
+pytestmark = pytest.mark.django_db
+
+SHEET = {
+    "Plan": [
+        ["Ref", "Action", "Owner", "Target date"],
+        ["4. Telephone Access"],
+        ["1(a)", "Answer calls within 20 seconds", "RF / New Person", "Dec 2013"],
+    ]
+}
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def upload(client, plan, name: str, data: bytes):
+    return client.post(
+        reverse("plan_import", args=[plan.slug]), {"file": SimpleUploadedFile(name, data)}
+    )
+
+
+def test_upload_preview_confirm_creates_the_actions_as_the_user(
+    client, plan, people, steering_member
+):
+    client.force_login(steering_member)
+    response = upload(client, plan, "plan.xlsx", xlsx(SHEET))
+    assert response.status_code == 302
+    preview = client.get(response["Location"])
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert "Check the import of plan.xlsx" in page and "New Person" in page
+    assert "Answer calls within 20 seconds" in page
+    assert not Action.objects.exists()  # the preview wrote nothing
+    token = response["Location"].rstrip("/").rsplit("/", 1)[1]
+    confirm = reverse("plan_import_confirm", args=[plan.slug, token])
+    result = client.post(confirm, {"create_owners": "on"})
+    assert "Import complete" in result.content.decode()
+    assert '<h2 class="govuk-heading-m">Rows not imported' not in result.content.decode()
+    action = Action.objects.get()
+    assert action.history.first().history_user == steering_member
+    assert Owner.objects.filter(name="New Person").exists()
+    assert storage.fetch(plan=plan, token=token) is None  # the upload is gone
+    assert client.post(confirm).status_code == 404  # and cannot be applied twice
+
+
+def test_a_refused_file_is_reported_on_the_upload_form_and_nothing_is_kept(
+    client, plan, steering_member, media
+):
+    client.force_login(steering_member)
+    response = upload(client, plan, "secret.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"0" * 99)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page and "password-protected" in page
+    assert not list((media / "private-imports").glob("*"))
+
+
+def test_the_upload_page_refuses_files_over_the_size_limit(client, plan, steering_member, settings):
+    settings.ACTIONPLAN_IMPORT_MAX_BYTES = 100
+    client.force_login(steering_member)
+    response = upload(client, plan, "big.csv", b"Theme,Action\n" + b"1,x\n" * 100)
+    assert "The file is too big" in response.content.decode()
+
+
+def test_an_upload_of_one_plan_cannot_be_previewed_through_another(
+    client, plan, steering_member, db
+):
+    other = build_plan(slug="other", themes=1, projects_per_theme=1, actions_per_project=1)
+    token = storage.stash(plan=plan, filename="p.csv", data=b"Theme,Action\n1,x\n", uploaded_by="")
+    client.force_login(steering_member)
+    assert client.get(reverse("plan_import_preview", args=[other.slug, token])).status_code == 404
+    unknown = reverse("plan_import_preview", args=[plan.slug, "y" * 32])
+    assert client.get(unknown).status_code == 404
+
+
+def _edited_export(plan) -> bytes:
+    first = Action.objects.for_plan(plan).order_by("pk").first()
+
+    def edit(ws, col):
+        for number in range(2, ws.max_row + 1):
+            if ws.cell(number, col["Action id"]).value == first.pk:
+                ws.cell(number, col["Action"]).value = "Changed in the spreadsheet"
+
+    return edited(actions_workbook_bytes(browse_base_queryset(plan)), edit)
+
+
+@pytest.mark.parametrize("size", [(1, 1, 3), (3, 4, 10)])
+def test_preview_and_confirm_take_the_same_queries_whatever_the_plan_size(
+    client, steering_member, django_assert_num_queries, size
+):
+    themes, projects, actions = size
+    plan = build_plan(
+        slug="sized", themes=themes, projects_per_theme=projects, actions_per_project=actions
+    )
+    client.force_login(steering_member)
+    token = storage.stash(plan=plan, filename="p.xlsx", data=_edited_export(plan), uploaded_by="")
+    # session, user, groups (role), plan; then the plan index: themes, projects, actions,
+    # progress texts, owners, units.
+    with django_assert_num_queries(10):
+        client.get(reverse("plan_import_preview", args=[plan.slug, token]))
+    # The same four, a savepoint, the plan locked, the index again under lock, the owners'
+    # spellings for linking; then the one changed action saved (its update and history row,
+    # no re-read: the index locked it) and the savepoint released.
+    with django_assert_num_queries(16):
+        client.post(reverse("plan_import_confirm", args=[plan.slug, token]))
+    assert Action.objects.filter(description="Changed in the spreadsheet").count() == 1
+
+
+def test_the_command_previews_with_dry_run_and_imports_without(
+    tmp_path, plan, people, plan_admin, capsys
+):
+    path = tmp_path / "annex.xlsx"
+    path.write_bytes(xlsx(SHEET))
+    call_command("import_plan", str(path), "--plan", plan.slug, "--dry-run")
+    out = capsys.readouterr().out
+    assert "1 to create" in out and "owners not known: New Person" in out and "Dry run" in out
+    assert not Action.objects.exists()
+    call_command("import_plan", str(path), "--plan", plan.slug, "--user", plan_admin.username)
+    assert Action.objects.get().history.first().history_user == plan_admin
+
+
+def test_the_command_reports_a_refused_file(tmp_path, plan):
+    path = tmp_path / "plan.xlsm"
+    path.write_bytes(b"PK\x03\x04junk")
+    with pytest.raises(CommandError, match="Macro-enabled"):
+        call_command("import_plan", str(path), "--plan", plan.slug)
+
+
+def test_the_result_lists_the_rows_that_were_not_imported(client, plan, people, steering_member):
+    sheet = {
+        "Plan": [
+            ["Theme", "Ref", "Action", "Status"],
+            ["1", "a", "Fine", None],
+            ["1", "b", "Bad", "Soon"],
+        ]
+    }
+    token = storage.stash(plan=plan, filename="p.xlsx", data=xlsx(sheet), uploaded_by="")
+    client.force_login(steering_member)
+    page = client.post(reverse("plan_import_confirm", args=[plan.slug, token])).content.decode()
+    assert "1 new and 0 changed actions" in page
+    assert "“Plan” row 3 (b): Status “Soon” is not one of" in page
+
+
+def test_an_upload_left_unconfirmed_expires(client, plan, steering_member, media):
+    import os
+    import time
+
+    token = storage.stash(plan=plan, filename="p.csv", data=b"Theme,Action\n1,x\n", uploaded_by="")
+    stale = time.time() - storage.UPLOAD_LIFETIME - 60
+    os.utime(media / "private-imports" / f"{token}.upload", (stale, stale))
+    client.force_login(steering_member)
+    assert client.get(reverse("plan_import_preview", args=[plan.slug, token])).status_code == 404
+    assert not list((media / "private-imports").glob(f"{token}.*"))
