@@ -72,4 +72,4 @@ frontend:
 bench: install
 	rm -f /tmp/actionplan-bench.sqlite3
 	DATABASE_URL=sqlite:////tmp/actionplan-bench.sqlite3 $(BIN)/python manage.py migrate --noinput -v0
-	DATABASE_URL=sqlite:////tmp/actionplan-bench.sqlite3 $(BIN)/python manage.py bench
+	DATABASE_URL=sqlite:////tmp/actionplan-bench.sqlite3 $(BIN)/python manage.py bench $(BENCH_ARGS)

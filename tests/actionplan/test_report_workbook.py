@@ -309,6 +309,19 @@ def test_all_progress_updates_are_read_in_two_queries_whatever_the_plans_size(
     assert sizes[1] > sizes[0] > 0
 
 
+def test_the_report_workbook_costs_the_same_two_queries_for_a_small_and_a_larger_plan(
+    db, django_assert_num_queries
+):
+    sizes = []
+    for per_project in (1, 8):
+        plan = build_plan(slug=f"workbook-{per_project}", actions_per_project=per_project)
+        report = build_report(plan=plan)
+        with django_assert_num_queries(2):  # the authors' names, the updates as at the moment
+            data = report_workbook_bytes(report, ReportOptions())
+        sizes.append(len(records(read(data)["Progress"])))
+    assert sizes[1] > sizes[0] > 0
+
+
 @pytest.fixture
 def changed(plan, project, people):
     moves = make_action(project, reference="a", description="Move status", status="on_track")
