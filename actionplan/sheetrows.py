@@ -308,6 +308,8 @@ def progress_as_at(report: Report) -> Iterator[ProgressLine]:
         .filter(action_id__in=action_ids)
         .order_by()
     )
+    # Raw SQL around the ORM's query: the ORM cannot join a table-valued function, and the
+    # report's order (historical positions, filters) is known only here, in Python.
     sql, params = latest.query.sql_with_params()
     ordered = ProgressUpdate.history.model.objects.raw(
         f"SELECT u.*, o.position AS report_index FROM ({sql}) u {_order_join()} "
