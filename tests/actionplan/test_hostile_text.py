@@ -5,7 +5,8 @@ text field is that string, with a progress update, a milestone and a re-planned 
 the window of a report asked for changes since. The report's title, committee and author,
 the plan's title and organisation are hostile too. Each output is then read back the way a
 user's software reads it: the print page as HTML, the PDF through pdftotext, the workbook
-through openpyxl and the CSVs through the csv module.
+through openpyxl and the CSVs through the csv module. (Milestones are typed too, though no
+output shows them yet: see docs/workbook.md.)
 """
 
 from __future__ import annotations
