@@ -9,12 +9,12 @@ the CSVs (actionplan.csvexport) only decide how to write each value.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
-from operator import attrgetter
-from typing import Any
+from operator import attrgetter, itemgetter
+from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -278,14 +278,32 @@ def change_lines(changes: Changes) -> Iterator[ChangeLine]:
         )
 
 
+class UpdateAsAt(NamedTuple):
+    """A progress update as it stood at the report's moment: its latest historical row."""
+
+    id: int
+    action_id: int
+    reported_on: date
+    date_as_written: str
+    status: str
+    rag: str
+    percent_complete: int | None
+    is_no_change: bool
+    narrative: str
+    author_id: int | None
+    author_name: str
+    history_date: datetime
+    history_id: int
+
+
 @dataclass(frozen=True)
 class ProgressLine:
     action: ActionRow
-    update: Any  # a historical ProgressUpdate row
+    update: UpdateAsAt
     reported_by: str
 
 
-def progress_as_at(report: Report) -> Iterator[ProgressLine]:
+def progress_as_at(report: Report, *, chunk_size: int = 2000) -> Iterator[ProgressLine]:
     """Every progress update on the report's actions as it stood at its moment, streamed.
 
     In the report's action order (the Plan sheet's), each action's updates oldest first (by
@@ -293,7 +311,8 @@ def progress_as_at(report: Report) -> Iterator[ProgressLine]:
     who reported on the plan's actions, then the latest historical row of each update at the
     moment (deletions left out, read by their own fields, never their relations). The
     database puts the rows in the report's order, given as one JSON list of action ids, and
-    they are read as a stream: memory holds one action's updates at a time, not the plan's.
+    they are read `chunk_size` at a time (a server-side cursor on PostgreSQL): memory holds
+    one chunk and one action's updates, not the plan's.
     """
     rows = list(report.rows())
     if not rows:
@@ -311,16 +330,32 @@ def progress_as_at(report: Report) -> Iterator[ProgressLine]:
     # Raw SQL around the ORM's query: the ORM cannot join a table-valued function, and the
     # report's order (historical positions, filters) is known only here, in Python.
     sql, params = latest.query.sql_with_params()
-    ordered = ProgressUpdate.history.model.objects.raw(
-        f"SELECT u.*, o.position AS report_index FROM ({sql}) u {_order_join()} "
+    columns = ", ".join(f"u.{connection.ops.quote_name(name)}" for name in UpdateAsAt._fields)
+    ordered = _stream(
+        f"SELECT {columns}, o.position FROM ({sql}) u {_order_join()} "
         "ORDER BY o.position, u.id, u.history_date, u.history_id",
         (*params, json.dumps([row.id for row in rows])),
+        chunk_size,
     )
-    for index, updates in groupby(ordered.iterator(), key=attrgetter("report_index")):
-        row = rows[index]
+    for index, records in groupby(ordered, key=itemgetter(-1)):
+        updates = (UpdateAsAt._make(record[:-1]) for record in records)
         for update in sorted(_latest_of_each(updates), key=attrgetter("reported_on", "id")):
             author = update.author_name or names.get(update.author_id, "")
-            yield ProgressLine(row, update, author)
+            yield ProgressLine(rows[index], update, author)
+
+
+def _stream(sql: str, params: Sequence[Any], chunk_size: int) -> Iterator[tuple]:
+    """The rows of a query, fetched `chunk_size` at a time.
+
+    On PostgreSQL a server-side cursor, unless DISABLE_SERVER_SIDE_CURSORS says a pooler
+    forbids them (as QuerySet.iterator() does). SQLite's declared column types give dates,
+    times and booleans their Python types, as the ORM would.
+    """
+    server_side = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    with connection.chunked_cursor() if server_side else connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(chunk_size):
+            yield from chunk
 
 
 def _order_join() -> str:
@@ -335,9 +370,9 @@ def _order_join() -> str:
     return f"JOIN ({ids}) o ON o.value = u.action_id"
 
 
-def _latest_of_each(updates: Iterable[Any]) -> list[Any]:
+def _latest_of_each(updates: Iterable[UpdateAsAt]) -> list[UpdateAsAt]:
     """One row per update: two rows saved in the same microsecond would both be "latest"."""
-    chosen: dict[int, Any] = {}
+    chosen: dict[int, UpdateAsAt] = {}
     for update in updates:
         held = chosen.get(update.id)
         if held is None or (update.history_date, update.history_id) > (

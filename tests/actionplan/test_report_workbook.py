@@ -293,6 +293,28 @@ def test_progress_rows_follow_the_plan_sheets_order_not_the_order_actions_were_c
     ]
 
 
+def test_progress_cells_keep_their_types_dates_numbers_and_yes_for_no_change(plan, action):
+    action_record_progress(
+        action=action,
+        reported_on=date(2004, 11, 1),
+        narrative="Halfway",
+        percent_complete=40,
+        user=None,
+    )
+    action_record_progress(
+        action=action, reported_on=date(2004, 12, 1), narrative="", is_no_change=True, user=None
+    )
+
+    first, second = records(workbook_of(plan)["Progress"])
+
+    assert first["Reported on"].is_date
+    assert first["Reported on"].number_format == "dd/mm/yyyy"
+    assert (first["% complete reported"].value, first["% complete reported"].data_type) == (40, "n")
+    assert (first["No change"].value, second["No change"].value) == (None, "Yes")
+    assert second["% complete reported"].value == 40
+    assert second["Update id"].value > first["Update id"].value
+
+
 def test_all_progress_updates_are_read_in_two_queries_whatever_the_plans_size(
     django_assert_num_queries, steering_member
 ):
