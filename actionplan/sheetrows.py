@@ -303,7 +303,7 @@ class ProgressLine:
     reported_by: str
 
 
-def progress_as_at(report: Report, *, chunk_size: int = 2000) -> Iterator[ProgressLine]:
+def progress_as_at(report: Report, *, chunk_size: int = 500) -> Iterator[ProgressLine]:
     """Every progress update on the report's actions as it stood at its moment, streamed.
 
     In the report's action order (the Plan sheet's), each action's updates oldest first (by
