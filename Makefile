@@ -75,11 +75,9 @@ frontend:
 bench: install
 	rm -f /tmp/actionplan-bench.sqlite3
 	DATABASE_URL=sqlite:////tmp/actionplan-bench.sqlite3 $(BIN)/python manage.py migrate --noinput -v0
-	DATABASE_URL=sqlite:////tmp/actionplan-bench.sqlite3 $(BIN)/python manage.py bench
+	DATABASE_URL=sqlite:////tmp/actionplan-bench.sqlite3 $(BIN)/python manage.py bench $(BENCH_ARGS)
 
 # Only the spreadsheet import figures of `make bench` (preview and write vs export time).
 .PHONY: bench-import
 bench-import: install
-	rm -f /tmp/actionplan-bench-import.sqlite3
-	DATABASE_URL=sqlite:////tmp/actionplan-bench-import.sqlite3 $(BIN)/python manage.py migrate --noinput -v0
-	DATABASE_URL=sqlite:////tmp/actionplan-bench-import.sqlite3 $(BIN)/python manage.py bench --import-only
+	$(MAKE) bench BENCH_ARGS="--only imports"

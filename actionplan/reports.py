@@ -17,37 +17,34 @@ moment the period is the only rule that can be reproduced.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import models
 from django.utils import timezone
 
-from actionplan.models import (
-    FINISHED_STATUSES,
-    Action,
-    ActionOwner,
-    GroupMembership,
-    Owner,
-    Plan,
-    ProgressUpdate,
-    Project,
-    Rag,
-    Status,
-    TargetRevision,
-    Theme,
-    Unit,
-)
+from actionplan.models import FINISHED_STATUSES, Plan, Rag, Status
 from actionplan.querysets import DERIVED_LABELS, summary_from_row
+from actionplan.report_changes import (  # re-exported: the outputs import them from here
+    ActionChange,
+    Changes,
+    OwnerChange,
+    ProgressChange,
+    TargetChange,
+    ValueChange,
+)
+from actionplan.report_changes import changes_between as _changes
+from actionplan.report_snapshot import RAG_LABELS, STATUS_LABELS
+from actionplan.report_snapshot import Snapshot as _Snapshot
+from actionplan.report_snapshot import full_reference as _full_reference
+from actionplan.report_snapshot import owner_label as _owner_label
+from actionplan.report_snapshot import take_snapshot as _snapshot
 from actionplan.summary import PlanSummary
 from consultation.reporting import ConsultationSection, consultation_section
 from standards.reporting import StandardsSection, standards_section
 
-STATUS_LABELS = dict(Status.choices)
-RAG_LABELS = dict(Rag.choices)
 EXCEPTIONS_DESCRIBED = "Exceptions only: red, amber, slipped, overdue or awaiting update"
 
 Moment = date | datetime
@@ -125,95 +122,6 @@ class ThemeSection:
 
 
 @dataclass(frozen=True)
-class ActionChange:
-    """An action that was added, completed, retired or removed in the window."""
-
-    action_id: int
-    full_reference: str
-    description: str
-
-
-@dataclass(frozen=True)
-class ValueChange:
-    """A status or RAG that changed: stored values and their labels."""
-
-    action_id: int
-    full_reference: str
-    description: str
-    old: str
-    old_label: str
-    new: str
-    new_label: str
-
-
-@dataclass(frozen=True)
-class TargetChange:
-    """A target as written that changed, with the reasons recorded for it in the window."""
-
-    action_id: int
-    full_reference: str
-    description: str
-    old: str
-    new: str
-    reasons: list[str]
-
-
-@dataclass(frozen=True)
-class ProgressChange:
-    action_id: int
-    full_reference: str
-    description: str
-    reported_on: date
-    text: str
-
-
-@dataclass(frozen=True)
-class OwnerChange:
-    action_id: int
-    full_reference: str
-    description: str
-    added: list[str]
-    removed: list[str]
-
-
-@dataclass(frozen=True)
-class Changes:
-    """What changed between `since` and the report's moment, among the filtered actions.
-
-    `status_changes` leaves out changes to completed or deleted: those are listed under
-    `completed` and `retired`. `removed` are actions deleted outright (or moved to another
-    plan). Exceptions-only does not narrow the changes.
-    """
-
-    since: datetime
-    new_actions: list[ActionChange]
-    completed: list[ActionChange]
-    status_changes: list[ValueChange]
-    rag_changes: list[ValueChange]
-    slipped: list[TargetChange]
-    progress_updates: list[ProgressChange]
-    retired: list[ActionChange]
-    removed: list[ActionChange]
-    owner_changes: list[OwnerChange]
-
-    @property
-    def is_empty(self) -> bool:
-        return not any(
-            (
-                self.new_actions,
-                self.completed,
-                self.status_changes,
-                self.rag_changes,
-                self.slipped,
-                self.progress_updates,
-                self.retired,
-                self.removed,
-                self.owner_changes,
-            )
-        )
-
-
-@dataclass(frozen=True)
 class Report:
     plan_id: int
     plan_slug: str
@@ -245,109 +153,6 @@ def moment_from(value: Moment | None) -> datetime:
             return timezone.make_aware(value, timezone.get_default_timezone())
         return value
     return datetime.combine(value, time.max, tzinfo=timezone.get_default_timezone())
-
-
-def _as_of(model: type[models.Model], moment: datetime) -> models.QuerySet:
-    """The latest historical row of each object at `moment`, deletions left out.
-
-    What `Model.history.as_of()` selects, kept as historical rows (with their date and
-    version); filters added afterwards narrow the result, not the choice of latest row.
-    """
-    rows = model.history.filter(history_date__lte=moment).latest_of_each()
-    return rows.exclude(history_type="-").order_by()
-
-
-def _latest_by_id(rows: Iterable[Any]) -> dict[int, Any]:
-    # Two rows of one object saved in the same microsecond would both be "latest".
-    chosen: dict[int, Any] = {}
-    for row in rows:
-        held = chosen.get(row.id)
-        if held is None or (row.history_date, row.history_id) > (
-            held.history_date,
-            held.history_id,
-        ):
-            chosen[row.id] = row
-    return chosen
-
-
-@dataclass
-class _Snapshot:
-    """The plan's rows at one moment, by id; historical rows, read by their *_id attributes."""
-
-    moment: datetime
-    plan: Any
-    themes: dict[int, Any]
-    projects: dict[int, Any]
-    actions: dict[int, Any]
-    links: dict[int, list[Any]]  # action id → owner links, lead first
-    owners: dict[int, Any]
-    units: dict[int, Any]
-    updates: dict[int, list[Any]]  # action id → progress updates, oldest first
-    revisions: dict[int, list[Any]]  # action id → target revisions, oldest first
-    groups_of: dict[int, set[int]]  # person id → groups, only for the owners filtered on
-
-
-def _snapshot(plan: Plan, moment: datetime, owner_ids: list[int]) -> _Snapshot:
-    """Nine queries (ten with an owner filter), whatever the size of the plan."""
-    theme_ids = Theme.history.filter(plan_id=plan.pk).values("id")
-    action_ids = Action.history.filter(theme_id__in=theme_ids).values("id")
-    plan_row = _as_of(Plan, moment).filter(id=plan.pk).first() or plan
-    themes = _latest_by_id(_as_of(Theme, moment).filter(plan_id=plan.pk))
-    projects = _latest_by_id(_as_of(Project, moment).filter(theme_id__in=theme_ids))
-    actions = _latest_by_id(_as_of(Action, moment).filter(theme_id__in=theme_ids))
-    link_rows = _latest_by_id(_as_of(ActionOwner, moment).filter(action_id__in=action_ids))
-    linked_owner_ids = ActionOwner.history.filter(action_id__in=action_ids).values("owner_id")
-    owners = _latest_by_id(
-        _as_of(Owner, moment).filter(models.Q(id__in=linked_owner_ids) | models.Q(id__in=owner_ids))
-    )
-    units = _latest_by_id(_as_of(Unit, moment))
-    update_rows = _latest_by_id(_as_of(ProgressUpdate, moment).filter(action_id__in=action_ids))
-    revision_rows = _latest_by_id(_as_of(TargetRevision, moment).filter(action_id__in=action_ids))
-    groups_of: dict[int, set[int]] = defaultdict(set)
-    if owner_ids:
-        memberships = _as_of(GroupMembership, moment).filter(person_id__in=owner_ids)
-        for membership in _latest_by_id(memberships).values():
-            groups_of[membership.person_id].add(membership.group_id)
-
-    links: dict[int, list[Any]] = defaultdict(list)
-    for link in sorted(link_rows.values(), key=lambda r: (not r.is_lead, r.position, r.id)):
-        links[link.action_id].append(link)
-    updates: dict[int, list[Any]] = defaultdict(list)
-    for update in sorted(update_rows.values(), key=lambda r: (r.reported_on, r.id)):
-        updates[update.action_id].append(update)
-    revisions: dict[int, list[Any]] = defaultdict(list)
-    for revision in sorted(revision_rows.values(), key=lambda r: (r.revised_at, r.id)):
-        revisions[revision.action_id].append(revision)
-    # An action whose theme has left the plan by the moment is not in the plan then.
-    actions = {pk: a for pk, a in actions.items() if a.theme_id in themes}
-    return _Snapshot(
-        moment=moment,
-        plan=plan_row,
-        themes=themes,
-        projects=projects,
-        actions=actions,
-        links=links,
-        owners=owners,
-        units=units,
-        updates=updates,
-        revisions=revisions,
-        groups_of=groups_of,
-    )
-
-
-def _full_reference(snap: _Snapshot, action: Any) -> str:
-    parts = [snap.themes[action.theme_id].reference]
-    project = snap.projects.get(action.project_id)
-    if project is not None and project.reference:
-        parts.append(project.reference)
-    if action.reference:
-        parts.append(action.reference)
-    return " / ".join(parts)
-
-
-def _owner_label(snap: _Snapshot, owner_id: int) -> str:
-    owner = snap.owners.get(owner_id)
-    return (owner.short_name or owner.name) if owner is not None else f"Owner #{owner_id}"
 
 
 def _row(snap: _Snapshot, action: Any, today: date, awaiting_since: date) -> ActionRow:
@@ -477,104 +282,6 @@ def _describe_filters(
     return described
 
 
-def _changes(
-    then: _Snapshot,
-    now: _Snapshot,
-    scope: set[int],
-) -> Changes:
-    def ref(snap: _Snapshot, pk: int) -> tuple[int, str, str]:
-        action = snap.actions[pk]
-        return pk, _full_reference(snap, action), action.description
-
-    def ordered(snap: _Snapshot, ids: Iterable[int]) -> list[int]:
-        def key(pk: int) -> tuple:
-            action = snap.actions[pk]
-            theme = snap.themes[action.theme_id]
-            project = snap.projects.get(action.project_id)
-            return (
-                theme.position,
-                theme.id,
-                project is not None,
-                project.position if project else 0,
-                action.project_id or 0,
-                action.position,
-                pk,
-            )
-
-        return sorted(ids, key=key)
-
-    kept = ordered(now, [pk for pk in scope if pk in now.actions and pk in then.actions])
-    new = ordered(now, [pk for pk in scope if pk in now.actions and pk not in then.actions])
-    removed = ordered(then, [pk for pk in scope if pk in then.actions and pk not in now.actions])
-    completed, retired, statuses, rags, slipped, owner_changes = [], [], [], [], [], []
-    for pk in kept:
-        old, cur = then.actions[pk], now.actions[pk]
-        if old.status != cur.status:
-            if cur.status == Status.COMPLETED:
-                completed.append(ActionChange(*ref(now, pk)))
-            elif cur.status == Status.DELETED:
-                retired.append(ActionChange(*ref(now, pk)))
-            else:
-                statuses.append(
-                    ValueChange(
-                        *ref(now, pk),
-                        old=old.status,
-                        old_label=STATUS_LABELS.get(old.status, old.status),
-                        new=cur.status,
-                        new_label=STATUS_LABELS.get(cur.status, cur.status),
-                    )
-                )
-        if old.rag != cur.rag:
-            rags.append(
-                ValueChange(
-                    *ref(now, pk),
-                    old=old.rag,
-                    old_label=RAG_LABELS.get(old.rag, old.rag),
-                    new=cur.rag,
-                    new_label=RAG_LABELS.get(cur.rag, cur.rag),
-                )
-            )
-        if old.target != cur.target:
-            reasons = [
-                r.reason
-                for r in now.revisions.get(pk, [])
-                if then.moment < r.revised_at <= now.moment
-            ]
-            slipped.append(
-                TargetChange(*ref(now, pk), old=old.target, new=cur.target, reasons=reasons)
-            )
-        owners_then = [link.owner_id for link in then.links.get(pk, [])]
-        owners_now = [link.owner_id for link in now.links.get(pk, [])]
-        if set(owners_then) != set(owners_now):
-            owner_changes.append(
-                OwnerChange(
-                    *ref(now, pk),
-                    added=[_owner_label(now, o) for o in owners_now if o not in owners_then],
-                    removed=[_owner_label(then, o) for o in owners_then if o not in owners_now],
-                )
-            )
-    progress = []
-    for pk in [*kept, *new]:
-        known = {u.id for u in then.updates.get(pk, [])}
-        progress += [
-            ProgressChange(*ref(now, pk), reported_on=u.reported_on, text=u.narrative)
-            for u in now.updates.get(pk, [])
-            if u.id not in known
-        ]
-    return Changes(
-        since=then.moment,
-        new_actions=[ActionChange(*ref(now, pk)) for pk in new],
-        completed=completed,
-        status_changes=statuses,
-        rag_changes=rags,
-        slipped=slipped,
-        progress_updates=progress,
-        retired=retired,
-        removed=[ActionChange(*ref(then, pk)) for pk in removed],
-        owner_changes=owner_changes,
-    )
-
-
 def build_report(
     *,
     plan: Plan,
@@ -651,3 +358,24 @@ class ReportOptions:
     title: str = ""  # blank: "<plan title>: progress report"
     author: str = ""
     include_full_plan: bool = False  # the appendix with every action
+
+
+__all__ = [
+    "EXCEPTIONS_DESCRIBED",
+    "RAG_LABELS",
+    "STATUS_LABELS",
+    "ActionChange",
+    "ActionRow",
+    "Changes",
+    "Moment",
+    "OwnerChange",
+    "ProgressChange",
+    "ProjectSection",
+    "Report",
+    "ReportOptions",
+    "TargetChange",
+    "ThemeSection",
+    "ValueChange",
+    "build_report",
+    "moment_from",
+]

@@ -257,6 +257,64 @@ def test_the_progress_sheet_lists_every_update_reported_by_the_moment_oldest_fir
     assert workbook_of(plan, as_at=moment)["Progress"].column_dimensions["K"].hidden
 
 
+def test_progress_rows_follow_the_plan_sheets_order_not_the_order_actions_were_created(
+    plan, project
+):
+    later_in_plan = make_action(
+        project, reference="b", description="Second in the plan", position=5
+    )
+    first_in_plan = make_action(project, reference="a", description="First in the plan", position=1)
+    red = make_action(project, reference="c", description="Red one", position=9, rag=Rag.RED)
+    for action in (red, later_in_plan, first_in_plan):
+        for day in (2, 1):
+            action_record_progress(
+                action=action,
+                reported_on=date(2004, 11, day),
+                narrative=f"{action.reference} day {day}",
+                user=None,
+            )
+
+    wb = workbook_of(plan)
+
+    plan_order = [r["Action"].value for r in records(wb["Plan"])]
+    assert plan_order == ["First in the plan", "Second in the plan", "Red one"]
+    assert [r["Progress"].value for r in records(wb["Progress"])] == [
+        "a day 1",
+        "a day 2",
+        "b day 1",
+        "b day 2",
+        "c day 1",
+        "c day 2",
+    ]
+    exceptions = workbook_of(plan, exceptions_only=True, today=date(2004, 11, 3))
+    assert [r["Progress"].value for r in records(exceptions["Progress"])] == [
+        "c day 1",
+        "c day 2",
+    ]
+
+
+def test_progress_cells_keep_their_types_dates_numbers_and_yes_for_no_change(plan, action):
+    action_record_progress(
+        action=action,
+        reported_on=date(2004, 11, 1),
+        narrative="Halfway",
+        percent_complete=40,
+        user=None,
+    )
+    action_record_progress(
+        action=action, reported_on=date(2004, 12, 1), narrative="", is_no_change=True, user=None
+    )
+
+    first, second = records(workbook_of(plan)["Progress"])
+
+    assert first["Reported on"].is_date
+    assert first["Reported on"].number_format == "dd/mm/yyyy"
+    assert (first["% complete reported"].value, first["% complete reported"].data_type) == (40, "n")
+    assert (first["No change"].value, second["No change"].value) == (None, "Yes")
+    assert second["% complete reported"].value == 40
+    assert second["Update id"].value > first["Update id"].value
+
+
 def test_all_progress_updates_are_read_in_two_queries_whatever_the_plans_size(
     django_assert_num_queries, steering_member
 ):
@@ -267,9 +325,22 @@ def test_all_progress_updates_are_read_in_two_queries_whatever_the_plans_size(
         ProgressUpdate.history.update(author=steering_member, author_name="")
         report = build_report(plan=plan)
         with django_assert_num_queries(2):  # the updates as at the moment, their authors
-            lines = progress_as_at(report)
+            lines = list(progress_as_at(report))
         sizes.append(len(lines))
         assert {line.reported_by for line in lines} == {"sam.steering"}
+    assert sizes[1] > sizes[0] > 0
+
+
+def test_the_report_workbook_costs_the_same_two_queries_for_a_small_and_a_larger_plan(
+    db, django_assert_num_queries
+):
+    sizes = []
+    for per_project in (1, 8):
+        plan = build_plan(slug=f"workbook-{per_project}", actions_per_project=per_project)
+        report = build_report(plan=plan)
+        with django_assert_num_queries(2):  # the authors' names, the updates as at the moment
+            data = report_workbook_bytes(report, ReportOptions())
+        sizes.append(len(records(read(data)["Progress"])))
     assert sizes[1] > sizes[0] > 0
 
 
