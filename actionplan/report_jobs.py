@@ -84,6 +84,10 @@ def report_job_request(
     )
     if not form.is_valid():
         raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+    if not any(value.strip() for value in record.get("as_at", [])):
+        # "Now" means when the user asked, not whenever the worker gets to it: a change saved
+        # while the job waits must not slip into the report they asked for.
+        record["as_at"] = [timezone.localtime().isoformat()]
     job = ReportJob(
         plan=plan,
         kind=kind,

@@ -210,3 +210,19 @@ def test_the_worker_as_its_own_process_makes_a_queued_report(
     job.refresh_from_db()
     assert job.state == ReportJobState.DONE
     assert job.file.read().startswith(b"PK")
+
+
+def test_a_report_for_now_shows_the_plan_as_it_was_when_asked_not_when_made(
+    worker, action, viewer, steering_member
+):
+    asked_for = action.description
+    job = report_job_request(plan=action.theme.plan, kind="xlsx", params={}, user=viewer)
+    action.description = "Changed while the report waited in the queue"
+    action.save()
+    worker()
+    job.refresh_from_db()
+    assert job.state == ReportJobState.DONE
+    workbook = openpyxl.load_workbook(io.BytesIO(job.file.read()), read_only=True)
+    cells = [c for row in workbook["Plan"].iter_rows(values_only=True) for c in row]
+    assert asked_for in cells
+    assert "Changed while the report waited in the queue" not in cells

@@ -1,6 +1,6 @@
 """Large reports from the builder: offered, asked for, followed with "Check again", downloaded."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -90,7 +90,9 @@ def test_a_viewer_asks_follows_and_downloads_a_background_pdf(worker, client, vi
     assert response.status_code == 302
     assert response["Location"] == reverse("report_job_detail", args=[job.pk])
     assert job.requested_by == viewer
-    assert job.params == {"exceptions": [""]}
+    assert job.params["exceptions"] == [""]
+    (as_at,) = job.params["as_at"]  # "now" is pinned to the moment of asking
+    assert abs(datetime.fromisoformat(as_at) - job.requested_at) < timedelta(minutes=1)
 
     page = _job_page(client, job)
     assert "Waiting to start" in page
