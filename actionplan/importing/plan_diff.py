@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
 
 from django.utils import timezone
 
 from actionplan.importing import values as cells
+from actionplan.importing.owners import read_owner_labels
+from actionplan.importing.progress import ReportedUpdate, narrative_key, plan_progress_row
 from actionplan.importing.reader import _SECTION_RE, Source, SourceRow, SourceSheet
 from actionplan.importing.rows import (
     LABELS,
@@ -37,11 +38,22 @@ from actionplan.importing.rows import (
     same,
 )
 from actionplan.importing.stale import resolve_stale
-from actionplan.models import Action, Owner, Plan, ProgressUpdate, Project, Status, Theme, Unit
+from actionplan.models import (
+    Action,
+    ActionOwner,
+    Owner,
+    Plan,
+    ProgressUpdate,
+    Project,
+    Status,
+    Theme,
+    Unit,
+)
 from actionplan.ownertext import normalise, split_owner_text, token_spellings
 
 _BARE_REFERENCE_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3})*$")
 MAX_LENGTHS = {"reference": 20, "target": 200, "owners_as_written": 300}
+MISSING_SHOWN = 100  # actions not in the file, listed by name on the preview
 
 
 def _split_title(text: str) -> tuple[str, str, bool]:
@@ -58,18 +70,15 @@ def _split_title(text: str) -> tuple[str, str, bool]:
     return match["ref"], " ".join(match["title"].split()), prefix == "criterion"
 
 
-def narrative_key(action_id: int, text: str) -> int:
-    """An update's text for "already recorded?" checks: spacing ignored, hashed to save memory.
-
-    A hash collision could only make a new update look recorded; at 64 bits it will not happen.
-    """
-    return hash((action_id, " ".join(text.split())))
-
-
 class PlanIndex:
     """The plan as the import compares with it, read in a fixed number of queries."""
 
-    def __init__(self, plan: Plan, *, lock: bool = False) -> None:
+    def __init__(
+        self, plan: Plan, *, lock: bool = False, links: bool = False, updates: bool = False
+    ) -> None:
+        """`links`: also read who each action is linked to (one query; our workbook's Owners
+        column); `updates`: keep each progress update's reported values, for our workbook's
+        Progress sheet (the same query as the progress texts, more columns)."""
         self.plan = plan
         self.themes = list(Theme.objects.filter(plan=plan))
         self.projects = list(Project.objects.filter(theme__plan=plan))
@@ -78,14 +87,34 @@ class PlanIndex:
             actions = actions.select_for_update(of=("self",))
         self.actions = {action.pk: action for action in actions}
         # Which texts each action's updates already say, kept as hashes: a plan has many.
-        updates = ProgressUpdate.objects.filter(action__theme__plan=plan)
-        self.narratives = {
-            narrative_key(action_id, text)
-            for action_id, text in updates.values_list("action_id", "narrative").iterator(
-                chunk_size=2000
+        progress = ProgressUpdate.objects.filter(action__theme__plan=plan)
+        self.updates: dict[int, ReportedUpdate] = {}
+        if updates:
+            self.narratives = set()
+            for values in progress.values_list(*ReportedUpdate.COLUMNS).iterator(chunk_size=2000):
+                update = ReportedUpdate.of(values)
+                self.narratives.add(update.narrative)
+                self.updates[values[0]] = update
+        else:
+            self.narratives = {
+                narrative_key(action_id, text)
+                for action_id, text in progress.values_list("action_id", "narrative").iterator(
+                    chunk_size=2000
+                )
+            }
+        owners = list(Owner.objects.all())
+        self.owners = {}
+        for owner in owners:
+            for spelling in owner.spellings():
+                self.owners.setdefault(normalise(spelling), owner)
+        self.links: dict[int, list[int]] = {}  # action id → owner ids, lead first
+        if links:
+            self.owner_by_id = {owner.pk: owner for owner in owners}
+            ordered = ActionOwner.objects.filter(action__theme__plan=plan).order_by(
+                "action_id", "-is_lead", "position", "id"
             )
-        }
-        self.owners = Owner.objects.all().spelling_index()
+            for action_id, owner_id in ordered.values_list("action_id", "owner_id"):
+                self.links.setdefault(action_id, []).append(owner_id)
         self.units: dict[str, Unit] = {}
         for unit in Unit.objects.all():
             for name in (unit.name, unit.short_name):
@@ -105,6 +134,27 @@ class PlanIndex:
                 self.action_by_ref[(*place, action.reference.casefold())] = action
             self.action_by_text.setdefault((*place, normalise(action.description)), action)
 
+    def owner_of(self, token: str) -> Owner | None:
+        return next(
+            (
+                self.owners[normalise(s)]
+                for s in token_spellings(token)
+                if normalise(s) in self.owners
+            ),
+            None,
+        )
+
+    def linked_labels(self, action: Action) -> str:
+        """The "Owners" cell our export writes for the action: linked owners' labels."""
+        return ", ".join(self.owner_by_id[i].label for i in self.links.get(action.pk, []))
+
+    def full_reference_index(self) -> dict[str, Action]:
+        if not hasattr(self, "_by_full_reference"):
+            self._by_full_reference = {
+                a.full_reference.casefold(): a for a in self.actions.values() if a.full_reference
+            }
+        return self._by_full_reference
+
     def unknown_owner_tokens(self, text: str) -> list[str]:
         return [
             token
@@ -122,6 +172,7 @@ class _Builder:
         self.new_themes: dict[str, NewTheme] = {}
         self.new_projects: dict[tuple, NewProject] = {}
         self.seen: dict[tuple, int] = {}  # where an action or reference was met in the file
+        self.recorded: set[int] = set()  # narrative keys of updates this file will record
         used = {t.reference for t in index.themes}
         self.next_theme_ref = max((int(r) for r in used if r.isdigit()), default=0) + 1
 
@@ -270,8 +321,10 @@ class _Builder:
         if not description and "description" in plan.fields:
             return plan.fail("The Action (description) is empty.")
         if action is None:
+            if sheet.own:
+                read_owner_labels(self.index, plan, None, sheet, row)
             return self.planned_create(plan)
-        return self.planned_change(plan, action, v.get("version"))
+        return self.planned_change(plan, action, sheet, row)
 
     def match(self, plan: RowPlan, sheet: SourceSheet) -> Action | None:
         """An existing action a row without an id is about: same place and reference (or text)."""
@@ -322,7 +375,10 @@ class _Builder:
         self.note_owners(plan)
         return plan
 
-    def planned_change(self, plan: RowPlan, action: Action, version: Any) -> RowPlan:
+    def planned_change(
+        self, plan: RowPlan, action: Action, sheet: SourceSheet, row: SourceRow
+    ) -> RowPlan:
+        version = row.values.get("version")
         plan.action = action
         plan.label = plan.label or action.full_reference
         plan.text = plan.text or action.description
@@ -340,9 +396,16 @@ class _Builder:
             for name, value in plan.fields.items()
             if not same(current_value(action, name), value)
         }
-        if plan.progress and narrative_key(action.pk, plan.progress) in self.index.narratives:
-            plan.progress = ""
-        if not plan.fields and not plan.progress:
+        if plan.progress:
+            key = narrative_key(action.pk, plan.progress)
+            if key in self.index.narratives or key in self.recorded:
+                plan.progress = ""
+            self.recorded.add(key)
+        if sheet.own:
+            read_owner_labels(self.index, plan, action, sheet, row)
+            if plan.outcome == Outcome.ERROR:
+                return plan
+        if not plan.fields and not plan.progress and plan.owner_labels is None:
             return plan
         if plan.fields.get("target") == "":
             return plan.fail(
@@ -373,6 +436,9 @@ class _Builder:
             )
             for name, value in plan.fields.items()
         ]
+        if plan.owner_labels is not None:
+            old = self.index.linked_labels(action)
+            changes.append(FieldChange(LABELS["owner_labels"], old or "(none)", plan.owner_labels))
         if plan.progress:
             changes.append(FieldChange(LABELS["progress"], "", plan.progress))
         return changes
@@ -380,20 +446,34 @@ class _Builder:
     def note_owners(self, plan: RowPlan) -> None:
         if "owners_as_written" in plan.fields:
             plan.unknown_owners = self.index.unknown_owner_tokens(plan.fields["owners_as_written"])
+        elif plan.owner_labels is not None:
+            plan.unknown_owners = self.index.unknown_owner_tokens(plan.owner_labels)
 
 
 def build_preview(
     *, plan: Plan, source: Source, lock: bool = False, today: date | None = None
 ) -> Preview:
     """What importing `source` into `plan` would do, row by row; writes nothing."""
-    index = PlanIndex(plan, lock=lock)
+    index = PlanIndex(
+        plan,
+        lock=lock,
+        links=any(sheet.own and "owner_labels" in sheet.columns for sheet in source.sheets),
+        updates=any(sheet.progress for sheet in source.sheets),
+    )
     builder = _Builder(index, today or timezone.localdate())
+    plan_sheets = [sheet for sheet in source.sheets if not sheet.progress]
     sheets = [
         SheetPreview(sheet.name, [builder.plan_row(sheet, row) for row in sheet.rows])
-        for sheet in source.sheets
+        for sheet in plan_sheets
     ]
     rows = [row for sheet in sheets for row in sheet.rows]
     resolve_stale(rows)
+    for sheet in source.sheets:  # after the Plan sheet, whose Latest update goes first
+        if sheet.progress:
+            planned = [plan_progress_row(index, sheet, row, builder.recorded) for row in sheet.rows]
+            sheets.append(SheetPreview(sheet.name, planned))
+            rows += planned
+    missing = _missing(index, source)
     unknown: dict[str, None] = {}
     for row in rows:
         if row.outcome in (Outcome.CREATE, Outcome.CHANGE):
@@ -405,7 +485,22 @@ def build_preview(
         new_themes=[t for t in builder.new_themes.values() if _used(t, rows)],
         new_projects=[p for p in builder.new_projects.values() if _used(p, rows)],
         unknown_owners=list(unknown),
+        missing=[(a.full_reference, a.description) for a in missing[:MISSING_SHOWN]],
+        missing_count=len(missing),
     )
+
+
+def _missing(index: PlanIndex, source: Source) -> list[Action]:
+    """The plan's actions our workbook's Plan sheet does not list: left alone, but shown."""
+    own = [sheet for sheet in source.sheets if sheet.own]
+    if not own:
+        return []
+    listed = {row.values.get("action_id") for sheet in own for row in sheet.rows}
+    missing = [a for pk, a in index.actions.items() if pk not in listed]
+    missing.sort(
+        key=lambda a: (a.theme.position, a.project.position if a.project else -1, a.position, a.pk)
+    )
+    return missing
 
 
 def _used(new: NewTheme | NewProject, rows: list[RowPlan]) -> bool:

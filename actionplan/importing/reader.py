@@ -87,8 +87,19 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "completed_on": ("completedon", "datecompleted"),
     "progress": ("latestupdate", "progress", "update", "progressupdate", "progresstodate"),
     "update_date": ("latestupdatedate", "updatedate", "dateofupdate"),
+    # Our own workbook's Progress sheet (docs/workbook.md). Last, so they never take a column
+    # from the fields above.
+    "update_id": ("updateid",),
+    "reported_on": ("reportedon",),
+    "date_as_written": ("dateaswritten",),
+    "status_reported": ("statusreported",),
+    "rag_reported": ("ragreported",),
+    "percent_reported": ("completereported",),
+    "no_change": ("nochange",),
+    "reported_by": ("reportedby",),
 }
 OWN_WORKBOOK_FIELDS = {"action_id", "version"}
+OWN_PROGRESS_FIELDS = {"action_id", "update_id"}
 
 _SECTION_RE = re.compile(
     r"^(?:(?P<prefix>theme|criterion|key\s+topic|section)\s*)?"
@@ -127,6 +138,7 @@ class SourceSheet:
     columns: dict[str, str]  # field → the heading as written
     rows: list[SourceRow]
     own: bool  # this product's own workbook (hidden Action id and Version columns)
+    progress: bool = False  # our workbook's Progress sheet (hidden Update id and Action id)
 
 
 @dataclass
@@ -172,6 +184,10 @@ def heading_map(cells: Iterable[Any]) -> dict[str, int]:
             if spelling in keys and keys[spelling] not in found.values():
                 found[name] = keys[spelling]
                 break
+    # Our Plan sheet has "Owners" (the linked owners' labels) beside "Owners as written".
+    labels = keys.get("owners")
+    if "owners" in found and labels is not None and labels not in found.values():
+        found["owner_labels"] = labels
     return found
 
 
@@ -286,6 +302,7 @@ def _sheet_from_rows(
         columns={f: str(headings[i]) for f, i in columns.items()},
         rows=body,
         own=set(columns) >= OWN_WORKBOOK_FIELDS,
+        progress=set(columns) >= OWN_PROGRESS_FIELDS and "version" not in columns,
     )
 
 
@@ -340,9 +357,9 @@ def read_upload(filename: str, data: bytes, limits: Limits | None = None) -> Sou
     limits = limits or Limits.from_settings()
     kind = file_kind(filename, data, limits)
     source = (_read_xlsx if kind == "xlsx" else _read_csv)(filename, data, limits)
-    own = [sheet for sheet in source.sheets if sheet.own]
-    if own:  # our workbook: its Plan sheet is the plan; Progress and Changes are reports
-        source.skipped += [f"“{s.name}”: a report sheet" for s in source.sheets if not s.own]
+    own = [sheet for sheet in source.sheets if sheet.own or sheet.progress]
+    if own:  # our workbook: its Plan and Progress sheets are read; Changes is a report
+        source.skipped += [f"“{s.name}”: a report sheet" for s in source.sheets if s not in own]
         source.sheets = own
     if not source.sheets:
         raise ImportRefused(

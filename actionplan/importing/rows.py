@@ -27,12 +27,14 @@ LABELS = {
     "percent_complete": "% complete",
     "completed_on": "Completed on",
     "progress": "Progress update",
+    "owner_labels": "Owners (linked)",
 }
 
 
 class Outcome(StrEnum):
     CREATE = "create"
     CHANGE = "change"
+    PROGRESS = "progress"  # a new row of our workbook's Progress sheet: a new progress update
     UNCHANGED = "unchanged"
     CONFLICT = "conflict"
     ERROR = "error"
@@ -78,6 +80,8 @@ class RowPlan:
     messages: list[str] = field(default_factory=list)
     unknown_owners: list[str] = field(default_factory=list)
     stale_version: int | None = None
+    owner_labels: str | None = None  # our workbook's edited "Owners" column: link these
+    report: dict[str, Any] = field(default_factory=dict)  # a new update's status, RAG, …
 
     def fail(self, message: str) -> RowPlan:
         self.outcome = Outcome.ERROR
@@ -102,6 +106,10 @@ class Preview:
     new_themes: list[NewTheme]
     new_projects: list[NewProject]
     unknown_owners: list[str]
+    # Actions of the plan that our own workbook's Plan sheet does not list (left alone):
+    # (full reference, description) of the first MISSING_SHOWN, and how many in all.
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    missing_count: int = 0
 
     def rows(self) -> list[RowPlan]:
         return [row for sheet in self.sheets for row in sheet.rows]
@@ -114,7 +122,7 @@ class Preview:
     @property
     def has_writes(self) -> bool:
         counts = self.counts
-        return bool(counts["create"] or counts["change"])
+        return bool(counts["create"] or counts["change"] or counts["progress"])
 
 
 def same(old: Any, new: Any) -> bool:
