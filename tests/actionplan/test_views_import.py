@@ -168,3 +168,56 @@ def test_an_upload_left_unconfirmed_expires(client, plan, steering_member, media
     client.force_login(steering_member)
     assert client.get(reverse("plan_import_preview", args=[plan.slug, token])).status_code == 404
     assert not list((media / "private-imports").glob(f"{token}.*"))
+
+
+def _report_with_new_progress_and_a_row_deleted(plan) -> bytes:
+    from actionplan.exports import report_workbook_bytes
+    from actionplan.reports import ReportOptions, build_report
+
+    first = Action.objects.for_plan(plan).order_by("pk").first()
+    last = Action.objects.for_plan(plan).order_by("pk").last()
+    data = report_workbook_bytes(build_report(plan=plan), ReportOptions())
+
+    def add_update(ws, col):
+        new = [None] * len(col)
+        new[col["Action id"] - 1], new[col["Progress"] - 1] = first.pk, "Went live on Monday"
+        ws.append(new)
+
+    def delete_row(ws, col):
+        for number in range(2, ws.max_row + 1):
+            if ws.cell(number, col["Action id"]).value == last.pk:
+                ws.delete_rows(number)
+                return
+
+    return edited(edited(data, add_update, sheet="Progress"), delete_row)
+
+
+@pytest.mark.parametrize("size", [(1, 1, 3), (3, 4, 10)])
+def test_a_new_progress_row_previews_and_imports_in_the_same_queries_whatever_the_plan_size(
+    client, steering_member, django_assert_num_queries, size
+):
+    themes, projects, actions = size
+    plan = build_plan(
+        slug="sized", themes=themes, projects_per_theme=projects, actions_per_project=actions
+    )
+    client.force_login(steering_member)
+    data = _report_with_new_progress_and_a_row_deleted(plan)
+    token = storage.stash(plan=plan, filename="r.xlsx", data=data, uploaded_by="")
+    # As the plain workbook (11): the Progress sheet's update ids come with the progress texts.
+    with django_assert_num_queries(11):
+        page = client.get(reverse("plan_import_preview", args=[plan.slug, token]))
+    text = page.content.decode()
+    assert "New progress update" in text and "Went live on Monday" in text
+    assert "In the plan but not in the file — left alone" in text
+    assert "1 action is in the plan but not on the file" in text
+    assert "Import 0 new and 0 changed actions and 1 progress update" in text
+    # Session, user, role, plan; a savepoint, the plan locked, the index under lock (7), the
+    # owners' spellings for linking; then the update recorded through the progress service:
+    # a savepoint, its action re-read under lock, full_clean (foreign keys, two constraint
+    # checks in savepoints), the update and its history row, the savepoints released.
+    with django_assert_num_queries(28):
+        result = client.post(reverse("plan_import_confirm", args=[plan.slug, token]))
+    assert "1 progress update" in result.content.decode()
+    first = Action.objects.for_plan(plan).order_by("pk").first()
+    assert first.updates.filter(narrative="Went live on Monday").count() == 1
+    assert Action.objects.for_plan(plan).count() == themes * projects * actions
