@@ -82,10 +82,23 @@ class PlanIndex:
         self.plan = plan
         self.themes = list(Theme.objects.filter(plan=plan))
         self.projects = list(Project.objects.filter(theme__plan=plan))
-        actions = Action.objects.filter(theme__plan=plan).select_related("unit", "theme", "project")
+        units = list(Unit.objects.all())
+        # Each action gets the theme, project and unit objects read above, rather than a copy
+        # of each joined per action: a large plan's index is mostly its actions.
+        theme_by_id = {t.pk: t for t in self.themes}
+        project_by_id = {p.pk: p for p in self.projects}
+        unit_by_id = {u.pk: u for u in units}
+        actions = Action.objects.filter(theme__plan=plan)
         if lock:
             actions = actions.select_for_update(of=("self",))
-        self.actions = {action.pk: action for action in actions}
+        self.actions: dict[int, Action] = {}
+        for action in actions.iterator(chunk_size=1000):
+            action.theme = theme_by_id[action.theme_id]
+            if action.project_id is not None:
+                action.project = project_by_id[action.project_id]
+            if action.unit_id is not None:
+                action.unit = unit_by_id[action.unit_id]
+            self.actions[action.pk] = action
         # Which texts each action's updates already say, kept as hashes: a plan has many.
         progress = ProgressUpdate.objects.filter(action__theme__plan=plan)
         self.updates: dict[int, ReportedUpdate] = {}
@@ -116,7 +129,7 @@ class PlanIndex:
             for action_id, owner_id in ordered.values_list("action_id", "owner_id"):
                 self.links.setdefault(action_id, []).append(owner_id)
         self.units: dict[str, Unit] = {}
-        for unit in Unit.objects.all():
+        for unit in units:
             for name in (unit.name, unit.short_name):
                 if name:
                     self.units.setdefault(normalise(name), unit)
