@@ -16,7 +16,9 @@ description); unmatched rows create actions, themes and projects.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 from django.utils import timezone
 
@@ -474,19 +476,25 @@ def build_preview(
         updates=any(sheet.progress for sheet in source.sheets),
     )
     builder = _Builder(index, today or timezone.localdate())
-    plan_sheets = [sheet for sheet in source.sheets if not sheet.progress]
-    sheets = [
-        SheetPreview(sheet.name, [builder.plan_row(sheet, row) for row in sheet.rows])
-        for sheet in plan_sheets
-    ]
-    rows = [row for sheet in sheets for row in sheet.rows]
-    resolve_stale(rows)
-    for sheet in source.sheets:  # after the Plan sheet, whose Latest update goes first
+    listed: set[Any] = set()  # Action ids our workbook's Plan sheet lists
+    sheets: list[SheetPreview] = []
+    for sheet in source.sheets:  # Plan sheets first: their Latest update counts first
+        if not sheet.progress:
+            sheets.append(preview := SheetPreview(sheet.name))
+            for row in _consumed(sheet):
+                if sheet.own:
+                    listed.add(row.values.get("action_id"))
+                preview.keep(builder.plan_row(sheet, row))
+    resolve_stale([row for sheet in sheets for row in sheet.rows])
+    for sheet in sheets:
+        sheet.settle()
+    for sheet in source.sheets:
         if sheet.progress:
-            planned = [plan_progress_row(index, sheet, row, builder.recorded) for row in sheet.rows]
-            sheets.append(SheetPreview(sheet.name, planned))
-            rows += planned
-    missing = _missing(index, source)
+            sheets.append(preview := SheetPreview(sheet.name))
+            for row in _consumed(sheet):
+                preview.keep(plan_progress_row(index, sheet, row, builder.recorded))
+    rows = [row for sheet in sheets for row in sheet.rows]
+    missing = _missing(index, source, listed)
     unknown: dict[str, None] = {}
     for row in rows:
         if row.outcome in (Outcome.CREATE, Outcome.CHANGE):
@@ -503,12 +511,18 @@ def build_preview(
     )
 
 
-def _missing(index: PlanIndex, source: Source) -> list[Action]:
+def _consumed(sheet: SourceSheet) -> Iterator[SourceRow]:
+    """The sheet's rows, each let go once compared: the preview keeps only what it shows."""
+    rows, sheet.rows = sheet.rows, []
+    rows.reverse()
+    while rows:
+        yield rows.pop()
+
+
+def _missing(index: PlanIndex, source: Source, listed: set[Any]) -> list[Action]:
     """The plan's actions our workbook's Plan sheet does not list: left alone, but shown."""
-    own = [sheet for sheet in source.sheets if sheet.own]
-    if not own:
+    if not any(sheet.own for sheet in source.sheets):
         return []
-    listed = {row.values.get("action_id") for sheet in own for row in sheet.rows}
     missing = [a for pk, a in index.actions.items() if pk not in listed]
     missing.sort(
         key=lambda a: (a.theme.position, a.project.position if a.project else -1, a.position, a.pk)

@@ -91,11 +91,29 @@ class RowPlan:
 
 @dataclass
 class SheetPreview:
+    """One sheet's outcome. Rows that match the plan are only counted, not kept: a large
+    plan's preview holds what it shows, not every row read."""
+
     name: str
-    rows: list[RowPlan]  # every row read; pages show all but the unchanged
+    rows: list[RowPlan] = field(default_factory=list)  # created, changed, conflicts, errors
+    read: int = 0  # rows read
+    unchanged: int = 0  # rows read that match the plan
+
+    def keep(self, row: RowPlan) -> None:
+        self.read += 1
+        if row.outcome == Outcome.UNCHANGED:
+            self.unchanged += 1
+        else:
+            self.rows.append(row)
+
+    def settle(self) -> None:
+        """Count rows that became unchanged later (rows of an older export, stale.py)."""
+        kept = [row for row in self.rows if row.outcome != Outcome.UNCHANGED]
+        self.unchanged += len(self.rows) - len(kept)
+        self.rows = kept
 
     def shown(self) -> list[RowPlan]:
-        return [row for row in self.rows if row.outcome != Outcome.UNCHANGED]
+        return self.rows
 
 
 @dataclass
@@ -117,6 +135,7 @@ class Preview:
     @property
     def counts(self) -> dict[str, int]:
         counted = Counter(row.outcome.value for row in self.rows())
+        counted[Outcome.UNCHANGED.value] += sum(sheet.unchanged for sheet in self.sheets)
         return {outcome.value: counted[outcome.value] for outcome in Outcome}
 
     @property

@@ -195,7 +195,7 @@ def test_a_row_deleted_from_the_workbook_leaves_its_action_alone(plan, project, 
         ws.delete_rows(row_of(ws, col, second.pk))
 
     preview = preview_of(plan, "plan.xlsx", edited(exported(plan), edit))
-    assert [row.action for row in preview.rows()] == [action]
+    assert preview.counts["unchanged"] == 1 and preview.rows() == []
     assert not preview.has_writes
     import_apply(plan=plan, filename="plan.xlsx", data=edited(exported(plan), edit), user=None)
     assert Action.objects.filter(pk=second.pk).exists()

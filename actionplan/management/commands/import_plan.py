@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from actionplan.importing.apply import import_apply
-from actionplan.importing.plan_diff import Outcome, Preview, build_preview
+from actionplan.importing.plan_diff import Preview, build_preview
 from actionplan.importing.reader import read_upload
 from actionplan.importing.safety import ImportRefused, Limits
 from actionplan.models import Plan
@@ -94,9 +94,7 @@ class Command(BaseCommand):
         if preview.unknown_owners:
             self.stdout.write("  owners not known: " + ", ".join(preview.unknown_owners))
         for sheet in preview.sheets:
-            for row in sheet.rows:
-                if row.outcome == Outcome.UNCHANGED:
-                    continue
+            for row in sheet.rows:  # rows that match the plan are only counted
                 line = f"{row.label} {row.text[:60]}".strip()
                 self.stdout.write(f"  {sheet.name} row {row.number} {row.outcome}: {line}")
                 for change in row.changes:
