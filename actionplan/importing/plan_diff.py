@@ -24,7 +24,12 @@ from django.utils import timezone
 
 from actionplan.importing import values as cells
 from actionplan.importing.owners import read_owner_labels
-from actionplan.importing.progress import ReportedUpdate, narrative_key, plan_progress_row
+from actionplan.importing.progress import (
+    KeySet,
+    ReportedUpdate,
+    narrative_key,
+    plan_progress_row,
+)
 from actionplan.importing.reader import _SECTION_RE, Source, SourceRow, SourceSheet
 from actionplan.importing.rows import (
     LABELS,
@@ -82,6 +87,16 @@ class PlanIndex:
         column); `updates`: keep each progress update's reported values, for our workbook's
         Progress sheet (the same query as the progress texts, more columns)."""
         self.plan = plan
+        # Which texts each action's updates already say, as 64-bit keys in a sorted array.
+        progress = ProgressUpdate.objects.filter(action__theme__plan=plan)
+        self.updates: dict[int, ReportedUpdate] = {}
+        if updates:
+            for values in progress.values_list(*ReportedUpdate.COLUMNS).iterator(chunk_size=2000):
+                self.updates[values[0]] = ReportedUpdate.of(values)
+            self.narratives = KeySet(update.narrative for update in self.updates.values())
+        else:
+            texts = progress.values_list("action_id", "narrative").iterator(chunk_size=2000)
+            self.narratives = KeySet(narrative_key(pk, text) for pk, text in texts)
         self.themes = list(Theme.objects.filter(plan=plan))
         self.projects = list(Project.objects.filter(theme__plan=plan))
         units = list(Unit.objects.all())
@@ -102,21 +117,6 @@ class PlanIndex:
                 action.unit = unit_by_id[action.unit_id]
             self.actions[action.pk] = action
         # Which texts each action's updates already say, kept as hashes: a plan has many.
-        progress = ProgressUpdate.objects.filter(action__theme__plan=plan)
-        self.updates: dict[int, ReportedUpdate] = {}
-        if updates:
-            self.narratives = set()
-            for values in progress.values_list(*ReportedUpdate.COLUMNS).iterator(chunk_size=2000):
-                update = ReportedUpdate.of(values)
-                self.narratives.add(update.narrative)
-                self.updates[values[0]] = update
-        else:
-            self.narratives = {
-                narrative_key(action_id, text)
-                for action_id, text in progress.values_list("action_id", "narrative").iterator(
-                    chunk_size=2000
-                )
-            }
         owners = list(Owner.objects.all())
         self.owners = {}
         for owner in owners:
@@ -512,11 +512,9 @@ def build_preview(
 
 
 def _consumed(sheet: SourceSheet) -> Iterator[SourceRow]:
-    """The sheet's rows, each let go once compared: the preview keeps only what it shows."""
-    rows, sheet.rows = sheet.rows, []
-    rows.reverse()
-    while rows:
-        yield rows.pop()
+    """The sheet's rows, read from the file again one at a time; each is let go once compared
+    (the preview keeps only what it shows)."""
+    yield from sheet.iter_rows()
 
 
 def _missing(index: PlanIndex, source: Source, listed: set[Any]) -> list[Action]:

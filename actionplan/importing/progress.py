@@ -15,6 +15,9 @@ update on record is reported as not imported, never silently dropped and never w
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -35,6 +38,21 @@ def narrative_key(action_id: int, text: str) -> int:
     A hash collision could only make a new update look recorded; at 64 bits it will not happen.
     """
     return hash((action_id, " ".join(text.split())))
+
+
+class KeySet:
+    """A set of 64-bit keys in a sorted array: 8 bytes a key, not a set's ~80 (a large plan's
+    progress history has tens of thousands of updates)."""
+
+    def __init__(self, keys: Iterable[int]) -> None:
+        self.keys = array("q", sorted(array("q", keys)))
+
+    def __contains__(self, key: object) -> bool:
+        at = bisect_left(self.keys, key)
+        return at < len(self.keys) and self.keys[at] == key
+
+    def __len__(self) -> int:
+        return len(self.keys)
 
 
 @dataclass(frozen=True, slots=True)
