@@ -216,3 +216,19 @@ def test_actions_deleted_from_the_file_are_listed_as_left_alone(plan, project, a
     import_apply(plan=plan, filename="plan.xlsx", data=data, user=None)
     assert Action.objects.filter(pk=second.pk).exists()
     assert preview_of(plan, exported(plan), "plan.xlsx").missing_count == 0
+
+
+def test_the_same_text_as_latest_update_and_as_a_new_progress_row_is_recorded_once(
+    plan, action, reported, plan_admin
+):
+    def plan_sheet(ws, col):
+        ws.cell(row_of(ws, col, action.pk), col["Latest update"]).value = "Went live"
+
+    def progress_sheet(ws, col):
+        add_progress_row(ws, col, action, **{"Progress": "Went live"})
+
+    data = edited(edited(report_workbook(plan), plan_sheet), progress_sheet, sheet="Progress")
+    preview = preview_of(plan, data)
+    assert preview.counts["change"] + preview.counts["progress"] == 1
+    import_apply(plan=plan, filename="report.xlsx", data=data, user=plan_admin)
+    assert action.updates.filter(narrative="Went live").count() == 1
