@@ -27,7 +27,7 @@ from actionplan.models import Action
 from actionplan.ownertext import normalise, split_owner_text
 
 if TYPE_CHECKING:
-    from actionplan.importing.plan_diff import PlanIndex
+    from actionplan.importing.plan_index import PlanIndex
 
 
 def _named(index: PlanIndex, text: str) -> list[tuple]:

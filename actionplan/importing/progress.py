@@ -27,7 +27,7 @@ from actionplan.importing.reader import SourceRow, SourceSheet
 from actionplan.importing.rows import LABELS, FieldChange, Outcome, RowPlan
 
 if TYPE_CHECKING:
-    from actionplan.importing.plan_diff import PlanIndex
+    from actionplan.importing.plan_index import PlanIndex
 
 NOT_EDITED = "Not imported: progress history is not edited by import"
 
