@@ -63,6 +63,7 @@ class Command(BaseCommand):
             raise CommandError(f"Not imported: {refusal.message}") from refusal
         self.stdout.write(
             f"Imported into {plan.slug}: {result.created} created, {result.changed} changed, "
+            f"{result.progress_recorded} progress updates recorded, "
             f"{result.left_out} rows left out; owners created: "
             f"{', '.join(result.owners_created) or 'none'}."
         )
@@ -82,9 +83,14 @@ class Command(BaseCommand):
         counts = preview.counts
         self.stdout.write(
             f"{preview.filename}: {counts['create']} to create, {counts['change']} to change, "
+            f"{counts['progress']} progress updates to record, "
             f"{counts['unchanged']} unchanged, {counts['conflict']} conflicts, "
             f"{counts['error']} errors."
         )
+        if preview.missing_count:
+            self.stdout.write(
+                f"  {preview.missing_count} actions in the plan but not in the file: left alone"
+            )
         for why in preview.skipped:
             self.stdout.write(f"  not read: {why}")
         for theme in preview.new_themes:
