@@ -95,20 +95,21 @@ class SheetPreview:
     plan's preview holds what it shows, not every row read."""
 
     name: str
-    rows: list[RowPlan] = field(default_factory=list)  # created, changed, conflicts, errors
+    rows: list[RowPlan] = field(default_factory=list)  # shown: all but the plain unchanged
     read: int = 0  # rows read
-    unchanged: int = 0  # rows read that match the plan
+    unchanged: int = 0  # rows read that match the plan and have nothing to say (not kept)
 
     def keep(self, row: RowPlan) -> None:
+        """Count the row; keep it if it is shown (unchanged rows only when they say why)."""
         self.read += 1
-        if row.outcome == Outcome.UNCHANGED:
+        if row.outcome == Outcome.UNCHANGED and not row.messages:
             self.unchanged += 1
         else:
             self.rows.append(row)
 
     def settle(self) -> None:
         """Count rows that became unchanged later (rows of an older export, stale.py)."""
-        kept = [row for row in self.rows if row.outcome != Outcome.UNCHANGED]
+        kept = [r for r in self.rows if r.outcome != Outcome.UNCHANGED or r.messages]
         self.unchanged += len(self.rows) - len(kept)
         self.rows = kept
 

@@ -232,3 +232,25 @@ def test_the_same_text_as_latest_update_and_as_a_new_progress_row_is_recorded_on
     assert preview.counts["change"] + preview.counts["progress"] == 1
     import_apply(plan=plan, filename="report.xlsx", data=data, user=plan_admin)
     assert action.updates.filter(narrative="Went live").count() == 1
+
+
+def test_owners_edited_in_a_row_exported_before_a_later_change_are_shown_not_imported(
+    plan, action, people, steering_member
+):
+    from actionplan.services import save_with_history
+
+    data = exported(plan)
+    action.description = "Reworded in the app after the export"
+    save_with_history(action, user=steering_member, reason="Edited")
+
+    def edit(ws, col):
+        ws.cell(row_of(ws, col, action.pk), col["Owners"]).value = "PW"
+
+    (row,) = preview_of(plan, edited(data, edit), "plan.xlsx").rows()
+    assert row.outcome == Outcome.UNCHANGED
+    assert "Owners (linked) not imported" in row.messages[0]
+    import_apply(plan=plan, filename="plan.xlsx", data=edited(data, edit), user=None)
+    assert [link.owner for link in action.action_owners.order_by("position")] == [
+        people["RF"],
+        people["PAG"],
+    ]
