@@ -18,13 +18,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from django.utils import timezone
 
 from actionplan.importing import values as cells
 from actionplan.importing.owners import read_owner_labels
-from actionplan.importing.plan_index import PlanIndex
+from actionplan.importing.plan_index import CHUNK_ROWS, PlanIndex
 from actionplan.importing.progress import narrative_key, plan_progress_row
 from actionplan.importing.reader import _SECTION_RE, Source, SourceRow, SourceSheet
 from actionplan.importing.rows import (
@@ -204,9 +205,7 @@ class _Builder:
         self.read_fields(plan, sheet, row)
         action: Action | None = None
         if "action_id" in v:
-            action = (
-                self.index.actions.get(v["action_id"]) if isinstance(v["action_id"], int) else None
-            )
+            action = self.index.get(v["action_id"]) if isinstance(v["action_id"], int) else None
             if action is None:
                 return plan.fail(
                     f"There is no action with id {cells.text(v['action_id'])} in this plan: it "
@@ -239,8 +238,8 @@ class _Builder:
             return None
         place = (theme.pk, project.pk if project else None)
         if plan.fields.get("reference"):
-            return self.index.action_by_ref.get((*place, plan.fields["reference"].casefold()))
-        return self.index.action_by_text.get((*place, normalise(plan.fields["description"])))
+            return self.index.get(self.index.by_ref(place, plan.fields["reference"]))
+        return self.index.get(self.index.by_text(place, plan.fields["description"]))
 
     def once(self, plan: RowPlan, key: tuple, what: str) -> bool:
         if key in self.seen:
@@ -322,7 +321,7 @@ class _Builder:
         if reference:
             place = (action.theme_id, action.project_id, reference.casefold())
             other = self.index.action_by_ref.get(place)
-            if other is not None and other.pk != action.pk:
+            if other is not None and other != action.pk:
                 return plan.fail(f"Another action here already has the reference {reference}.")
             if not self.once(plan, place, f"Reference {reference}"):
                 return plan
@@ -365,6 +364,7 @@ def build_preview(
         lock=lock,
         links=any(sheet.own and "owner_labels" in sheet.columns for sheet in source.sheets),
         updates=any(sheet.progress for sheet in source.sheets),
+        whole=any(not (sheet.own or sheet.progress) for sheet in source.sheets),
     )
     builder = _Builder(index, today or timezone.localdate())
     listed: set[Any] = set()  # Action ids our workbook's Plan sheet lists
@@ -372,7 +372,7 @@ def build_preview(
     for sheet in source.sheets:  # Plan sheets first: their Latest update counts first
         if not sheet.progress:
             sheets.append(preview := SheetPreview(sheet.name))
-            for row in _consumed(sheet):
+            for row in _consumed(sheet, index):
                 if sheet.own:
                     listed.add(row.values.get("action_id"))
                 preview.keep(builder.plan_row(sheet, row))
@@ -382,10 +382,10 @@ def build_preview(
     for sheet in source.sheets:
         if sheet.progress:
             sheets.append(preview := SheetPreview(sheet.name))
-            for row in _consumed(sheet):
+            for row in _consumed(sheet, index):
                 preview.keep(plan_progress_row(index, sheet, row, builder.recorded))
     rows = [row for sheet in sheets for row in sheet.rows]
-    missing = _missing(index, source, listed)
+    missing, missing_count = _missing(index, source, listed)
     unknown: dict[str, None] = {}
     for row in rows:
         if row.outcome in (Outcome.CREATE, Outcome.CHANGE):
@@ -397,26 +397,44 @@ def build_preview(
         new_themes=[t for t in builder.new_themes.values() if _used(t, rows)],
         new_projects=[p for p in builder.new_projects.values() if _used(p, rows)],
         unknown_owners=list(unknown),
-        missing=[(a.full_reference, a.description) for a in missing[:MISSING_SHOWN]],
-        missing_count=len(missing),
+        missing=missing,
+        missing_count=missing_count,
     )
 
 
-def _consumed(sheet: SourceSheet) -> Iterator[SourceRow]:
-    """The sheet's rows, read from the file again one at a time; each is let go once compared
-    (the preview keeps only what it shows)."""
-    yield from sheet.iter_rows()
+def _consumed(sheet: SourceSheet, index: PlanIndex) -> Iterator[SourceRow]:
+    """The sheet's rows, read from the file again CHUNK_ROWS at a time, the index loading each
+    chunk's actions first; each row is let go once compared (the preview keeps only what it
+    shows)."""
+    rows = sheet.iter_rows()
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        index.load_for(chunk)
+        yield from chunk
 
 
-def _missing(index: PlanIndex, source: Source, listed: set[Any]) -> list[Action]:
-    """The plan's actions our workbook's Plan sheet does not list: left alone, but shown."""
+def _missing(
+    index: PlanIndex, source: Source, listed: set[Any]
+) -> tuple[list[tuple[str, str]], int]:
+    """The plan's actions our workbook's Plan sheet does not list (left alone, but shown): the
+    first MISSING_SHOWN as (full reference, description), and how many."""
     if not any(sheet.own for sheet in source.sheets):
-        return []
-    missing = [a for pk, a in index.actions.items() if pk not in listed]
-    missing.sort(
-        key=lambda a: (a.theme.position, a.project.position if a.project else -1, a.position, a.pk)
-    )
-    return missing
+        return [], 0
+    ids = [pk for pk in index.all_ids if pk not in listed]
+    if index.whole:
+        actions = [index.actions[pk] for pk in ids]
+        actions.sort(key=lambda a: (a.theme.position, a.project.position if a.project else -1))
+    else:  # only the ids are at hand: read the first few (one query)
+        first = sorted(ids)[:MISSING_SHOWN]
+        actions = (
+            list(
+                Action.objects.filter(pk__in=first)
+                .select_related("theme", "project")
+                .order_by("theme__position", "project__position", "position", "pk")
+            )
+            if first
+            else []
+        )
+    return [(a.full_reference, a.description) for a in actions[:MISSING_SHOWN]], len(ids)
 
 
 def _used(new: NewTheme | NewProject, rows: list[RowPlan]) -> bool:

@@ -113,7 +113,7 @@ def _reported(plan: RowPlan, v: dict[str, Any]) -> dict[str, Any]:
 def _action_of(index: PlanIndex, plan: RowPlan, v: dict[str, Any]):
     if "action_id" in v:
         action_id = v["action_id"]
-        action = index.actions.get(action_id) if isinstance(action_id, int) else None
+        action = index.get(action_id) if isinstance(action_id, int) else None
         if action is None:
             plan.fail(
                 f"There is no action with id {cells.text(action_id)} in this plan: it may have "
@@ -121,7 +121,9 @@ def _action_of(index: PlanIndex, plan: RowPlan, v: dict[str, Any]):
             )
         return action
     reference = cells.text(v.get("full_reference")).strip()
-    action = index.full_reference_index().get(reference.casefold()) if reference else None
+    action = (
+        index.get(index.full_reference_index().get(reference.casefold())) if reference else None
+    )
     if action is None:
         plan.fail(
             "The row names no action of this plan: give the action's Full reference "
