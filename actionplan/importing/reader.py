@@ -354,17 +354,17 @@ def _sheet_rows(ws: Any) -> Iterator[list[Any]]:
     return (list(r) for r in ws.iter_rows(max_col=MAX_COLUMNS, values_only=True))
 
 
-def _xlsx_rereader(data: bytes, title: str, limits: Limits) -> Callable[[], Iterator[SourceRow]]:
-    """Read one sheet's rows again, streaming: the second pass over a checked file."""
+def _xlsx_rereader(
+    workbook: Any, data: bytes, title: str, limits: Limits
+) -> Callable[[], Iterator[SourceRow]]:
+    """Read one sheet's rows again, streaming: the second pass over a checked file. The
+    read-only workbook of the first pass is reused (its shared strings are parsed once); it
+    holds only the bytes in memory, no file."""
 
     def reread() -> Iterator[SourceRow]:
-        workbook = _open_workbook(data)
-        try:
-            ws = workbook[title]
-            merges = _merged_ranges(zipfile.ZipFile(io.BytesIO(data)), ws._worksheet_path, limits)
-            yield from _Scan(title, _sheet_rows(ws), merges, limits)
-        finally:
-            workbook.close()
+        ws = workbook[title]
+        merges = _merged_ranges(zipfile.ZipFile(io.BytesIO(data)), ws._worksheet_path, limits)
+        yield from _Scan(title, _sheet_rows(ws), merges, limits)
 
     return reread
 
@@ -384,16 +384,18 @@ def _read_xlsx(filename: str, data: bytes, limits: Limits) -> Source:
             if declared > limits.max_rows + HEADING_SEARCH_ROWS:
                 raise too_many_rows(limits)
             merges = _merged_ranges(archive, ws._worksheet_path, limits)
-            reread = _xlsx_rereader(data, ws.title, limits)
+            reread = _xlsx_rereader(workbook, data, ws.title, limits)
             read = _sheet_from_rows(ws.title, _sheet_rows(ws), merges, limits, reread)
             (skipped.append(read) if isinstance(read, str) else sheets.append(read))
     except ImportRefused:
+        workbook.close()
         raise
     except Exception as error:
+        workbook.close()
         raise ImportRefused(
             f"The workbook could not be read: it may be damaged ({type(error).__name__})."
         ) from error
-    finally:
+    if not sheets:
         workbook.close()
     return Source(filename, sheets, skipped)
 
