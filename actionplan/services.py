@@ -197,11 +197,13 @@ def action_record_progress(
     date_as_written: str = "",
     new_target: str = "",
     target_reason: str = "",
+    reason: str = "",
 ) -> ProgressUpdate:
     """Record a progress update and carry what it reports onto the action.
 
     "No change" copies the action's current status, RAG and percentage, so the update is on
-    record (and counts as a response) without restating anything.
+    record (and counts as a response) without restating anything. `reason` (e.g. "Imported
+    from plan.xlsx") replaces the history reasons written for the update and the action.
     """
     action = Action.objects.select_for_update().get(pk=action.pk)
     if is_no_change:
@@ -219,7 +221,7 @@ def action_record_progress(
         percent_complete=percent_complete,
         is_no_change=is_no_change,
     )
-    save_with_history(update, user=user, reason="Progress update recorded")
+    save_with_history(update, user=user, reason=reason or "Progress update recorded")
     if new_target.strip() and new_target.strip() != action.target:
         action_revise_target(action=action, new_target=new_target, reason=target_reason, user=user)
         action.refresh_from_db()
@@ -235,7 +237,8 @@ def action_record_progress(
         action.percent_complete = percent_complete
         changed = True
     if changed:
-        save_with_history(action, user=user, reason=f"Progress update of {reported_on:%d/%m/%Y}")
+        why = f"Progress update of {reported_on:%d/%m/%Y}"
+        save_with_history(action, user=user, reason=f"{reason}: {why}"[:100] if reason else why)
     return update
 
 

@@ -37,7 +37,13 @@ from actionplan.models import (
     ThemeKind,
 )
 from actionplan.ownertext import _WITH_ABBREVIATION, normalise, split_owner_text, token_spellings
-from actionplan.services import User, action_save, action_set_owners, save_with_history
+from actionplan.services import (
+    User,
+    action_record_progress,
+    action_save,
+    action_set_owners,
+    save_with_history,
+)
 
 GROUP_WORDS = ("group", "board", "team", "panel", "forum", "partnership", "committee")
 
@@ -47,6 +53,7 @@ class ImportResult:
     preview: Preview
     created: int = 0
     changed: int = 0
+    progress_recorded: int = 0
     themes_created: int = 0
     projects_created: int = 0
     owners_created: list[str] = field(default_factory=list)
@@ -88,6 +95,9 @@ def import_apply(
             elif row.outcome == Outcome.CHANGE:
                 writer.change(row)
                 result.changed += 1
+            elif row.outcome == Outcome.PROGRESS:
+                writer.record_progress(row)
+                result.progress_recorded += 1
     except (ValidationError, IntegrityError) as error:
         # A row the preview passed but the database refuses: write nothing at all.
         why = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
@@ -207,7 +217,31 @@ class _Writer:
             save_with_history(action, user=self.user, reason=self.reason, validate=False)
         if "owners_as_written" in row.fields:
             self.link_owners(action)
+        elif row.owner_labels is not None:
+            action_set_owners(
+                action=action,
+                owners=self.owners_of(row.owner_labels),
+                user=self.user,
+                reason=self.reason,
+            )
         self.progress(action, row)
+
+    def record_progress(self, row: RowPlan) -> None:
+        """A new row of the Progress sheet, recorded as the progress form records one."""
+        report = row.report
+        action_record_progress(
+            action=row.action,
+            reported_on=row.progress_on or self.today,
+            narrative=row.progress,
+            user=self.user,
+            status=report["status"],
+            rag=report["rag"] or None,
+            percent_complete=report["percent_complete"],
+            is_no_change=report["is_no_change"],
+            author_name=report["author_name"],
+            date_as_written=report["date_as_written"],
+            reason=self.reason,
+        )
 
     def link_owners(self, action: Action) -> None:
         action_set_owners(

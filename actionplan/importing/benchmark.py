@@ -79,8 +79,9 @@ def _one_plan(plan: Plan, limits: Limits, write: Callable[[str], None]) -> None:
 
     result, written, write_peak = _measured(apply)
     ratio = (seconds + written) / export if export else float("inf")
+    read = sum(sheet.read for sheet in preview.sheets)
     write(
-        f"{len(preview.rows()):>8}{export:>9.2f}{seconds:>10.2f}{written:>9.2f}{ratio:>7.1f}"
+        f"{read:>8}{export:>9.2f}{seconds:>10.2f}{written:>9.2f}{ratio:>7.1f}"
         f"{preview_peak:>12.1f}{write_peak:>10.1f}  {'ok' if ratio <= 5 else 'over'}"
         f"  ({result.changed} changed)"
     )

@@ -1,8 +1,8 @@
 """Rows read from a spreadsheet → a preview: per row, what an import would create or change.
 
 Nothing is written here. The plan is read in a fixed number of queries whatever its size
-(themes, projects, actions, progress texts, owners, units; two more for history when rows
-come from an older export), then every row is compared in memory.
+(plan_index.py; two more for history when rows come from an older export), then the file's
+rows are read again one at a time and compared; the preview keeps only the rows it shows.
 
 A row of our own workbook is found by its hidden Action id. If its Version is older than the
 action's, the action changed in the application since the export: the row's values are
@@ -16,12 +16,17 @@ description); unmatched rows create actions, themes and projects.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from django.utils import timezone
 
 from actionplan.importing import values as cells
+from actionplan.importing.owners import read_owner_labels
+from actionplan.importing.plan_index import CHUNK_ROWS, PlanIndex
+from actionplan.importing.progress import narrative_key, plan_progress_row
 from actionplan.importing.reader import _SECTION_RE, Source, SourceRow, SourceSheet
 from actionplan.importing.rows import (
     LABELS,
@@ -37,11 +42,18 @@ from actionplan.importing.rows import (
     same,
 )
 from actionplan.importing.stale import resolve_stale
-from actionplan.models import Action, Owner, Plan, ProgressUpdate, Project, Status, Theme, Unit
-from actionplan.ownertext import normalise, split_owner_text, token_spellings
+from actionplan.models import (
+    Action,
+    Plan,
+    Project,
+    Status,
+    Theme,
+)
+from actionplan.ownertext import normalise
 
 _BARE_REFERENCE_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3})*$")
 MAX_LENGTHS = {"reference": 20, "target": 200, "owners_as_written": 300}
+MISSING_SHOWN = 100  # actions not in the file, listed by name on the preview
 
 
 def _split_title(text: str) -> tuple[str, str, bool]:
@@ -58,61 +70,6 @@ def _split_title(text: str) -> tuple[str, str, bool]:
     return match["ref"], " ".join(match["title"].split()), prefix == "criterion"
 
 
-def narrative_key(action_id: int, text: str) -> int:
-    """An update's text for "already recorded?" checks: spacing ignored, hashed to save memory.
-
-    A hash collision could only make a new update look recorded; at 64 bits it will not happen.
-    """
-    return hash((action_id, " ".join(text.split())))
-
-
-class PlanIndex:
-    """The plan as the import compares with it, read in a fixed number of queries."""
-
-    def __init__(self, plan: Plan, *, lock: bool = False) -> None:
-        self.plan = plan
-        self.themes = list(Theme.objects.filter(plan=plan))
-        self.projects = list(Project.objects.filter(theme__plan=plan))
-        actions = Action.objects.filter(theme__plan=plan).select_related("unit", "theme", "project")
-        if lock:
-            actions = actions.select_for_update(of=("self",))
-        self.actions = {action.pk: action for action in actions}
-        # Which texts each action's updates already say, kept as hashes: a plan has many.
-        updates = ProgressUpdate.objects.filter(action__theme__plan=plan)
-        self.narratives = {
-            narrative_key(action_id, text)
-            for action_id, text in updates.values_list("action_id", "narrative").iterator(
-                chunk_size=2000
-            )
-        }
-        self.owners = Owner.objects.all().spelling_index()
-        self.units: dict[str, Unit] = {}
-        for unit in Unit.objects.all():
-            for name in (unit.name, unit.short_name):
-                if name:
-                    self.units.setdefault(normalise(name), unit)
-        self.theme_by_ref = {t.reference.casefold(): t for t in self.themes}
-        self.theme_by_title = {normalise(t.title): t for t in self.themes}
-        self.theme_by_id = {t.pk: t for t in self.themes}
-        self.project_by_id = {p.pk: p for p in self.projects}
-        self.project_by_ref = {(p.theme_id, p.reference.casefold()): p for p in self.projects}
-        self.project_by_title = {(p.theme_id, normalise(p.title)): p for p in self.projects}
-        self.action_by_ref: dict[tuple, Action] = {}
-        self.action_by_text: dict[tuple, Action] = {}
-        for action in self.actions.values():
-            place = (action.theme_id, action.project_id)
-            if action.reference:
-                self.action_by_ref[(*place, action.reference.casefold())] = action
-            self.action_by_text.setdefault((*place, normalise(action.description)), action)
-
-    def unknown_owner_tokens(self, text: str) -> list[str]:
-        return [
-            token
-            for token in split_owner_text(text)
-            if not any(normalise(s) in self.owners for s in token_spellings(token))
-        ]
-
-
 class _Builder:
     """Turns rows into RowPlans, sharing new themes and projects between rows."""
 
@@ -122,6 +79,7 @@ class _Builder:
         self.new_themes: dict[str, NewTheme] = {}
         self.new_projects: dict[tuple, NewProject] = {}
         self.seen: dict[tuple, int] = {}  # where an action or reference was met in the file
+        self.recorded: set[int] = set()  # narrative keys of updates this file will record
         used = {t.reference for t in index.themes}
         self.next_theme_ref = max((int(r) for r in used if r.isdigit()), default=0) + 1
 
@@ -247,9 +205,7 @@ class _Builder:
         self.read_fields(plan, sheet, row)
         action: Action | None = None
         if "action_id" in v:
-            action = (
-                self.index.actions.get(v["action_id"]) if isinstance(v["action_id"], int) else None
-            )
+            action = self.index.get(v["action_id"]) if isinstance(v["action_id"], int) else None
             if action is None:
                 return plan.fail(
                     f"There is no action with id {cells.text(v['action_id'])} in this plan: it "
@@ -270,8 +226,10 @@ class _Builder:
         if not description and "description" in plan.fields:
             return plan.fail("The Action (description) is empty.")
         if action is None:
+            if sheet.own:
+                read_owner_labels(self.index, plan, None, sheet, row)
             return self.planned_create(plan)
-        return self.planned_change(plan, action, v.get("version"))
+        return self.planned_change(plan, action, sheet, row)
 
     def match(self, plan: RowPlan, sheet: SourceSheet) -> Action | None:
         """An existing action a row without an id is about: same place and reference (or text)."""
@@ -280,8 +238,8 @@ class _Builder:
             return None
         place = (theme.pk, project.pk if project else None)
         if plan.fields.get("reference"):
-            return self.index.action_by_ref.get((*place, plan.fields["reference"].casefold()))
-        return self.index.action_by_text.get((*place, normalise(plan.fields["description"])))
+            return self.index.get(self.index.by_ref(place, plan.fields["reference"]))
+        return self.index.get(self.index.by_text(place, plan.fields["description"]))
 
     def once(self, plan: RowPlan, key: tuple, what: str) -> bool:
         if key in self.seen:
@@ -322,7 +280,10 @@ class _Builder:
         self.note_owners(plan)
         return plan
 
-    def planned_change(self, plan: RowPlan, action: Action, version: Any) -> RowPlan:
+    def planned_change(
+        self, plan: RowPlan, action: Action, sheet: SourceSheet, row: SourceRow
+    ) -> RowPlan:
+        version = row.values.get("version")
         plan.action = action
         plan.label = plan.label or action.full_reference
         plan.text = plan.text or action.description
@@ -340,9 +301,16 @@ class _Builder:
             for name, value in plan.fields.items()
             if not same(current_value(action, name), value)
         }
-        if plan.progress and narrative_key(action.pk, plan.progress) in self.index.narratives:
-            plan.progress = ""
-        if not plan.fields and not plan.progress:
+        if plan.progress:
+            key = narrative_key(action.pk, plan.progress)
+            if key in self.index.narratives or key in self.recorded:
+                plan.progress = ""
+            self.recorded.add(key)
+        if sheet.own:
+            read_owner_labels(self.index, plan, action, sheet, row)
+            if plan.outcome == Outcome.ERROR:
+                return plan
+        if not plan.fields and not plan.progress and plan.owner_labels is None:
             return plan
         if plan.fields.get("target") == "":
             return plan.fail(
@@ -353,7 +321,7 @@ class _Builder:
         if reference:
             place = (action.theme_id, action.project_id, reference.casefold())
             other = self.index.action_by_ref.get(place)
-            if other is not None and other.pk != action.pk:
+            if other is not None and other != action.pk:
                 return plan.fail(f"Another action here already has the reference {reference}.")
             if not self.once(plan, place, f"Reference {reference}"):
                 return plan
@@ -373,6 +341,9 @@ class _Builder:
             )
             for name, value in plan.fields.items()
         ]
+        if plan.owner_labels is not None:
+            old = self.index.linked_labels(action)
+            changes.append(FieldChange(LABELS["owner_labels"], old or "(none)", plan.owner_labels))
         if plan.progress:
             changes.append(FieldChange(LABELS["progress"], "", plan.progress))
         return changes
@@ -380,20 +351,41 @@ class _Builder:
     def note_owners(self, plan: RowPlan) -> None:
         if "owners_as_written" in plan.fields:
             plan.unknown_owners = self.index.unknown_owner_tokens(plan.fields["owners_as_written"])
+        elif plan.owner_labels is not None:
+            plan.unknown_owners = self.index.unknown_owner_tokens(plan.owner_labels)
 
 
 def build_preview(
     *, plan: Plan, source: Source, lock: bool = False, today: date | None = None
 ) -> Preview:
     """What importing `source` into `plan` would do, row by row; writes nothing."""
-    index = PlanIndex(plan, lock=lock)
+    index = PlanIndex(
+        plan,
+        lock=lock,
+        links=any(sheet.own and "owner_labels" in sheet.columns for sheet in source.sheets),
+        updates=any(sheet.progress for sheet in source.sheets),
+        whole=any(not (sheet.own or sheet.progress) for sheet in source.sheets),
+    )
     builder = _Builder(index, today or timezone.localdate())
-    sheets = [
-        SheetPreview(sheet.name, [builder.plan_row(sheet, row) for row in sheet.rows])
-        for sheet in source.sheets
-    ]
+    listed: set[Any] = set()  # Action ids our workbook's Plan sheet lists
+    sheets: list[SheetPreview] = []
+    for sheet in source.sheets:  # Plan sheets first: their Latest update counts first
+        if not sheet.progress:
+            sheets.append(preview := SheetPreview(sheet.name))
+            for row in _consumed(sheet, index):
+                if sheet.own:
+                    listed.add(row.values.get("action_id"))
+                preview.keep(builder.plan_row(sheet, row))
+    resolve_stale([row for sheet in sheets for row in sheet.rows])
+    for sheet in sheets:
+        sheet.settle()
+    for sheet in source.sheets:
+        if sheet.progress:
+            sheets.append(preview := SheetPreview(sheet.name))
+            for row in _consumed(sheet, index):
+                preview.keep(plan_progress_row(index, sheet, row, builder.recorded))
     rows = [row for sheet in sheets for row in sheet.rows]
-    resolve_stale(rows)
+    missing, missing_count = _missing(index, source, listed)
     unknown: dict[str, None] = {}
     for row in rows:
         if row.outcome in (Outcome.CREATE, Outcome.CHANGE):
@@ -405,7 +397,44 @@ def build_preview(
         new_themes=[t for t in builder.new_themes.values() if _used(t, rows)],
         new_projects=[p for p in builder.new_projects.values() if _used(p, rows)],
         unknown_owners=list(unknown),
+        missing=missing,
+        missing_count=missing_count,
     )
+
+
+def _consumed(sheet: SourceSheet, index: PlanIndex) -> Iterator[SourceRow]:
+    """The sheet's rows, read from the file again CHUNK_ROWS at a time, the index loading each
+    chunk's actions first; each row is let go once compared (the preview keeps only what it
+    shows)."""
+    rows = sheet.iter_rows()
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        index.load_for(chunk)
+        yield from chunk
+
+
+def _missing(
+    index: PlanIndex, source: Source, listed: set[Any]
+) -> tuple[list[tuple[str, str]], int]:
+    """The plan's actions our workbook's Plan sheet does not list (left alone, but shown): the
+    first MISSING_SHOWN as (full reference, description), and how many."""
+    if not any(sheet.own for sheet in source.sheets):
+        return [], 0
+    ids = [pk for pk in index.all_ids if pk not in listed]
+    if index.whole:
+        actions = [index.actions[pk] for pk in ids]
+        actions.sort(key=lambda a: (a.theme.position, a.project.position if a.project else -1))
+    else:  # only the ids are at hand: read the first few (one query)
+        first = sorted(ids)[:MISSING_SHOWN]
+        actions = (
+            list(
+                Action.objects.filter(pk__in=first)
+                .select_related("theme", "project")
+                .order_by("theme__position", "project__position", "position", "pk")
+            )
+            if first
+            else []
+        )
+    return [(a.full_reference, a.description) for a in actions[:MISSING_SHOWN]], len(ids)
 
 
 def _used(new: NewTheme | NewProject, rows: list[RowPlan]) -> bool:

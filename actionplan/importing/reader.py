@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -87,8 +87,19 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "completed_on": ("completedon", "datecompleted"),
     "progress": ("latestupdate", "progress", "update", "progressupdate", "progresstodate"),
     "update_date": ("latestupdatedate", "updatedate", "dateofupdate"),
+    # Our own workbook's Progress sheet (docs/workbook.md). Last, so they never take a column
+    # from the fields above.
+    "update_id": ("updateid",),
+    "reported_on": ("reportedon",),
+    "date_as_written": ("dateaswritten",),
+    "status_reported": ("statusreported",),
+    "rag_reported": ("ragreported",),
+    "percent_reported": ("completereported",),
+    "no_change": ("nochange",),
+    "reported_by": ("reportedby",),
 }
 OWN_WORKBOOK_FIELDS = {"action_id", "version"}
+OWN_PROGRESS_FIELDS = {"action_id", "update_id"}
 
 _SECTION_RE = re.compile(
     r"^(?:(?P<prefix>theme|criterion|key\s+topic|section)\s*)?"
@@ -121,12 +132,25 @@ class SourceRow:
     section: Section = field(default_factory=Section)
 
 
-@dataclass
+@dataclass(eq=False)
 class SourceSheet:
+    """A sheet found to hold a plan. Its rows are not kept: `iter_rows()` reads the file again
+    (it passed every check on the first read), so memory does not grow with the file."""
+
     name: str
     columns: dict[str, str]  # field → the heading as written
-    rows: list[SourceRow]
+    reread: Callable[[], Iterator[SourceRow]]
+    count: int  # rows read below the heading row (blank and section rows included)
     own: bool  # this product's own workbook (hidden Action id and Version columns)
+    progress: bool = False  # our workbook's Progress sheet (hidden Update id and Action id)
+
+    def iter_rows(self) -> Iterator[SourceRow]:
+        return self.reread()
+
+    @property
+    def rows(self) -> list[SourceRow]:
+        """Every row, in a list: for small files and tests; the import streams iter_rows()."""
+        return list(self.iter_rows())
 
 
 @dataclass
@@ -137,7 +161,7 @@ class Source:
 
     @property
     def row_count(self) -> int:
-        return sum(len(sheet.rows) for sheet in self.sheets)
+        return sum(sheet.count for sheet in self.sheets)
 
 
 def clean(value: Any) -> Any:
@@ -172,6 +196,10 @@ def heading_map(cells: Iterable[Any]) -> dict[str, int]:
             if spelling in keys and keys[spelling] not in found.values():
                 found[name] = keys[spelling]
                 break
+    # Our Plan sheet has "Owners" (the linked owners' labels) beside "Owners as written".
+    labels = keys.get("owners")
+    if "owners" in found and labels is not None and labels not in found.values():
+        found["owner_labels"] = labels
     return found
 
 
@@ -240,59 +268,79 @@ def _merged_ranges(archive: zipfile.ZipFile, path: str, limits: Limits) -> _Merg
     return _Merges(list(dict.fromkeys(ranges)))
 
 
+class _Scan:
+    """One pass over a sheet's rows: finds the heading row, then yields the rows below it."""
+
+    def __init__(
+        self, name: str, rows: Iterator[list[Any]], merges: _Merges | None, limits: Limits
+    ) -> None:
+        self.name, self.rows, self.merges, self.limits = name, rows, merges, limits
+        self.columns: dict[str, int] = {}
+        self.headings: list[Any] = []
+        self.count = 0
+
+    def __iter__(self) -> Iterator[SourceRow]:
+        name, columns, section = self.name, self.columns, Section()
+        for number, raw in enumerate(self.rows, 1):
+            if columns:
+                self.count += 1  # rows below the heading row
+                if self.count > self.limits.max_rows:
+                    raise too_many_rows(self.limits)
+            cells = [clean(value) for value in raw[:MAX_COLUMNS]]
+            if any(isinstance(c, str) and len(c) > MAX_CELL_CHARS for c in cells):
+                raise ImportRefused(
+                    f"Sheet “{name}” row {number} has a cell longer than a spreadsheet cell can "
+                    "hold: the file is damaged or not a plan."
+                )
+            across = self.merges.fill(number, cells) if self.merges else False
+            if not columns:
+                found = heading_map(cells)
+                if "description" in found and len(found) >= 2:
+                    columns.update(found)
+                    self.headings = cells
+                elif number >= HEADING_SEARCH_ROWS:
+                    return
+                continue
+            if all(c is None for c in cells):
+                continue
+            new_section = section_of(cells, across)
+            if new_section is not None:
+                section = new_section
+                continue
+            values = {
+                f: cells[i] for f, i in columns.items() if i < len(cells) and cells[i] is not None
+            }
+            if values:
+                yield SourceRow(name, number, values, section)
+
+
 def _sheet_from_rows(
-    name: str, rows: Iterator[list[Any]], merges: _Merges | None, limits: Limits
+    name: str,
+    rows: Iterator[list[Any]],
+    merges: _Merges | None,
+    limits: Limits,
+    reread: Callable[[], Iterator[SourceRow]],
 ) -> SourceSheet | str:
-    """Find the heading row, then read the rows below it; a string says why it was skipped."""
-    columns: dict[str, int] = {}
-    headings: list[Any] = []
-    body: list[SourceRow] = []
-    section = Section()
-    count = 0
-    for number, raw in enumerate(rows, 1):
-        if columns:
-            count += 1  # rows below the heading row
-            if count > limits.max_rows:
-                raise too_many_rows(limits)
-        cells = [clean(value) for value in raw[:MAX_COLUMNS]]
-        if any(isinstance(c, str) and len(c) > MAX_CELL_CHARS for c in cells):
-            raise ImportRefused(
-                f"Sheet “{name}” row {number} has a cell longer than a spreadsheet cell can "
-                "hold: the file is damaged or not a plan."
-            )
-        across = merges.fill(number, cells) if merges else False
-        if not columns:
-            found = heading_map(cells)
-            if "description" in found and len(found) >= 2:
-                columns, headings = found, cells
-            elif number >= HEADING_SEARCH_ROWS:
-                return f"“{name}”: no heading row naming an Action or Description column"
-            continue
-        if all(c is None for c in cells):
-            continue
-        new_section = section_of(cells, across)
-        if new_section is not None:
-            section = new_section
-            continue
-        values = {
-            f: cells[i] for f, i in columns.items() if i < len(cells) and cells[i] is not None
-        }
-        if values:
-            body.append(SourceRow(name, number, values, section))
-    if not columns:
+    """Check every row and find the headings; a string says why the sheet was skipped."""
+    scan = _Scan(name, rows, merges, limits)
+    for _ in scan:
+        pass
+    if not scan.columns:
         return f"“{name}”: no heading row naming an Action or Description column"
+    columns = scan.columns
     return SourceSheet(
         name=name,
-        columns={f: str(headings[i]) for f, i in columns.items()},
-        rows=body,
+        columns={f: str(scan.headings[i]) for f, i in columns.items()},
+        reread=reread,
+        count=scan.count,
         own=set(columns) >= OWN_WORKBOOK_FIELDS,
+        progress=set(columns) >= OWN_PROGRESS_FIELDS and "version" not in columns,
     )
 
 
-def _read_xlsx(filename: str, data: bytes, limits: Limits) -> Source:
-    check_zip(data, limits)
+def _open_workbook(data: bytes) -> Any:
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except ImportRefused:
         raise
     except Exception as error:  # openpyxl raises many kinds for a damaged file
@@ -300,6 +348,30 @@ def _read_xlsx(filename: str, data: bytes, limits: Limits) -> Source:
             "The file is not a readable Excel workbook: it may be damaged or not really a "
             f"workbook ({type(error).__name__})."
         ) from error
+
+
+def _sheet_rows(ws: Any) -> Iterator[list[Any]]:
+    return (list(r) for r in ws.iter_rows(max_col=MAX_COLUMNS, values_only=True))
+
+
+def _xlsx_rereader(
+    workbook: Any, data: bytes, title: str, limits: Limits
+) -> Callable[[], Iterator[SourceRow]]:
+    """Read one sheet's rows again, streaming: the second pass over a checked file. The
+    read-only workbook of the first pass is reused (its shared strings are parsed once); it
+    holds only the bytes in memory, no file."""
+
+    def reread() -> Iterator[SourceRow]:
+        ws = workbook[title]
+        merges = _merged_ranges(zipfile.ZipFile(io.BytesIO(data)), ws._worksheet_path, limits)
+        yield from _Scan(title, _sheet_rows(ws), merges, limits)
+
+    return reread
+
+
+def _read_xlsx(filename: str, data: bytes, limits: Limits) -> Source:
+    check_zip(data, limits)
+    workbook = _open_workbook(data)
     sheets: list[SourceSheet] = []
     skipped: list[str] = []
     archive = zipfile.ZipFile(io.BytesIO(data))
@@ -312,24 +384,29 @@ def _read_xlsx(filename: str, data: bytes, limits: Limits) -> Source:
             if declared > limits.max_rows + HEADING_SEARCH_ROWS:
                 raise too_many_rows(limits)
             merges = _merged_ranges(archive, ws._worksheet_path, limits)
-            rows = (list(r) for r in ws.iter_rows(max_col=MAX_COLUMNS, values_only=True))
-            read = _sheet_from_rows(ws.title, rows, merges, limits)
+            reread = _xlsx_rereader(workbook, data, ws.title, limits)
+            read = _sheet_from_rows(ws.title, _sheet_rows(ws), merges, limits, reread)
             (skipped.append(read) if isinstance(read, str) else sheets.append(read))
     except ImportRefused:
+        workbook.close()
         raise
     except Exception as error:
+        workbook.close()
         raise ImportRefused(
             f"The workbook could not be read: it may be damaged ({type(error).__name__})."
         ) from error
-    finally:
+    if not sheets:
         workbook.close()
     return Source(filename, sheets, skipped)
 
 
 def _read_csv(filename: str, data: bytes, limits: Limits) -> Source:
-    rows = csv_rows(decode_csv(data), limits)
     name = filename.rsplit("/", 1)[-1] or "CSV"
-    read = _sheet_from_rows(name, iter(rows), None, limits)
+
+    def reread() -> Iterator[SourceRow]:
+        return iter(_Scan(name, iter(csv_rows(decode_csv(data), limits)), None, limits))
+
+    read = _sheet_from_rows(name, iter(csv_rows(decode_csv(data), limits)), None, limits, reread)
     if isinstance(read, str):
         return Source(filename, [], [read])
     return Source(filename, [read], [])
@@ -340,9 +417,9 @@ def read_upload(filename: str, data: bytes, limits: Limits | None = None) -> Sou
     limits = limits or Limits.from_settings()
     kind = file_kind(filename, data, limits)
     source = (_read_xlsx if kind == "xlsx" else _read_csv)(filename, data, limits)
-    own = [sheet for sheet in source.sheets if sheet.own]
-    if own:  # our workbook: its Plan sheet is the plan; Progress and Changes are reports
-        source.skipped += [f"“{s.name}”: a report sheet" for s in source.sheets if not s.own]
+    own = [sheet for sheet in source.sheets if sheet.own or sheet.progress]
+    if own:  # our workbook: its Plan and Progress sheets are read; Changes is a report
+        source.skipped += [f"“{s.name}”: a report sheet" for s in source.sheets if s not in own]
         source.sheets = own
     if not source.sheets:
         raise ImportRefused(

@@ -27,12 +27,14 @@ LABELS = {
     "percent_complete": "% complete",
     "completed_on": "Completed on",
     "progress": "Progress update",
+    "owner_labels": "Owners (linked)",
 }
 
 
 class Outcome(StrEnum):
     CREATE = "create"
     CHANGE = "change"
+    PROGRESS = "progress"  # a new row of our workbook's Progress sheet: a new progress update
     UNCHANGED = "unchanged"
     CONFLICT = "conflict"
     ERROR = "error"
@@ -78,6 +80,8 @@ class RowPlan:
     messages: list[str] = field(default_factory=list)
     unknown_owners: list[str] = field(default_factory=list)
     stale_version: int | None = None
+    owner_labels: str | None = None  # our workbook's edited "Owners" column: link these
+    report: dict[str, Any] = field(default_factory=dict)  # a new update's status, RAG, …
 
     def fail(self, message: str) -> RowPlan:
         self.outcome = Outcome.ERROR
@@ -87,11 +91,30 @@ class RowPlan:
 
 @dataclass
 class SheetPreview:
+    """One sheet's outcome. Rows that match the plan are only counted, not kept: a large
+    plan's preview holds what it shows, not every row read."""
+
     name: str
-    rows: list[RowPlan]  # every row read; pages show all but the unchanged
+    rows: list[RowPlan] = field(default_factory=list)  # shown: all but the plain unchanged
+    read: int = 0  # rows read
+    unchanged: int = 0  # rows read that match the plan and have nothing to say (not kept)
+
+    def keep(self, row: RowPlan) -> None:
+        """Count the row; keep it if it is shown (unchanged rows only when they say why)."""
+        self.read += 1
+        if row.outcome == Outcome.UNCHANGED and not row.messages:
+            self.unchanged += 1
+        else:
+            self.rows.append(row)
+
+    def settle(self) -> None:
+        """Count rows that became unchanged later (rows of an older export, stale.py)."""
+        kept = [r for r in self.rows if r.outcome != Outcome.UNCHANGED or r.messages]
+        self.unchanged += len(self.rows) - len(kept)
+        self.rows = kept
 
     def shown(self) -> list[RowPlan]:
-        return [row for row in self.rows if row.outcome != Outcome.UNCHANGED]
+        return self.rows
 
 
 @dataclass
@@ -102,6 +125,10 @@ class Preview:
     new_themes: list[NewTheme]
     new_projects: list[NewProject]
     unknown_owners: list[str]
+    # Actions of the plan that our own workbook's Plan sheet does not list (left alone):
+    # (full reference, description) of the first MISSING_SHOWN, and how many in all.
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    missing_count: int = 0
 
     def rows(self) -> list[RowPlan]:
         return [row for sheet in self.sheets for row in sheet.rows]
@@ -109,12 +136,13 @@ class Preview:
     @property
     def counts(self) -> dict[str, int]:
         counted = Counter(row.outcome.value for row in self.rows())
+        counted[Outcome.UNCHANGED.value] += sum(sheet.unchanged for sheet in self.sheets)
         return {outcome.value: counted[outcome.value] for outcome in Outcome}
 
     @property
     def has_writes(self) -> bool:
         counts = self.counts
-        return bool(counts["create"] or counts["change"])
+        return bool(counts["create"] or counts["change"] or counts["progress"])
 
 
 def same(old: Any, new: Any) -> bool:

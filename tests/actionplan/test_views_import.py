@@ -111,14 +111,15 @@ def test_preview_and_confirm_take_the_same_queries_whatever_the_plan_size(
     )
     client.force_login(steering_member)
     token = storage.stash(plan=plan, filename="p.xlsx", data=_edited_export(plan), uploaded_by="")
-    # session, user, groups (role), plan; then the plan index: themes, projects, actions,
-    # progress texts, owners, units.
-    with django_assert_num_queries(10):
+    # session, user, groups (role), plan; then the plan index: progress texts, themes,
+    # projects, units, owners, the slim index of every action; then for the file's one chunk
+    # of rows (docs/import.md) its actions and (our workbook has an Owners column) their links.
+    with django_assert_num_queries(12):
         client.get(reverse("plan_import_preview", args=[plan.slug, token]))
     # The same four, a savepoint, the plan locked, the index again under lock, the owners'
     # spellings for linking; then the one changed action saved (its update and history row,
     # no re-read: the index locked it) and the savepoint released.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(18):
         client.post(reverse("plan_import_confirm", args=[plan.slug, token]))
     assert Action.objects.filter(description="Changed in the spreadsheet").count() == 1
 
@@ -168,3 +169,94 @@ def test_an_upload_left_unconfirmed_expires(client, plan, steering_member, media
     client.force_login(steering_member)
     assert client.get(reverse("plan_import_preview", args=[plan.slug, token])).status_code == 404
     assert not list((media / "private-imports").glob(f"{token}.*"))
+
+
+def _report_with_new_progress_and_a_row_deleted(plan) -> bytes:
+    from actionplan.exports import report_workbook_bytes
+    from actionplan.reports import ReportOptions, build_report
+
+    first = Action.objects.for_plan(plan).order_by("pk").first()
+    last = Action.objects.for_plan(plan).order_by("pk").last()
+    data = report_workbook_bytes(build_report(plan=plan), ReportOptions())
+
+    def add_update(ws, col):
+        new = [None] * len(col)
+        new[col["Action id"] - 1], new[col["Progress"] - 1] = first.pk, "Went live on Monday"
+        ws.append(new)
+
+    def delete_row(ws, col):
+        for number in range(2, ws.max_row + 1):
+            if ws.cell(number, col["Action id"]).value == last.pk:
+                ws.delete_rows(number)
+                return
+
+    return edited(edited(data, add_update, sheet="Progress"), delete_row)
+
+
+@pytest.mark.parametrize("size", [(1, 1, 3), (3, 4, 10)])
+def test_a_new_progress_row_previews_and_imports_in_the_same_queries_whatever_the_plan_size(
+    client, steering_member, django_assert_num_queries, size
+):
+    themes, projects, actions = size
+    plan = build_plan(
+        slug="sized", themes=themes, projects_per_theme=projects, actions_per_project=actions
+    )
+    client.force_login(steering_member)
+    data = _report_with_new_progress_and_a_row_deleted(plan)
+    token = storage.stash(plan=plan, filename="r.xlsx", data=data, uploaded_by="")
+    # As the plain workbook (12), twice the chunk (the Plan sheet's, then the Progress
+    # sheet's: actions and links), and the first actions not in the file (one query); the
+    # Progress sheet's update ids come with the progress texts.
+    with django_assert_num_queries(15):
+        page = client.get(reverse("plan_import_preview", args=[plan.slug, token]))
+    text = page.content.decode()
+    assert "New progress update" in text and "Went live on Monday" in text
+    assert "In the plan but not in the file — left alone" in text
+    assert "1 action is in the plan but not on the file" in text
+    assert "Import 0 new and 0 changed actions and 1 progress update" in text
+    # Session, user, role, plan; a savepoint, the plan locked, the index under lock (as the
+    # preview: 11), the owners' spellings for linking; then the update recorded through the
+    # progress service:
+    # a savepoint, its action re-read under lock, full_clean (foreign keys, two constraint
+    # checks in savepoints), the update and its history row, the savepoints released.
+    with django_assert_num_queries(32):
+        result = client.post(reverse("plan_import_confirm", args=[plan.slug, token]))
+    assert "1 progress update" in result.content.decode()
+    first = Action.objects.for_plan(plan).order_by("pk").first()
+    assert first.updates.filter(narrative="Went live on Monday").count() == 1
+    assert Action.objects.for_plan(plan).count() == themes * projects * actions
+
+
+@pytest.mark.parametrize("actions", [3, 10])
+def test_our_workbook_is_compared_in_chunks_two_queries_each(
+    monkeypatch, django_assert_num_queries, actions
+):
+    """Queries depend on the file's rows only: 2 per CHUNK_ROWS rows (actions, owner links)."""
+    from actionplan.importing import plan_diff
+    from actionplan.importing.plan_diff import Outcome, build_preview
+    from actionplan.importing.reader import read_upload
+
+    monkeypatch.setattr(plan_diff, "CHUNK_ROWS", 2)
+    plan = build_plan(slug="sized", themes=1, projects_per_theme=1, actions_per_project=actions)
+    ordered = list(Action.objects.for_plan(plan).order_by("pk"))
+    first, middle, last = ordered[0], ordered[1], ordered[-1]
+
+    def edit(ws, col):
+        for number in range(ws.max_row, 1, -1):
+            if ws.cell(number, col["Action id"]).value in (first.pk, last.pk):
+                ws.cell(number, col["Action"]).value = "Changed in the spreadsheet"
+            elif ws.cell(number, col["Action id"]).value == middle.pk:
+                ws.delete_rows(number)  # one action not in the file
+
+    source = read_upload("p.xlsx", edited(actions_workbook_bytes(browse_base_queryset(plan)), edit))
+    rows = actions - 1
+    chunks = -(-rows // 2)
+    # progress texts, themes, projects, units, owners, the slim index; 2 a chunk; the first
+    # actions not in the file.
+    with django_assert_num_queries(6 + 2 * chunks + 1):
+        preview = build_preview(plan=plan, source=source)
+    changed = {row.action.pk for row in preview.rows() if row.outcome == Outcome.CHANGE}
+    assert changed == {first.pk, last.pk}
+    assert preview.counts["unchanged"] == rows - 2
+    assert preview.missing == [(middle.full_reference, middle.description)]
+    assert preview.missing_count == 1

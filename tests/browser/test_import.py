@@ -53,3 +53,43 @@ def test_a_steering_member_imports_a_council_sheet_creating_its_owners(
     check_accessibility(page)
     assert Action.objects.count() == 2
     assert Owner.objects.filter(name="Jo Bloggs").exists()
+
+
+def test_a_report_workbook_with_a_new_progress_row_and_a_deleted_row(
+    visitor, browser_users, plan, project, action, people, tmp_path, settings
+):
+    from actionplan.exports import report_workbook_bytes
+    from actionplan.reports import ReportOptions, build_report
+    from tests.actionplan.import_files import edited, row_of
+    from tests.conftest import make_action
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    second = make_action(project, description="Review the BT directory entry")
+
+    def add_update(ws, col):
+        new = [None] * len(col)
+        new[col["Action id"] - 1], new[col["Progress"] - 1] = action.pk, "Directory went live"
+        ws.append(new)
+
+    def delete_row(ws, col):
+        ws.delete_rows(row_of(ws, col, second.pk))
+
+    data = report_workbook_bytes(build_report(plan=plan), ReportOptions())
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(edited(edited(data, add_update, sheet="Progress"), delete_row))
+    visitor.sign_in("sam.steering")
+    page = visitor.go(f"/plans/{plan.slug}/import/")
+    page.get_by_label("Spreadsheet").set_input_files(str(path))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_text("New progress update", exact=True)).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="In the plan but not in the file — left alone")
+    ).to_be_visible()
+    expect(page.get_by_text("Review the BT directory entry")).to_be_visible()
+    check_accessibility(page)
+    button = "Import 0 new and 0 changed actions and 1 progress update"
+    page.get_by_role("button", name=button).click()
+    expect(page.get_by_role("heading", name="Import complete")).to_be_visible()
+    check_accessibility(page)
+    assert action.updates.filter(narrative="Directory went live").count() == 1
+    assert Action.objects.filter(pk=second.pk).exists()

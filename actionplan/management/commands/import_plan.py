@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from actionplan.importing.apply import import_apply
-from actionplan.importing.plan_diff import Outcome, Preview, build_preview
+from actionplan.importing.plan_diff import Preview, build_preview
 from actionplan.importing.reader import read_upload
 from actionplan.importing.safety import ImportRefused, Limits
 from actionplan.models import Plan
@@ -63,6 +63,7 @@ class Command(BaseCommand):
             raise CommandError(f"Not imported: {refusal.message}") from refusal
         self.stdout.write(
             f"Imported into {plan.slug}: {result.created} created, {result.changed} changed, "
+            f"{result.progress_recorded} progress updates recorded, "
             f"{result.left_out} rows left out; owners created: "
             f"{', '.join(result.owners_created) or 'none'}."
         )
@@ -82,9 +83,14 @@ class Command(BaseCommand):
         counts = preview.counts
         self.stdout.write(
             f"{preview.filename}: {counts['create']} to create, {counts['change']} to change, "
+            f"{counts['progress']} progress updates to record, "
             f"{counts['unchanged']} unchanged, {counts['conflict']} conflicts, "
             f"{counts['error']} errors."
         )
+        if preview.missing_count:
+            self.stdout.write(
+                f"  {preview.missing_count} actions in the plan but not in the file: left alone"
+            )
         for why in preview.skipped:
             self.stdout.write(f"  not read: {why}")
         for theme in preview.new_themes:
@@ -94,9 +100,7 @@ class Command(BaseCommand):
         if preview.unknown_owners:
             self.stdout.write("  owners not known: " + ", ".join(preview.unknown_owners))
         for sheet in preview.sheets:
-            for row in sheet.rows:
-                if row.outcome == Outcome.UNCHANGED:
-                    continue
+            for row in sheet.rows:  # rows that match the plan are only counted
                 line = f"{row.label} {row.text[:60]}".strip()
                 self.stdout.write(f"  {sheet.name} row {row.number} {row.outcome}: {line}")
                 for change in row.changes:

@@ -1,0 +1,80 @@
+"""Our own workbook's two owner columns: "Owners" (who is linked) and "Owners as written".
+
+The export writes *Owners as written* as the plan's officers wrote it ("RF / PAG") and
+*Owners* as the labels of the owners actually linked, lead first ("RF, PAG"). An officer may
+edit either (docs/import.md):
+
+- only *Owners as written* changed: the text is saved and the owners it names are linked (as
+  the edit form does);
+- only *Owners* changed: the owners it names are linked, lead first; the text as written is
+  kept (it is the source's wording);
+- both changed: fine when they name the same owners; otherwise the row is an error, since the
+  import cannot tell which one the officer meant.
+
+A row exported before the action last changed cannot tell an edited *Owners* cell from an
+out-of-date one (links are not versioned with the action), so there *Owners* is not imported
+and the row says so.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from actionplan.importing import values as cells
+from actionplan.importing.reader import SourceRow, SourceSheet
+from actionplan.importing.rows import RowPlan
+from actionplan.models import Action
+from actionplan.ownertext import normalise, split_owner_text
+
+if TYPE_CHECKING:
+    from actionplan.importing.plan_index import PlanIndex
+
+
+def _named(index: PlanIndex, text: str) -> list[tuple]:
+    """The owners a text names, in order: known owners by id, unknown names by spelling."""
+    named: list[tuple] = []
+    for token in split_owner_text(text):
+        owner = index.owner_of(token)
+        found = ("owner", owner.pk) if owner is not None else ("name", normalise(token))
+        if found not in named:
+            named.append(found)
+    return named
+
+
+def read_owner_labels(
+    index: PlanIndex, plan: RowPlan, action: Action | None, sheet: SourceSheet, row: SourceRow
+) -> None:
+    """Set plan.owner_labels (or the text, for a new action) from an edited "Owners" cell."""
+    if "owner_labels" not in sheet.columns or "owners" not in sheet.columns:
+        return
+    labels = cells.text(row.values.get("owner_labels")).strip()
+    written = plan.fields.get("owners_as_written")
+    if action is None:  # a new row: either column names its owners
+        if labels and not written:
+            plan.fields["owners_as_written"] = labels
+        elif labels and set(_named(index, labels)) != set(_named(index, written)):
+            plan.fail(_disagree(labels, written))
+        return
+    if _named(index, labels) == _named(index, index.linked_labels(action)):
+        return  # Owners not edited
+    version = row.values.get("version")
+    if isinstance(version, int) and version != action.version:
+        plan.messages.append(
+            "Owners (linked) not imported: the action has changed in the plan since this file "
+            "was exported, so its Owners column may be out of date. Export a fresh copy to "
+            "change who is linked, or edit Owners as written."
+        )
+        return
+    if written is not None:  # both edited
+        if set(_named(index, labels)) != set(_named(index, written)):
+            plan.fail(_disagree(labels, written))
+        return  # they agree: the text is saved and its owners linked
+    plan.owner_labels = labels
+
+
+def _disagree(labels: str, written: str) -> str:
+    return (
+        f"Owners (“{labels}”) and Owners as written (“{written}”) name different owners. "
+        "Change only one of them: Owners as written is the plan's own wording, Owners the "
+        "people and groups linked to the action."
+    )
