@@ -14,6 +14,11 @@ class Form:
     # name → "text", "textarea", "select", "hidden", "checkbox", "radio", "date", "number"…
     kinds: dict[str, str] = field(default_factory=dict)
     options: dict[str, list[str]] = field(default_factory=dict)
+    maxlength: dict[str, int] = field(default_factory=dict)
+
+    def text_fields(self) -> list[str]:
+        """The fields a person types free text into."""
+        return [n for n, k in self.kinds.items() if k in {"text", "textarea", "search", "email"}]
 
     def data(self) -> dict[str, list[str]]:
         return {name: list(values) for name, values in self.fields.items()}
@@ -39,6 +44,8 @@ class _FormParser(HTMLParser):
         if form is None or "disabled" in a:
             return
         name = a.get("name")
+        if name and a.get("maxlength", "").isdigit():
+            form.maxlength[name] = int(a["maxlength"])
         if tag == "input" and name:
             kind = a.get("type", "text").lower()
             if kind in {"submit", "button", "image", "reset", "file"}:
