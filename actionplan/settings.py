@@ -227,8 +227,8 @@ CONTENT_SECURITY_POLICY = {
 # username from one address, that pair is refused with HTTP 429 until the cool-off has passed
 # (or `manage.py axes_reset_username NAME`). Keyed on the pair so a typo-prone colleague on
 # the same office address, or someone guessing at another person's name, locks out only that.
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+AUTHENTICATION_BACKENDS = [  # the first checks lockouts, the second the password
+    "actionplan.auth_backends.ThrottledSignInBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("ACTIONPLAN_LOGIN_FAILURE_LIMIT", 5)

@@ -67,7 +67,12 @@ def _html_pages(world) -> list[str]:  # noqa: F811
         if name == "action_add":
             url += f"?project={world['project'][0]}"
         urls.append(url)
-    return urls + [reverse("admin:index"), reverse("admin:actionplan_action_changelist")]
+    return urls + [
+        reverse("admin:index"),
+        reverse("admin:actionplan_action_changelist"),
+        reverse("admin:actionplan_action_change", args=world["action"]),
+        reverse("admin:actionplan_action_history", args=world["action"]),
+    ]
 
 
 def test_no_page_of_the_site_breaks_the_content_security_policy(
@@ -105,3 +110,20 @@ def test_the_policy_really_stops_an_injected_inline_script(page: Page, live_serv
     found = watch.violations()
     assert any("script-src" in v for v in found), found
     assert any("style-src" in v for v in found), found
+
+
+def test_the_lockout_page_is_accessible_and_keeps_the_policy(
+    page: Page, live_server, settings, viewer
+):
+    from tests.browser.conftest import check_accessibility
+
+    settings.AXES_FAILURE_LIMIT = 2
+    watch = CspWatch(page)
+    for _ in range(2):
+        page.goto(live_server.url + reverse("login"))
+        page.get_by_label("Username").fill(viewer.username)
+        page.get_by_label("Password").fill("wrong-password")
+        page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("heading", name="Too many attempts to sign in").is_visible()
+    check_accessibility(page)
+    assert watch.violations() == []

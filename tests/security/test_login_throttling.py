@@ -131,3 +131,15 @@ def test_behind_a_proxy_a_forged_forwarded_for_does_not_escape_the_lockout(
         HTTP_X_FORWARDED_FOR="4.4.4.4, 203.0.113.5",
     )
     assert response.status_code == 429
+
+
+def test_a_password_check_outside_a_web_request_still_works(viewer):
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username=viewer.username, password=PASSWORD) == viewer
+    assert authenticate(username=viewer.username, password="wrong") is None
+
+
+def test_client_login_in_tests_still_works(client, viewer):
+    assert client.login(username=viewer.username, password=PASSWORD)
+    assert client.get(reverse("home")).status_code == 200
