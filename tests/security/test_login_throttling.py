@@ -42,6 +42,7 @@ def test_the_failure_limit_answers_429_with_a_page_saying_what_happened(client, 
     page = responses[-1].content.decode()
     assert "Too many attempts to sign in" in page
     assert "paused for 15 minutes" in page
+    assert responses[-1]["Retry-After"] == "900"
     assert 'class="govuk-heading-l"' in page
     assert "Traceback" not in page
 
