@@ -35,7 +35,21 @@ FORM_PAGES = {
     "project_add",
     "project_edit",
     "round_open",
-}
+    # Standards (CSE) and consultation pages, when those apps' URLs are present.
+    "cse_action_criteria",
+    "cse_assessment_add",
+    "cse_evidence_add",
+    "cse_evidence_edit",
+    "cse_mapping",
+    "exercise_add",
+    "exercise_edit",
+    "finding_add",
+    "finding_edit",
+    "meeting_add",
+    "public_page_edit",
+    "recommendation_add",
+    "recommendation_edit",
+} & set(PAGES)
 
 
 def _url(name: str, world: dict) -> str:  # noqa: F811
