@@ -8,6 +8,7 @@ Everything else is in, including every Historical* table, so a restore keeps the
 from __future__ import annotations
 
 import datetime
+import json
 from typing import TextIO
 
 from django.apps import apps
@@ -30,10 +31,36 @@ def backed_up_models() -> list[type[models.Model]]:
     ]
 
 
-def rows_present() -> dict[str, int]:
-    """The models that already hold rows (a restore needs an empty database)."""
-    counts = {model._meta.label: model._default_manager.count() for model in backed_up_models()}
-    return {label: count for label, count in counts.items() if count}
+def backup_keys(path: str) -> dict[str, set]:
+    """The primary keys a backup file holds, by model label ("app.model", lower case)."""
+    with open(path, encoding="utf-8") as stream:
+        records = json.load(stream)
+    keys: dict[str, set] = {}
+    for record in records:
+        keys.setdefault(record["model"], set()).add(record["pk"])
+    return keys
+
+
+def restore_obstacles(keys: dict[str, set]) -> list[str]:
+    """Why this database may not receive the backup with these keys (empty: it may).
+
+    A database is fit when it was only migrated: no logins and no plans, and any other rows
+    are reference data a migration loaded (the CSE criteria, say) that the backup holds under
+    the same keys and will overwrite with its own values. Anything else would be silently
+    overwritten or mixed in, so it is refused.
+    """
+    obstacles = []
+    for model in backed_up_models():
+        label = model._meta.label_lower
+        manager = model._default_manager
+        if label in {"auth.user", "actionplan.plan"} and manager.exists():
+            obstacles.append(f"{model._meta.label} ({manager.count()})")
+            continue
+        present = set(manager.values_list("pk", flat=True))
+        extra = present - keys.get(label, set())
+        if extra:
+            obstacles.append(f"{model._meta.label} ({len(extra)})")
+    return obstacles
 
 
 class ExactJSONEncoder(DjangoJSONEncoder):

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from actionplan.backup import rows_present
+from actionplan.backup import backup_keys, restore_obstacles
 
 
 class Command(BaseCommand):
@@ -19,9 +19,13 @@ class Command(BaseCommand):
         parser.add_argument("backup", help="the JSON file backup_plan_data wrote")
 
     def handle(self, *args, backup: str, **options) -> None:
-        present = rows_present()
-        if present:
-            listed = ", ".join(f"{label} ({count})" for label, count in sorted(present.items()))
+        try:
+            keys = backup_keys(backup)
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise CommandError(f"{backup} is not a backup_plan_data file: {error}") from None
+        obstacles = restore_obstacles(keys)
+        if obstacles:
+            listed = ", ".join(sorted(obstacles))
             raise CommandError(
                 "This database already holds data, so nothing was restored: " + listed + ". "
                 "Restore into a new, empty database after `manage.py migrate`."
