@@ -22,6 +22,7 @@ from actionplan.models import UpdateRound
 from actionplan.rounds import round_close
 from tests.security.fingerprint import changed_models, database_fingerprint
 from tests.security.htmlforms import Form, _FormParser, main_form
+from tests.security.reference import reference_data_load
 from tests.security.test_csrf import FORM_PAGES, _url
 from tests.test_access_matrix import world  # noqa: F401 (world is a fixture)
 
@@ -85,6 +86,7 @@ def admin(plan_admin) -> Client:
 @pytest.fixture
 def open_world(world):  # noqa: F811
     round_close(update_round=UpdateRound.objects.get(pk=world["round"][0]), user=None)
+    reference_data_load()
     return world
 
 

@@ -22,6 +22,7 @@ from actionplan.models import UpdateRound
 from actionplan.rounds import round_close
 from tests.security.hostile import MARK, hostile_for, live_markup, shows_as_text
 from tests.security.htmlforms import Form, main_form
+from tests.security.reference import reference_data_load
 from tests.security.test_csrf import FORM_PAGES, _url
 from tests.test_access_matrix import PAGES, world  # noqa: F401 (world is a fixture)
 
@@ -42,6 +43,7 @@ def admin(plan_admin) -> Client:
 def open_world(world):  # noqa: F811
     """The access matrix's world, its round closed so that a new one can be opened."""
     round_close(update_round=UpdateRound.objects.get(pk=world["round"][0]), user=None)
+    reference_data_load()
     return world
 
 
