@@ -15,6 +15,7 @@ class Form:
     kinds: dict[str, str] = field(default_factory=dict)
     options: dict[str, list[str]] = field(default_factory=dict)
     maxlength: dict[str, int] = field(default_factory=dict)
+    has_file: bool = False  # an upload form: it cannot be sent complete without a file
 
     def text_fields(self) -> list[str]:
         """The fields a person types free text into."""
@@ -48,6 +49,8 @@ class _FormParser(HTMLParser):
             form.maxlength[name] = int(a["maxlength"])
         if tag == "input" and name:
             kind = a.get("type", "text").lower()
+            if kind == "file":
+                form.has_file = True
             if kind in {"submit", "button", "image", "reset", "file"}:
                 return
             form.kinds[name] = kind

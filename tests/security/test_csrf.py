@@ -35,7 +35,7 @@ FORM_PAGES = {
     "project_add",
     "project_edit",
     "round_open",
-    # Standards (CSE) and consultation pages, when those apps' URLs are present.
+    # Standards, consultation and import pages, when those apps' URLs are present.
     "cse_action_criteria",
     "cse_assessment_add",
     "cse_evidence_add",
@@ -49,6 +49,12 @@ FORM_PAGES = {
     "public_page_edit",
     "recommendation_add",
     "recommendation_edit",
+    "standard_add",
+    "standard_edit",
+    "standard_revise",
+    "performance_enter",
+    "performance_upload",
+    "plan_import",
 } & set(PAGES)
 
 

@@ -122,7 +122,9 @@ def test_hostile_text_in_every_field_of_a_form_stays_text(admin, open_world, nam
             break
         stubborn |= refused & skip
         skip |= refused
-    if name in NOT_SHOWN:
+    if name in NOT_SHOWN or form.has_file:
+        # Uploads are the import's and performance figures' own tests (untrusted files);
+        # here their answer, with the text typed in, was checked above.
         return
     assert response.redirect_chain, f"{name} refused the text in every field: {sorted(skip)}"
     saved_in = {n for n in form.text_fields() if n not in skip and n not in _dates()}
