@@ -61,6 +61,16 @@ check: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Backup and restore of every record and its history (docs/operations.md). BACKUP names the file.
+BACKUP ?= backup-$(shell date +%Y%m%d-%H%M%S).json
+.PHONY: backup restore
+backup: install
+	$(BIN)/python manage.py backup_plan_data -o $(BACKUP)
+
+restore: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py restore_plan_data $(BACKUP)
+
 clean:
 	rm -rf $(VENV) staticfiles
 
