@@ -239,6 +239,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "actionplan.views.pages.locked_out"
 AXES_CLIENT_IP_CALLABLE = "actionplan.clientip.client_ip"
+# Lockouts are logged; the start-up banner on every command is not needed.
+AXES_VERBOSE = False
 # How many proxies in front of the site append to X-Forwarded-For (0: none, use the socket's
 # address). With one proxy, the client is the last address it appended.
 ACTIONPLAN_PROXY_COUNT = env_int("ACTIONPLAN_PROXY_COUNT", 0)
