@@ -6,7 +6,7 @@ whether it is called from a view, the admin or a management command.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -49,6 +49,31 @@ def delete_with_history(obj: models.Model, *, user: User | None, reason: str) ->
     obj._history_user = user
     obj._change_reason = reason
     obj.delete()
+
+
+def links_sync_with_history(
+    *,
+    existing: Iterable[models.Model],
+    field: str,
+    wanted: Iterable[models.Model],
+    make: Callable[[models.Model], models.Model],
+    user: User | None,
+    reason: str,
+    removed_reason: str | None = None,
+) -> None:
+    """Make the link rows in `existing` point (through `field`) at exactly `wanted`.
+
+    Links no longer wanted are deleted and new ones made with `make(target)`, each change with
+    its own history row; links that stay are left untouched.
+    """
+    wanted_by_id = {obj.pk: obj for obj in wanted}
+    have = {getattr(link, f"{field}_id"): link for link in existing}
+    for target_id, link in have.items():
+        if target_id not in wanted_by_id:
+            delete_with_history(link, user=user, reason=removed_reason or reason)
+    for target_id, obj in wanted_by_id.items():
+        if target_id not in have:
+            save_with_history(make(obj), user=user, reason=reason)
 
 
 @transaction.atomic

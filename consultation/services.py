@@ -14,7 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from actionplan.models import Action, Theme
-from actionplan.services import User, delete_with_history, save_with_history
+from actionplan.services import (
+    User,
+    delete_with_history,
+    links_sync_with_history,
+    save_with_history,
+)
 from consultation.models import (
     Exercise,
     Finding,
@@ -47,17 +52,15 @@ def finding_save(*, finding: Finding, themes: Iterable[Theme], user: User | None
         raise ValidationError("A finding can only be linked to themes of its own plan.")
     reason = "Finding added" if finding.pk is None else "Finding edited"
     save_with_history(finding, user=user, reason=reason)
-    current = {link.theme_id: link for link in finding.finding_themes.all()}
-    for theme_id, link in current.items():
-        if theme_id not in wanted:
-            delete_with_history(link, user=user, reason="Theme unlinked from finding")
-    for theme_id, theme in wanted.items():
-        if theme_id not in current:
-            save_with_history(
-                FindingTheme(finding=finding, theme=theme),
-                user=user,
-                reason="Theme linked to finding",
-            )
+    links_sync_with_history(
+        existing=finding.finding_themes.all(),
+        field="theme",
+        wanted=wanted.values(),
+        make=lambda theme: FindingTheme(finding=finding, theme=theme),
+        user=user,
+        reason="Theme linked to finding",
+        removed_reason="Theme unlinked from finding",
+    )
     return finding
 
 

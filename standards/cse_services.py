@@ -6,15 +6,15 @@ acting user and a reason. Bad input raises ValidationError before anything is wr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 
 from actionplan.models import Action, Plan, Theme
-from actionplan.services import User, delete_with_history, save_with_history
+from actionplan.services import User, links_sync_with_history, save_with_history
 from consultation.models import Exercise
 from standards.cse_models import (
     ActionSubCriterion,
@@ -31,26 +31,6 @@ from standards.cse_models import (
     ThemeCriterion,
 )
 from standards.models import Standard
-
-
-def _sync_links(
-    *,
-    existing: models.QuerySet,
-    field: str,
-    wanted: Iterable[models.Model],
-    make: Callable[[models.Model], models.Model],
-    user: User | None,
-    reason: str,
-) -> None:
-    """Make the links in `existing` point at exactly `wanted`, each change with history."""
-    wanted_by_id = {obj.pk: obj for obj in wanted}
-    have = {getattr(link, f"{field}_id"): link for link in existing}
-    for target_id, link in have.items():
-        if target_id not in wanted_by_id:
-            delete_with_history(link, user=user, reason=reason)
-    for target_id, obj in wanted_by_id.items():
-        if target_id not in have:
-            save_with_history(make(obj), user=user, reason=reason)
 
 
 @transaction.atomic
@@ -75,7 +55,7 @@ def cse_evidence_save(
     if evidence.pk is None and evidence.created_by_id is None and user is not None:
         evidence.created_by = user
     save_with_history(evidence, user=user, reason=reason)
-    _sync_links(
+    links_sync_with_history(
         existing=evidence.sub_criterion_links.all(),
         field="sub_criterion",
         wanted=sub_criteria,
@@ -83,7 +63,7 @@ def cse_evidence_save(
         user=user,
         reason=reason,
     )
-    _sync_links(
+    links_sync_with_history(
         existing=evidence.action_links.all(),
         field="action",
         wanted=actions,
@@ -91,7 +71,7 @@ def cse_evidence_save(
         user=user,
         reason=reason,
     )
-    _sync_links(
+    links_sync_with_history(
         existing=evidence.standard_links.all(),
         field="standard",
         wanted=standards,
@@ -99,7 +79,7 @@ def cse_evidence_save(
         user=user,
         reason=reason,
     )
-    _sync_links(
+    links_sync_with_history(
         existing=evidence.exercise_links.all(),
         field="exercise",
         wanted=exercises,
@@ -177,7 +157,7 @@ def cse_theme_mapping_save(
     if foreign:
         raise ValidationError("Map only this plan's themes.")
     for theme, criteria in mapping.items():
-        _sync_links(
+        links_sync_with_history(
             existing=theme.cse_criterion_links.all(),
             field="criterion",
             wanted=criteria,
@@ -198,7 +178,7 @@ def cse_action_sub_criteria_set(
     reason: str = "CSE sub-criteria of the action changed",
 ) -> None:
     """Make the sub-criteria the action directly addresses exactly those given."""
-    _sync_links(
+    links_sync_with_history(
         existing=action.cse_sub_criterion_links.all(),
         field="sub_criterion",
         wanted=sub_criteria,

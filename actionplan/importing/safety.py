@@ -14,7 +14,10 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import IO
 
 from django.conf import settings
 
@@ -126,15 +129,28 @@ def check_zip(data: bytes, limits: Limits) -> None:
         )
 
 
-def _read_member(archive: zipfile.ZipFile, name: str, size: int = -1) -> bytes:
-    info = next(m for m in archive.infolist() if m.filename.lower() == name.lower())
+# What zipfile raises for a member it cannot read: a damaged archive (BadZipFile, OSError,
+# EOFError), an encrypted member (RuntimeError) or a compression method it does not support
+# (NotImplementedError, zipfile's own refusal, not unfinished code).
+UNREADABLE_MEMBER = (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError)
+
+
+@contextmanager
+def _opened(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Iterator[IO[bytes]]:
+    """The member as a stream; a member zipfile cannot read is refused with one message."""
     try:
-        with archive.open(info) as member:
-            return member.read(size)
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as error:
+        with archive.open(member) as stream:
+            yield stream
+    except UNREADABLE_MEMBER as error:
         raise ImportRefused(
             "The file is not a readable Excel workbook: it may be damaged or encrypted."
         ) from error
+
+
+def _read_member(archive: zipfile.ZipFile, name: str, size: int = -1) -> bytes:
+    info = next(m for m in archive.infolist() if m.filename.lower() == name.lower())
+    with _opened(archive, info) as member:
+        return member.read(size)
 
 
 def _check_xml_markup(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
@@ -149,13 +165,8 @@ def _check_xml_markup(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) 
     for member in members:
         if not member.filename.lower().endswith((".xml", ".rels")):
             continue
-        try:
-            with archive.open(member) as stream:
-                _scan_markup(stream)
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as error:
-            raise ImportRefused(
-                "The file is not a readable Excel workbook: it may be damaged or encrypted."
-            ) from error
+        with _opened(archive, member) as stream:
+            _scan_markup(stream)
 
 
 def _scan_markup(stream: io.BufferedIOBase) -> None:
