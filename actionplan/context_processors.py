@@ -1,18 +1,16 @@
-"""What every page's header needs: the council's name and what the user may reach."""
+"""What every page's header needs: the service's name and what the user may reach."""
 
 from django.conf import settings
 from django.http import HttpRequest
 
-from actionplan.access import Role, can_manage_plans, is_plan_administrator, role_of
+from actionplan.access import has_any_role
 
 
 def site(request: HttpRequest) -> dict:
     user = request.user
     return {
-        "council_name": settings.ACTIONPLAN_COUNCIL_NAME,
         "service_name": settings.ACTIONPLAN_SERVICE_NAME,
         "nav_signed_in": user.is_authenticated,
-        "nav_has_role": role_of(user) > Role.NONE,
-        "nav_can_manage": can_manage_plans(user),
-        "nav_is_admin": is_plan_administrator(user),
+        "nav_has_role": has_any_role(user),
+        "nav_is_superuser": user.is_authenticated and user.is_superuser,
     }

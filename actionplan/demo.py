@@ -11,12 +11,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 
 from actionplan import services
 from actionplan.models import (
     Action,
     GroupMembership,
     Milestone,
+    Organisation,
     Owner,
     OwnerKind,
     Plan,
@@ -35,24 +37,68 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _load_units(rows: list[Data], *, user: User | None, reason: str) -> dict[str, Unit]:
+# What the papers say of the demo councils; committees as their reports name them.
+DEMO_ORGANISATIONS = {
+    "Oxfordshire County Council": {
+        "slug": "oxfordshire",
+        "short_name": "OCC",
+        "committees": "Executive",
+    },
+    "South Cambridgeshire District Council": {
+        "slug": "south-cambridgeshire",
+        "short_name": "SCDC",
+        "committees": "Cabinet\nScrutiny and Overview Committee",
+    },
+}
+
+
+def organisation_for(name: str, *, user: User | None, reason: str) -> Organisation:
+    """The organisation of that name, made (with what the demo knows of it) when new."""
+    organisation = Organisation.objects.filter(name=name).first()
+    if organisation is None:
+        known = DEMO_ORGANISATIONS.get(name, {})
+        organisation = Organisation(
+            name=name,
+            slug=known.get("slug") or slugify(name)[:80],
+            short_name=known.get("short_name", ""),
+            committees=known.get("committees", ""),
+        )
+        save_with_history(organisation, user=user, reason=reason)
+    return organisation
+
+
+def _load_units(
+    rows: list[Data], organisation: Organisation, *, user: User | None, reason: str
+) -> dict[str, Unit]:
     units: dict[str, Unit] = {}
     for row in rows:
-        unit = Unit.objects.filter(name=row["name"]).first()
+        unit = Unit.objects.in_organisation(organisation).filter(name=row["name"]).first()
         if unit is None:
-            unit = Unit(name=row["name"], short_name=row.get("short_name", ""), kind=row["kind"])
+            unit = Unit(
+                organisation=organisation,
+                name=row["name"],
+                short_name=row.get("short_name", ""),
+                kind=row["kind"],
+            )
             save_with_history(unit, user=user, reason=reason)
         units[unit.short_name or unit.name] = unit
     return units
 
 
 def _load_owners(
-    rows: list[Data], units: dict[str, Unit], *, user: User | None, reason: str
+    rows: list[Data],
+    units: dict[str, Unit],
+    organisation: Organisation,
+    *,
+    user: User | None,
+    reason: str,
 ) -> None:
+    owners = Owner.objects.in_organisation(organisation)
     for row in rows:
-        owner = Owner.objects.filter(kind=row["kind"], name=row["name"]).first()
+        owner = owners.filter(kind=row["kind"], name=row["name"]).first()
         if owner is None:
             owner = Owner(
+                organisation=organisation,
                 kind=row["kind"],
                 name=row["name"],
                 short_name=row.get("short_name", ""),
@@ -64,9 +110,9 @@ def _load_owners(
     for row in rows:
         if row["kind"] != OwnerKind.GROUP:
             continue
-        group = Owner.objects.get(kind=OwnerKind.GROUP, name=row["name"])
+        group = owners.get(kind=OwnerKind.GROUP, name=row["name"])
         for member in row.get("members", []):
-            person, unknown = Owner.objects.filter(kind=OwnerKind.PERSON).match_text(member)
+            person, unknown = owners.filter(kind=OwnerKind.PERSON).match_text(member)
             if unknown or len(person) != 1:
                 raise ValidationError(f"Group member {member!r} is not a known person.")
             if not GroupMembership.objects.filter(group=group, person=person[0]).exists():
@@ -147,10 +193,11 @@ def _load_action(
 def plan_load_from_data(data: Data, *, user: User | None, reason: str) -> Plan:
     """Create a whole plan, its owners and units from transcribed data; all or nothing."""
     meta = data["plan"]
+    organisation = organisation_for(meta["organisation"], user=user, reason=reason)
     plan = Plan(
         slug=meta["slug"],
         title=meta["title"],
-        organisation=meta["organisation"],
+        organisation=organisation,
         version_label=meta.get("version_label", ""),
         adopted_on=_date(meta.get("adopted_on")),
         status=meta.get("status", "adopted"),
@@ -159,8 +206,8 @@ def plan_load_from_data(data: Data, *, user: User | None, reason: str) -> Plan:
     )
     save_with_history(plan, user=user, reason=reason)
     as_at = _date(meta["progress_as_at"])
-    units = _load_units(data.get("units", []), user=user, reason=reason)
-    _load_owners(data.get("owners", []), units, user=user, reason=reason)
+    units = _load_units(data.get("units", []), organisation, user=user, reason=reason)
+    _load_owners(data.get("owners", []), units, organisation, user=user, reason=reason)
     for theme_position, theme_row in enumerate(data["themes"]):
         theme = Theme(
             plan=plan,

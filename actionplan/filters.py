@@ -136,7 +136,7 @@ class ActionFilter(django_filters.FilterSet):
     )
     owner = django_filters.ModelChoiceFilter(
         label="Owner",
-        queryset=Owner.objects.order_by("kind", "name"),
+        queryset=None,  # the plan's organisation's owners, set in __init__
         method="filter_owner",
         empty_label="Any owner",
         help_text="A person's actions include those of the groups they belong to.",
@@ -144,7 +144,7 @@ class ActionFilter(django_filters.FilterSet):
     )
     unit = django_filters.ModelChoiceFilter(
         label="Directorate or service",
-        queryset=Unit.objects.all(),
+        queryset=None,  # the plan's organisation's units, set in __init__
         empty_label="Any directorate or service",
         error_messages={"invalid_choice": "Choose a directorate or service from the list."},
     )
@@ -197,6 +197,10 @@ class ActionFilter(django_filters.FilterSet):
         self.today = today
         self.awaiting_since = awaiting_since or awaiting.awaiting_since(plan, today)
         self.filters["theme"].queryset = plan.themes.order_by("position", "id")
+        self.filters["owner"].queryset = Owner.objects.in_organisation(
+            plan.organisation_id
+        ).order_by("kind", "name")
+        self.filters["unit"].queryset = Unit.objects.in_organisation(plan.organisation_id)
         self.filters["awaiting"].extra["help_text"] = (
             f"Open, with no progress update since {date_format(self.awaiting_since, 'j F Y')}."
         )

@@ -8,7 +8,16 @@ from django.db.models import UniqueConstraint
 from django.utils import timezone
 
 from actionplan.conflicts import EditConflict, conflict_summary
-from actionplan.models import ACTION_CONTENT_FIELDS, Action, Milestone, Project, Rag, Status, Theme
+from actionplan.models import (
+    ACTION_CONTENT_FIELDS,
+    Action,
+    Milestone,
+    Project,
+    Rag,
+    Status,
+    Theme,
+    Unit,
+)
 
 TARGET_HELP = (
     'Write it as you would in a paper: "Dec 2004", "Mid November 2004", "Q3 2012/13", '
@@ -125,6 +134,7 @@ class ActionEditForm(VersionedForm, ActionForm):
         super().__init__(*args, **kwargs)
         plan = self.instance.theme.plan
         self.fields["theme"].queryset = Theme.objects.filter(plan=plan)
+        self.fields["unit"].queryset = Unit.objects.in_organisation(plan.organisation_id)
         self.fields["project"].queryset = Project.objects.filter(theme__plan=plan).select_related(
             "theme"
         )

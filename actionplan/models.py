@@ -21,10 +21,12 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from simple_history.models import HistoricalRecords
 
+from actionplan.organisations import Membership, Organisation, PlanMembership  # noqa: F401
 from actionplan.querysets import (
     ActionQuerySet,
     OwnerQuerySet,
     PlanQuerySet,
+    UnitQuerySet,
     UpdateRequestQuerySet,
     UpdateRoundQuerySet,
 )
@@ -97,13 +99,23 @@ percentage_validators = [
 class Unit(models.Model):
     """A directorate or service of the council, or a partner organisation."""
 
-    name = models.CharField(max_length=200, unique=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="units")
+    name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=50, blank=True, help_text="For example E&E, WODC.")
     kind = models.CharField(max_length=20, choices=UnitKind.choices, default=UnitKind.SERVICE)
     history = HistoricalRecords()
 
+    objects = UnitQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="unit_unique_name_in_organisation",
+                violation_error_message="This organisation already has a unit with this name.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
@@ -112,6 +124,7 @@ class Unit(models.Model):
 class Owner(models.Model):
     """Someone who owns actions: a person (officer) or a group (e.g. a project assurance group)."""
 
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="owners")
     kind = models.CharField(max_length=10, choices=OwnerKind.choices, default=OwnerKind.PERSON)
     name = models.CharField(max_length=200)
     short_name = models.CharField(
@@ -124,12 +137,12 @@ class Owner(models.Model):
     )
     job_title = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
-    user = models.OneToOneField(
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="owner",
+        related_name="owner_records",
         help_text="The login of this person, if they use the system.",
     )
     unit = models.ForeignKey(
@@ -143,9 +156,16 @@ class Owner(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "name"],
+                fields=["organisation", "kind", "name"],
                 name="owner_unique_name",
                 violation_error_message="An owner of this kind with this name already exists.",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=Q(user__isnull=False),
+                name="owner_one_per_login",
+                violation_error_message="This login already belongs to another owner of this "
+                "organisation.",
             ),
         ]
 
@@ -157,6 +177,12 @@ class Owner(models.Model):
     def clean(self) -> None:
         if self.kind == OwnerKind.GROUP and self.user_id:
             raise ValidationError({"user": "A group cannot have a login; give its members one."})
+        if (
+            self.unit_id
+            and self.organisation_id
+            and self.unit.organisation_id != self.organisation_id
+        ):
+            raise ValidationError({"unit": "Choose a unit of this owner's organisation."})
 
     @property
     def label(self) -> str:
@@ -203,6 +229,14 @@ class GroupMembership(models.Model):
             raise ValidationError({"group": "Only a group can have members."})
         if self.person_id and self.person.kind != OwnerKind.PERSON:
             raise ValidationError({"person": "Only a person can be a member of a group."})
+        if (
+            self.group_id
+            and self.person_id
+            and self.group.organisation_id != self.person.organisation_id
+        ):
+            raise ValidationError(
+                {"person": "Only people of the group's organisation can join it."}
+            )
 
 
 class Plan(Versioned):
@@ -210,7 +244,13 @@ class Plan(Versioned):
 
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=300)
-    organisation = models.CharField(max_length=200)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="plans")
+    committee = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='The committee its reports go to, e.g. "Executive". Blank uses the '
+        "organisation's first.",
+    )
     version_label = models.CharField(max_length=50, blank=True, help_text='For example "V.4".')
     adopted_on = models.DateField(null=True, blank=True)
     period_start = models.DateField(null=True, blank=True)
@@ -244,6 +284,11 @@ class Plan(Versioned):
 
     def __str__(self) -> str:
         return f"{self.title} {self.version_label}".strip()
+
+    @property
+    def committee_name(self) -> str:
+        """The committee its papers go to: its own, else its organisation's first."""
+        return self.committee or self.organisation.default_committee
 
     def clean(self) -> None:
         if self.period_start and self.period_end and self.period_end < self.period_start:
@@ -395,6 +440,12 @@ class Action(Versioned):
         errors: dict[str, str] = {}
         if self.project_id and self.theme_id and self.project.theme_id != self.theme_id:
             errors["project"] = "The project must belong to the action's theme."
+        if (
+            self.unit_id
+            and self.theme_id
+            and self.unit.organisation_id != self.theme.plan.organisation_id
+        ):
+            errors["unit"] = "Choose a directorate or service of the plan's organisation."
         if self.status == Status.COMPLETED and not self.completed_on:
             errors["completed_on"] = "Enter the date the action was completed."
         if self.completed_on and self.status != Status.COMPLETED:

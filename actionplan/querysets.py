@@ -93,8 +93,21 @@ class PlanQuerySet(models.QuerySet):
         opened = UpdateRound.objects.open().filter(plan=OuterRef("pk")).values("opened_at")[:1]
         return self.annotate(open_round_opened_at=Subquery(opened))
 
+    def in_organisation(self, organisation) -> PlanQuerySet:
+        return self.filter(organisation=organisation)
+
+
+class UnitQuerySet(models.QuerySet):
+    def in_organisation(self, organisation) -> UnitQuerySet:
+        """The organisation's directorates, services and partners (organisation or its id)."""
+        return self.filter(organisation=organisation)
+
 
 class OwnerQuerySet(models.QuerySet):
+    def in_organisation(self, organisation) -> OwnerQuerySet:
+        """The organisation's people and groups (organisation or its id): never another's."""
+        return self.filter(organisation=organisation)
+
     def acting_for(self, owner: Owner) -> OwnerQuerySet:
         """The owner and the groups they belong to: whose actions are theirs to update."""
         return self.filter(Q(pk=owner.pk) | Q(memberships__person=owner))

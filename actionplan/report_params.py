@@ -115,7 +115,7 @@ class ReportParamsForm(forms.Form):
     )
     owner = forms.ModelMultipleChoiceField(
         label="Owner",
-        queryset=Owner.objects.order_by("kind", "name"),
+        queryset=None,  # the plan's organisation's owners
         required=False,
         widget=ChoiceSelect,
         help_text="A person's actions include those of the groups they belonged to.",
@@ -126,7 +126,7 @@ class ReportParamsForm(forms.Form):
     )
     unit = forms.ModelChoiceField(
         label="Directorate or service",
-        queryset=Unit.objects.all(),
+        queryset=None,  # the plan's organisation's units
         required=False,
         empty_label="Any directorate or service",
         error_messages={"invalid_choice": "Choose a directorate or service from the list."},
@@ -147,7 +147,7 @@ class ReportParamsForm(forms.Form):
         label="Committee",
         max_length=200,
         required=False,
-        help_text=f"Leave blank for “{DEFAULT_COMMITTEE}”.",
+        help_text=f"Leave blank for “{DEFAULT_COMMITTEE}”.",  # the plan's, set in __init__
     )
     meeting_date = forms.DateField(
         label="Meeting date",
@@ -186,7 +186,14 @@ class ReportParamsForm(forms.Form):
         self.plan = plan
         self.today = today
         self.fields["theme"].queryset = plan.themes.order_by("position", "id")
+        organisation_id = plan.organisation_id
+        self.fields["owner"].queryset = Owner.objects.in_organisation(organisation_id).order_by(
+            "kind", "name"
+        )
+        self.fields["unit"].queryset = Unit.objects.in_organisation(organisation_id)
         self.fields["owner"].empty_label = "Any owner"
+        self.default_committee = plan.committee_name or DEFAULT_COMMITTEE
+        self.fields["committee"].help_text = f"Leave blank for “{self.default_committee}”."
         if publishing:
             self.fields["meeting_date"].required = True
             self.fields["meeting_date"].error_messages["required"] = (
@@ -245,7 +252,7 @@ class ReportParamsForm(forms.Form):
     def options(self) -> ReportOptions:
         data = self.cleaned_data
         return ReportOptions(
-            committee=data["committee"].strip() or DEFAULT_COMMITTEE,
+            committee=data["committee"].strip() or self.default_committee,
             meeting_date=data["meeting_date"],
             title=data["title"].strip(),
             author=data["author"].strip(),

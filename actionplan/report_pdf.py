@@ -13,11 +13,12 @@ import mimetypes
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -68,10 +69,37 @@ def _static_path(name: str) -> Path | None:
     return None
 
 
+LOGO_PREFIX = urljoin(BASE_URL, "organisation-logo/")
+LOGO_TYPES = {".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg"}
+
+
+def logo_url(storage_name: str) -> str:
+    """Where a report asks for its organisation's logo (served by the fetcher, never fetched)."""
+    return LOGO_PREFIX + quote(storage_name) if storage_name else ""
+
+
+def _logo(url: str) -> URLFetcherResponse | None:
+    """An organisation's logo from storage: only files under organisation-logos/."""
+    name = unquote(url.removeprefix(LOGO_PREFIX))
+    kind = LOGO_TYPES.get(Path(name).suffix.lower())
+    if not name.startswith("organisation-logos/") or ".." in name or kind is None:
+        return None
+    if not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as logo:
+        return URLFetcherResponse(url, body=logo.read(), headers={"Content-Type": kind})
+
+
 class StaticFilesFetcher(URLFetcher):
-    """Serves WeasyPrint our static files from disk and refuses every other URL."""
+    """Serves WeasyPrint our static files from disk (and the organisation's logo from storage)
+    and refuses every other URL."""
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        if url.startswith(LOGO_PREFIX):
+            found = _logo(url)
+            if found is None:
+                raise RefusedURL(f"No such logo: {url[:100]}")
+            return found
         name = _static_name(url)
         path = _static_path(name) if name else None
         if path is None:
@@ -184,7 +212,8 @@ def report_context(report: Report, options: ReportOptions, *, for_pdf: bool = Fa
         "report": report,
         "options": options,
         "for_pdf": for_pdf,
-        "council_name": settings.ACTIONPLAN_COUNCIL_NAME,
+        "council_name": report.organisation,
+        "logo_url": logo_url(report.organisation_logo) if for_pdf else "",
         "title": report_title(report, options),
         "as_at_label": moment_label(report.as_at),
         "since_label": moment_label(report.changes.since) if report.changes else "",

@@ -127,6 +127,7 @@ class Report:
     plan_slug: str
     plan_title: str
     organisation: str
+    organisation_logo: str  # the logo file's storage name, or ""
     version_label: str
     as_at: datetime
     today: date  # the day overdue and awaiting update are judged on
@@ -331,7 +332,8 @@ def build_report(
         plan_id=plan.pk,
         plan_slug=snap.plan.slug,
         plan_title=snap.plan.title,
-        organisation=snap.plan.organisation,
+        organisation=plan.organisation.name,
+        organisation_logo=plan.organisation.logo.name or "",
         version_label=snap.plan.version_label,
         as_at=moment,
         today=today,
@@ -342,7 +344,9 @@ def build_report(
         summary=_summary(list(rows.values())),
         changes=changes,
         consultation=consultation_section(plan_id=plan.pk, moment=moment, actions=rows),
-        standards=standards_section(plan_id=plan.pk, moment=moment, today=today),
+        standards=standards_section(
+            plan_id=plan.pk, organisation_id=plan.organisation_id, moment=moment, today=today
+        ),
     )
 
 

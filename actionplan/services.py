@@ -90,6 +90,9 @@ def action_set_owners(
     Each link added or removed leaves its own history row, so owner changes show who and when.
     """
     owners = list(dict.fromkeys(owners))
+    organisation_id = action.theme.plan.organisation_id
+    if any(owner.organisation_id != organisation_id for owner in owners):
+        raise ValidationError("Choose owners of the plan's own organisation.")
     if lead is None and owners:
         lead = owners[0]
     if lead is not None and lead not in owners:
@@ -122,7 +125,9 @@ def action_set_owners_from_text(
 
     Returns the tokens that matched no known owner; those are kept in the text only.
     """
-    owners, unknown = Owner.objects.match_text(text)
+    owners, unknown = Owner.objects.in_organisation(action.theme.plan.organisation_id).match_text(
+        text
+    )
     if action.owners_as_written != text:
         action.owners_as_written = text
         save_with_history(action, user=user, reason=reason)

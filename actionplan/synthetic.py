@@ -16,6 +16,7 @@ from actionplan.models import (
     Action,
     ActionOwner,
     GroupMembership,
+    Organisation,
     Owner,
     OwnerKind,
     Plan,
@@ -60,19 +61,36 @@ def build_plan(
     updates_per_action: int = 2,
     owners: int = 10,
     seed: int = 1,
+    organisation_slug: str = "synthetic",
 ) -> Plan:
     """Create a plan with the given shape; deterministic for a given seed."""
     rng = random.Random(seed)
+    organisation = Organisation.objects.get_or_create(
+        slug=organisation_slug, defaults={"name": f"Synthetic council {organisation_slug}"}
+    )[0]
     plan = Plan.objects.create(
-        slug=slug, title=f"Synthetic plan {slug}", organisation="Council", status="adopted"
+        slug=slug, title=f"Synthetic plan {slug}", organisation=organisation, status="adopted"
     )
-    unit = Unit.objects.get_or_create(name="Customer Services", defaults={"short_name": "CS"})[0]
+    unit = Unit.objects.get_or_create(
+        organisation=organisation, name="Customer Services", defaults={"short_name": "CS"}
+    )[0]
     people = bulk_create_with_history(
-        [Owner(name=f"{slug} officer {i}", short_name=f"O{i}", unit=unit) for i in range(owners)],
+        [
+            Owner(
+                organisation=organisation,
+                name=f"{slug} officer {i}",
+                short_name=f"O{i}",
+                unit=unit,
+            )
+            for i in range(owners)
+        ],
         Owner,
     )
     group = Owner.objects.create(
-        kind=OwnerKind.GROUP, name=f"{slug} assurance group", short_name=f"{slug}-PAG"
+        organisation=organisation,
+        kind=OwnerKind.GROUP,
+        name=f"{slug} assurance group",
+        short_name=f"{slug}-PAG",
     )
     bulk_create_with_history(
         [GroupMembership(group=group, person=p) for p in people[: max(1, owners // 5)]],

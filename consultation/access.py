@@ -14,7 +14,13 @@ from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from actionplan.access import can_manage_plans, require, visible_plans
+from actionplan.access import (
+    can_manage_organisation_register,
+    can_manage_plans,
+    can_read_organisation,
+    require,
+    visible_plans,
+)
 from consultation.models import Exercise, Finding, Recommendation
 
 User = AbstractBaseUser | AnonymousUser
@@ -33,28 +39,37 @@ class Access(Generic[T]):
 
 
 def _for_user(user: User, queryset: models.QuerySet, pk: int, plan_path: str, *, manage: bool):
+    """The object, 404 unless the user may see its plan (or, for an exercise that informs no
+    plan, holds a role in its organisation); 403 if `manage` and they may not change it."""
     obj = get_object_or_404(queryset, pk=pk)
-    plan_id = obj
+    plan = obj
     for part in plan_path.split("."):
-        plan_id = getattr(plan_id, part)
-    if plan_id is None or not visible_plans(user).filter(pk=plan_id).exists():
-        raise Http404("Not found.")
-    can_edit = can_manage_plans(user)
+        plan = getattr(plan, part)
+    if plan is not None:
+        if not visible_plans(user).filter(pk=plan.pk).exists():
+            raise Http404("Not found.")
+        can_edit = can_manage_plans(user, plan)
+    else:
+        exercise = obj if isinstance(obj, Exercise) else obj.exercise
+        organisation_id = exercise.organisation_id
+        if not can_read_organisation(user, organisation_id):
+            raise Http404("Not found.")
+        can_edit = can_manage_organisation_register(user, organisation_id)
     if manage:
         require(can_edit, CHANGE_REFUSED)
     return Access(obj=obj, can_edit=can_edit)
 
 
 def exercise_for_user(user: User, pk: int, *, manage: bool = False) -> Access[Exercise]:
-    queryset = Exercise.objects.select_related("plan")
-    return _for_user(user, queryset, pk, "plan_id", manage=manage)
+    queryset = Exercise.objects.select_related("plan__organisation")
+    return _for_user(user, queryset, pk, "plan", manage=manage)
 
 
 def finding_for_user(user: User, pk: int, *, manage: bool = False) -> Access[Finding]:
-    queryset = Finding.objects.select_related("exercise__plan")
-    return _for_user(user, queryset, pk, "exercise.plan_id", manage=manage)
+    queryset = Finding.objects.select_related("exercise__plan__organisation")
+    return _for_user(user, queryset, pk, "exercise.plan", manage=manage)
 
 
 def recommendation_for_user(user: User, pk: int, *, manage: bool = False) -> Access[Recommendation]:
-    queryset = Recommendation.objects.select_related("meeting__plan", "theme")
-    return _for_user(user, queryset, pk, "meeting.plan_id", manage=manage)
+    queryset = Recommendation.objects.select_related("meeting__plan__organisation", "theme")
+    return _for_user(user, queryset, pk, "meeting.plan", manage=manage)

@@ -53,6 +53,7 @@ def _load_exercises(plan: Plan, rows: list[Data], *, user: User | None, reason: 
     themes = {t.reference: t for t in Theme.objects.filter(plan=plan)}
     for row in rows:
         exercise = Exercise(
+            organisation_id=plan.organisation_id,
             plan=plan,
             title=row["title"],
             method=row["method"],

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.text import Truncator
 from simple_history.models import HistoricalRecords
 
-from actionplan.models import Action, Plan, Theme
+from actionplan.models import Action, Organisation, Plan, Theme
 from consultation.querysets import FindingQuerySet, RecommendationQuerySet
 
 
@@ -37,6 +37,9 @@ class Method(models.TextChoices):
 class Exercise(models.Model):
     """A consultation exercise, e.g. the 2004 residents' survey or a staff survey."""
 
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="consultations"
+    )
     plan = models.ForeignKey(
         Plan,
         null=True,
@@ -72,6 +75,14 @@ class Exercise(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if (
+            self.plan_id
+            and self.organisation_id
+            and self.plan.organisation_id != self.organisation_id
+        ):
+            raise ValidationError({"plan": "Choose a plan of the exercise's organisation."})
 
 
 class Strength(models.TextChoices):

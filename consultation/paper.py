@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
@@ -98,7 +97,7 @@ def build_paper(meeting: ScrutinyMeeting, *, today: date) -> Paper:
         title=meeting.title,
         meeting_date=meeting.meeting_date,
         plan_title=meeting.plan.title,
-        organisation=meeting.plan.organisation,
+        organisation=meeting.plan.organisation.name,
         today=today,
         recommendations=rows,
     )
@@ -107,7 +106,7 @@ def build_paper(meeting: ScrutinyMeeting, *, today: date) -> Paper:
 def paper_context(meeting: ScrutinyMeeting, *, today: date, for_pdf: bool = False) -> dict:
     return {
         "paper": build_paper(meeting, today=today),
-        "council_name": settings.ACTIONPLAN_COUNCIL_NAME,
+        "council_name": meeting.plan.organisation.name,
         "for_pdf": for_pdf,
     }
 

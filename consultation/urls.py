@@ -23,7 +23,11 @@ urlpatterns = [
         findings.finding_unlink_action,
         name="finding_unlink_action",
     ),
-    path("public/<slug:slug>/you-said-we-did/", public.you_said_we_did, name="you_said_we_did"),
+    path(
+        "public/<slug:org>/<slug:slug>/you-said-we-did/",
+        public.you_said_we_did,
+        name="you_said_we_did",
+    ),
     path("plans/<slug:slug>/scrutiny/", scrutiny.scrutiny_list, name="scrutiny_list"),
     path("plans/<slug:slug>/scrutiny/add/", scrutiny.meeting_add, name="meeting_add"),
     path(

@@ -53,13 +53,13 @@ class EvidenceForm(forms.ModelForm):
     )
     standards = forms.ModelMultipleChoiceField(
         label="Service standards whose performance it shows",
-        queryset=Standard.objects.all(),
+        queryset=Standard.objects.none(),  # the plan organisation's, set in __init__
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     exercises = forms.ModelMultipleChoiceField(
         label="Consultation exercises it draws on",
-        queryset=Exercise.objects.all(),
+        queryset=Exercise.objects.none(),  # the plan organisation's, set in __init__
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -97,7 +97,12 @@ class EvidenceForm(forms.ModelForm):
             if (self.instance.pk)
             else []
         )
-        self.fields["standards"].queryset = Standard.objects.filter(
+        self.fields["exercises"].queryset = Exercise.objects.filter(
+            organisation_id=plan.organisation_id
+        )
+        self.fields["standards"].queryset = Standard.objects.in_organisation(
+            plan.organisation_id
+        ).filter(
             Q(effective_to__isnull=True)
             | Q(effective_to__gte=timezone.localdate())
             | Q(pk__in=linked)

@@ -66,8 +66,9 @@ def _version_for(
     return None, None, problem
 
 
-def read_csv(data: bytes) -> CsvResult:
-    """Figures from the file, or the errors in it (with row numbers as a spreadsheet shows)."""
+def read_csv(data: bytes, *, organisation) -> CsvResult:
+    """Figures for the organisation's standards from the file, or the errors in it (with row
+    numbers as a spreadsheet shows). Another organisation's references are unknown here."""
     result = CsvResult()
     if len(data) > MAX_BYTES:
         result.errors.append(f"The file is larger than {MAX_BYTES // 1024} KB. Split it.")
@@ -91,7 +92,7 @@ def read_csv(data: bytes) -> CsvResult:
         return result
     references = {(row.get("standard") or "").strip() for row in rows}
     versions: dict[str, list[Standard]] = defaultdict(list)
-    for standard in Standard.objects.filter(reference__in=references):
+    for standard in Standard.objects.in_organisation(organisation).filter(reference__in=references):
         versions[standard.reference].append(standard)
     seen: dict[tuple, int] = {}
     for number, row in enumerate(rows, start=2):

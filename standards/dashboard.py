@@ -32,9 +32,13 @@ def _period_end(value) -> date:
 
 
 def standards_panel(plan, today: date) -> StandardsPanel:
-    """Standards in force today that belong to the plan or to no plan (two queries)."""
+    """The plan's organisation's standards in force today that belong to the plan or to no
+    plan (two queries)."""
     standards = (
-        Standard.objects.for_register().in_force(today).filter(Q(plan=plan) | Q(plan__isnull=True))
+        Standard.objects.in_organisation(plan.organisation_id)
+        .for_register()
+        .in_force(today)
+        .filter(Q(plan=plan) | Q(plan__isnull=True))
     )
     rows = performance_of(list(standards), values_for(standards, since=history_start(today)))
     latest = max((row.latest for row in rows if row.latest), key=_period_end, default=None)

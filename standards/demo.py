@@ -16,7 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from actionplan.models import Action, Owner
+from actionplan.models import Action, Organisation, Owner
 from actionplan.services import User, save_with_history
 from standards.figures import figure_value
 from standards.models import Standard
@@ -41,18 +41,20 @@ def _origin(version: dict, launch: dict) -> str:
 @transaction.atomic
 def standards_load_demo(*, user: User | None, path: Path = FIXTURE) -> int:
     """Load the demo standards and figures unless some standard exists; returns figures saved."""
-    if Standard.objects.exists():
-        return 0
     data = json.loads(path.read_text(encoding="utf-8"))
+    organisation = Organisation.objects.filter(name=data["organisation"]).first()
+    if organisation is None or Standard.objects.in_organisation(organisation).exists():
+        return 0
+    owners = Owner.objects.in_organisation(organisation)
     launch = data["standard_set"]
     reason = f"Demo data loaded from fixtures/{path.name}"
     current: dict[str, Standard] = {}
     for position, row in enumerate(data["standards"]):
         first, *revisions = row["versions"]
-        owner = (
-            Owner.objects.filter(name=row.get("owner", "")).first() if row.get("owner") else None
-        )
+        # An owner the organisation does not have is left blank, never borrowed from another.
+        owner = owners.filter(name=row.get("owner", "")).first() if row.get("owner") else None
         standard = Standard(
+            organisation=organisation,
             reference=row["reference"],
             title=row["title"],
             channel=row["channel"],
@@ -107,7 +109,9 @@ def standards_load_demo(*, user: User | None, path: Path = FIXTURE) -> int:
     saved = performance_record(figures=figures, publish=True, user=user, reason=reason)
     for row in data.get("links", []):
         action = Action.objects.filter(
-            theme__plan__slug=row["plan"], description__startswith=row["action_starts"]
+            theme__plan__organisation=organisation,
+            theme__plan__slug=row["plan"],
+            description__startswith=row["action_starts"],
         ).first()
         for reference in row["standards"] if action else []:
             standard_link_action(

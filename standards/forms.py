@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from actionplan.forms import ConstraintsForm
-from actionplan.models import Action
+from actionplan.models import Action, Owner, Plan, Unit
 from standards.figures import figure_value, parse_number
 from standards.models import PerformanceValue, Scope, Standard
 from standards.periods import MONTHLY, Period
@@ -63,6 +63,11 @@ class StandardForm(ConstraintsForm):
             self.fields["reason"].required = True
         else:
             del self.fields["reason"]
+        # Only the standard's own organisation's owners, services and plans can be chosen.
+        organisation_id = self.instance.organisation_id
+        self.fields["owner"].queryset = Owner.objects.in_organisation(organisation_id)
+        self.fields["service"].queryset = Unit.objects.in_organisation(organisation_id)
+        self.fields["plan"].queryset = Plan.objects.in_organisation(organisation_id)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -75,7 +80,11 @@ class StandardForm(ConstraintsForm):
     def _refuse_overlap(self, data: dict) -> None:
         """Two versions of one reference may not be in force on the same day."""
         start, end = data.get("effective_from") or date.min, data.get("effective_to") or date.max
-        others = Standard.objects.filter(reference=data["reference"]).exclude(pk=self.instance.pk)
+        others = (
+            Standard.objects.in_organisation(self.instance.organisation_id)
+            .filter(reference=data["reference"])
+            .exclude(pk=self.instance.pk)
+        )
         for other in others:
             if (other.effective_from or date.min) <= end and (
                 other.effective_to or date.max
@@ -118,7 +127,11 @@ class ReviseForm(forms.ModelForm):
         labels = {"better": "Which direction is better"}
 
     def __init__(self, *args, standard: Standard, **kwargs) -> None:
-        copy = Standard(reference=standard.reference, channel=standard.channel)
+        copy = Standard(
+            organisation_id=standard.organisation_id,
+            reference=standard.reference,
+            channel=standard.channel,
+        )
         for name in self.Meta.fields:
             setattr(copy, name, getattr(standard, name))
         super().__init__(*args, instance=copy, **kwargs)
@@ -161,11 +174,14 @@ def _entry_period(standard: Standard, month: date) -> Period | None:
     return period if in_force else None
 
 
-def entry_standards(month: date) -> list[tuple[Standard, Period]]:
-    """Standards with a period ending in `month` (monthly ones always), latest version each."""
-    candidates = Standard.objects.in_force(
-        Period.containing(month, "annually").start, Period(month).end
-    ).for_register()
+def entry_standards(organisation, month: date) -> list[tuple[Standard, Period]]:
+    """The organisation's standards with a period ending in `month` (monthly ones always),
+    latest version each."""
+    candidates = (
+        Standard.objects.in_organisation(organisation)
+        .in_force(Period.containing(month, "annually").start, Period(month).end)
+        .for_register()
+    )
     chosen: dict[str, tuple[Standard, Period]] = {}
     for standard in candidates:
         period = _entry_period(standard, month)

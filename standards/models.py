@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from actionplan.models import Owner, Plan, Unit
+from actionplan.models import Organisation, Owner, Plan, Unit
 from standards.figures import figure_value
 from standards.periods import Period, PeriodError
 
@@ -61,6 +61,10 @@ class Scope(models.TextChoices):
 
 
 class StandardQuerySet(models.QuerySet):
+    def in_organisation(self, organisation) -> StandardQuerySet:
+        """The organisation's standards (organisation or its id): never another's."""
+        return self.filter(organisation=organisation)
+
     def in_force(self, start: date, end: date | None = None) -> StandardQuerySet:
         """Versions in force on any day from `start` to `end` (default: that one day)."""
         end = end or start
@@ -83,6 +87,9 @@ class Standard(models.Model):
     in force then.
     """
 
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="standards"
+    )
     reference = models.CharField(max_length=20, db_index=True, help_text="For example T1 or C2.")
     title = models.CharField(max_length=200)
     channel = models.CharField(max_length=20, choices=Channel.choices)
@@ -138,7 +145,7 @@ class Standard(models.Model):
         ordering = ["position", "reference", "effective_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["reference", "effective_from"],
+                fields=["organisation", "reference", "effective_from"],
                 name="standard_one_version_per_start",
                 violation_error_message="This standard already has a version starting that day.",
             ),
@@ -153,6 +160,15 @@ class Standard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    def clean(self) -> None:
+        errors = {}
+        for name, label in (("owner", "owner"), ("service", "service"), ("plan", "plan")):
+            linked = getattr(self, name) if getattr(self, f"{name}_id") else None
+            if linked is not None and linked.organisation_id != self.organisation_id:
+                errors[name] = f"Choose a {label} of the standard's organisation."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_percentage(self) -> bool:

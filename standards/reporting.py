@@ -37,9 +37,14 @@ class StandardsSection:
     lines: list[StandardLine]
 
 
-def standards_section(*, plan_id: int, moment: datetime, today: date) -> StandardsSection | None:
-    """Standards in force on `today` (the plan's own and corporate ones); None if there are none."""
-    versions = {s.pk: s for s in Standard.history.as_of(moment)}
+def standards_section(
+    *, plan_id: int, organisation_id: int, moment: datetime, today: date
+) -> StandardsSection | None:
+    """The plan's organisation's standards in force on `today` (the plan's own and corporate
+    ones); None if there are none. Another organisation's are never read."""
+    versions = {
+        s.pk: s for s in Standard.history.as_of(moment).filter(organisation_id=organisation_id)
+    }
     current = sorted(
         (s for s in versions.values() if s.in_force_on(today) and s.plan_id in (None, plan_id)),
         key=lambda s: (s.channel, s.position, s.reference),
@@ -47,7 +52,10 @@ def standards_section(*, plan_id: int, moment: datetime, today: date) -> Standar
     # Run the figures' query even without standards: the report's query count stays fixed.
     values = list(
         PerformanceValue.history.as_of(moment).filter(
-            site="", period_start__gte=history_start(today), period_start__lte=today
+            standard_id__in=list(versions),
+            site="",
+            period_start__gte=history_start(today),
+            period_start__lte=today,
         )
     )
     if not current:

@@ -77,6 +77,7 @@ def standard_revise(
             }
         )
     new = Standard(
+        organisation_id=standard.organisation_id,
         reference=standard.reference,
         channel=standard.channel,
         position=standard.position,
@@ -98,7 +99,9 @@ def standard_revise(
 def standard_link_action(
     *, standard: Standard, action: Action, note: str = "", user: User | None
 ) -> StandardAction:
-    """Record that `action` improves performance against `standard`."""
+    """Record that `action` improves performance against `standard` (of one organisation)."""
+    if action.theme.plan.organisation_id != standard.organisation_id:
+        raise ValidationError("Only an action of the standard's own organisation can be linked.")
     link = StandardAction(standard=standard, action=action, note=note)
     save_with_history(link, user=user, reason=f"Action linked to {standard.reference}")
     return link

@@ -66,7 +66,10 @@ def cse_coverage(request: HttpRequest, slug: str) -> HttpResponse:
     plan = plan_for_user(request.user, slug)
     coverage = build_coverage(plan)
     context = _context(
-        plan, coverage=coverage, chart=coverage.chart(), can_edit=can_manage_plans(request.user)
+        plan,
+        coverage=coverage,
+        chart=coverage.chart(),
+        can_edit=can_manage_plans(request.user, plan),
     )
     return render(request, "standards/cse/coverage.html", context)
 
@@ -74,7 +77,9 @@ def cse_coverage(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def cse_by_criterion(request: HttpRequest, slug: str) -> HttpResponse:
     plan = plan_for_user(request.user, slug)
-    context = _context(plan, coverage=build_coverage(plan), can_edit=can_manage_plans(request.user))
+    context = _context(
+        plan, coverage=build_coverage(plan), can_edit=can_manage_plans(request.user, plan)
+    )
     return render(request, "standards/cse/by_criterion.html", context)
 
 
@@ -102,7 +107,9 @@ def cse_evidence_list(request: HttpRequest, slug: str) -> HttpResponse:
     if sub_id.isdigit():
         sub = get_object_or_404(SubCriterion, pk=sub_id)
         items = items.filter(sub_criterion_links__sub_criterion=sub)
-    context = _context(plan, evidence=list(items), sub=sub, can_edit=can_manage_plans(request.user))
+    context = _context(
+        plan, evidence=list(items), sub=sub, can_edit=can_manage_plans(request.user, plan)
+    )
     return render(request, "standards/cse/evidence_list.html", context)
 
 
@@ -147,7 +154,7 @@ def cse_evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_object_or_404(
         Evidence.objects.select_related("plan"), pk=pk, plan__in=visible_plans(request.user)
     )
-    require(can_manage_plans(request.user), CHANGE_REFUSED)
+    require(can_manage_plans(request.user, evidence.plan), CHANGE_REFUSED)
     plan, title = evidence.plan, evidence.title
     form = EvidenceForm(_posted(request), instance=evidence, plan=plan)
     if form.is_valid() and _save_evidence(request, form, reason="CSE evidence changed"):

@@ -8,8 +8,18 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from actionplan.models import Action, Owner, OwnerKind, Plan, Project, Theme, UpdateRound
-from actionplan.roles import ACTION_OWNER, PLAN_ADMINISTRATOR, STEERING_GROUP, VIEWER, ensure_roles
+from actionplan.models import (
+    Action,
+    Membership,
+    Organisation,
+    Owner,
+    OwnerKind,
+    Plan,
+    Project,
+    Theme,
+    UpdateRound,
+)
+from actionplan.organisations import OrganisationRole
 from actionplan.services import action_set_owners
 
 
@@ -20,38 +30,59 @@ def pytest_configure(config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def _user(username: str, role: str | None, **extra):
+def home_council() -> Organisation:
+    """The organisation the personas and the test plan belong to."""
+    return Organisation.objects.get_or_create(
+        slug="test-council", defaults={"name": "Test Council", "committees": "Executive"}
+    )[0]
+
+
+def make_user(username: str, role: str | None, organisation: Organisation | None = None, **extra):
+    """A login with `role` across every plan of `organisation` (the test council by default)."""
     user = get_user_model().objects.create_user(
         username=username, password="pass-for-tests-only", **extra
     )
     if role:
-        user.groups.add(ensure_roles()[role])
+        Membership.objects.create(user=user, organisation=organisation or home_council(), role=role)
     return user
 
 
 @pytest.fixture
+def organisation(db) -> Organisation:
+    return home_council()
+
+
+@pytest.fixture
 def plan_admin(db):
-    return _user("pat.admin", PLAN_ADMINISTRATOR, is_staff=True, is_superuser=True)
+    return make_user(
+        "pat.admin", OrganisationRole.PLAN_ADMINISTRATOR, is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def org_admin(db):
+    """The test council's organisation administrator: every role in its plans, no other's."""
+    return make_user("ola.orgadmin", OrganisationRole.ORGANISATION_ADMINISTRATOR)
 
 
 @pytest.fixture
 def steering_member(db):
-    return _user("sam.steering", STEERING_GROUP, is_staff=True)
+    return make_user("sam.steering", OrganisationRole.STEERING_GROUP)
 
 
 @pytest.fixture
 def action_owner(db):
-    return _user("olly.owner", ACTION_OWNER)
+    return make_user("olly.owner", OrganisationRole.ACTION_OWNER)
 
 
 @pytest.fixture
 def viewer(db):
-    return _user("vic.viewer", VIEWER)
+    return make_user("vic.viewer", OrganisationRole.VIEWER)
 
 
 @pytest.fixture
 def outsider(db):
-    return _user("oscar.outsider", None)
+    return make_user("oscar.outsider", None)
 
 
 @pytest.fixture
@@ -59,7 +90,7 @@ def plan(db) -> Plan:
     return Plan.objects.create(
         slug="test-plan",
         title="Customer Service Action Plan",
-        organisation="Test Council",
+        organisation=home_council(),
         status="adopted",
     )
 
@@ -86,10 +117,15 @@ def project(theme) -> Project:
 
 @pytest.fixture
 def people(db) -> dict[str, Owner]:
-    rf = Owner.objects.create(name="RF", short_name="RF")
-    pw = Owner.objects.create(name="Paul Williams", short_name="PW")
+    council = home_council()
+    rf = Owner.objects.create(organisation=council, name="RF", short_name="RF")
+    pw = Owner.objects.create(organisation=council, name="Paul Williams", short_name="PW")
     pag = Owner.objects.create(
-        kind=OwnerKind.GROUP, name="Project Assurance Group", short_name="PAG", aliases="CSE PAG"
+        organisation=council,
+        kind=OwnerKind.GROUP,
+        name="Project Assurance Group",
+        short_name="PAG",
+        aliases="CSE PAG",
     )
     return {"RF": rf, "PW": pw, "PAG": pag}
 

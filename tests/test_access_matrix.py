@@ -40,6 +40,8 @@ from standards.models import Standard, StandardAction
 
 PERSONAS = ["anonymous", "outsider", "viewer", "action_owner", "steering_member", "plan_admin"]
 READ, WRITE, OWN, ADMIN = "read", "write", "owner", "admin"
+# A page that sends anyone with a role on to their own organisation's page.
+GOES_ON = "goes_on"
 
 # name → (kind, args from the world). kind: READ = any role reads; WRITE = steering group
 # and administrators; OWN = WRITE plus the action's own owners; ADMIN = administrators only;
@@ -99,7 +101,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "finding_add": (WRITE, "exercise"),
     "finding_detail": (READ, "finding"),
     "finding_edit": (WRITE, "finding"),
-    "you_said_we_did": ("public", "plan"),
+    "you_said_we_did": ("public", "public_plan"),
     "scrutiny_list": (READ, "plan"),
     "meeting_add": (WRITE, "plan"),
     "recommendation_add": (WRITE, "meeting"),
@@ -107,15 +109,17 @@ PAGES: dict[str, tuple[str, str]] = {
     "recommendation_edit": (WRITE, "recommendation"),
     "scrutiny_paper": (READ, "meeting"),
     "scrutiny_paper_pdf": (READ, "meeting"),
-    "standard_list": (READ, ""),
+    "standards_home": (GOES_ON, ""),
+    "standard_list": (READ, "org"),
     "standard_detail": (READ, "standard"),
-    "standard_add": (WRITE, ""),
+    "standard_add": (WRITE, "org"),
     "standard_edit": (WRITE, "standard"),
     "standard_revise": (WRITE, "standard"),
-    "performance_enter": (WRITE, ""),
-    "performance_upload": (WRITE, ""),
-    "performance_template": (WRITE, ""),
-    "standards_public": ("public", ""),
+    "performance_enter": (WRITE, "org"),
+    "performance_upload": (WRITE, "org"),
+    "performance_template": (WRITE, "org"),
+    "standards_public_index": ("public", ""),
+    "standards_public": ("public", "org"),
     "plan_import": (WRITE, "plan"),
     "plan_import_preview": (WRITE, "import"),
 }
@@ -167,19 +171,30 @@ def test_every_page_of_the_site_is_in_the_matrix():
 
 @pytest.fixture
 def world(plan, theme, project, action, people, action_owner, steering_member, settings, tmp_path):
-    people["RF"].user = action_owner
-    people["RF"].save()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return build_world(
+        plan=plan, project=project, action=action, owner=people["RF"], owner_login=action_owner
+    )
+
+
+def build_world(*, plan, project, action, owner, owner_login) -> dict[str, list]:
+    """One of everything of `plan` (and its organisation) that a URL can name: name → args.
+
+    `owner` (a person owning `action`) gets `owner_login` as its login."""
+    theme = project.theme
+    organisation = plan.organisation
+    owner.user = owner_login
+    owner.save()
     milestone = Milestone.objects.create(action=action, text="FAQs drafted", target="Nov 2004")
     opened = round_open(
         plan=plan,
         title="Steering group",
         meeting_date=timezone.localdate() + timedelta(days=9),
         deadline=timezone.localdate() + timedelta(days=5),
-        user=steering_member,
+        user=None,
         base_url="http://testserver",
     )
     revert_to = action.history.earliest().history_id
-    settings.MEDIA_ROOT = tmp_path / "media"
     published = PublishedReport(
         plan=plan,
         committee="Executive",
@@ -196,7 +211,9 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
     cse_evidence = Evidence.objects.create(
         plan=plan, title="Survey", text="Run", dated=opened.update_round.meeting_date
     )
-    exercise = Exercise.objects.create(plan=plan, title="Residents' survey", method="other")
+    exercise = Exercise.objects.create(
+        organisation=organisation, plan=plan, title="Residents' survey", method="other"
+    )
     finding = Finding.objects.create(exercise=exercise, said="Answer the phone", published=True)
     FindingAction.objects.create(finding=finding, action=action)
     PublicPage.objects.create(plan=plan, you_said_we_did_published=True)
@@ -204,7 +221,11 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
     recommendation = Recommendation.objects.create(meeting=meeting, reference="(i)", text="Do")
     RecommendationAction.objects.create(recommendation=recommendation, action=action)
     standard = Standard.objects.create(
-        reference="T1", title="Telephone", channel="telephone", commitment="Answer calls."
+        organisation=organisation,
+        reference="T1",
+        title="Telephone",
+        channel="telephone",
+        commitment="Answer calls.",
     )
     link = StandardAction.objects.create(standard=standard, action=action)
     import_token = stash(
@@ -212,6 +233,8 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
     )
     return {
         "": [],
+        "org": [organisation.slug],
+        "public_plan": [organisation.slug, plan.slug],
         "plan": [plan.slug],
         "theme": [theme.pk],
         "project": [project.pk],
@@ -251,6 +274,8 @@ def _expected_get(kind: str, persona: str) -> set[int]:
         return {200}
     if persona == "outsider":
         return {404}
+    if kind == GOES_ON:
+        return {302}
     return {200} if persona in ALLOWED[kind] else {403}
 
 
@@ -282,7 +307,7 @@ def test_who_may_open_each_page(client, request, world, persona, name):
         + ("?project=" + str(world["project"][0]) if name == "action_add" else "")
     )
     assert response.status_code in _expected_get(kind, persona), (name, persona)
-    if response.status_code == 302:
+    if response.status_code == 302 and kind != GOES_ON:
         assert response["Location"].startswith(reverse("login"))
 
 

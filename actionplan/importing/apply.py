@@ -116,7 +116,8 @@ class _Writer:
         self.themes: dict[int, Theme] = {}  # id(NewTheme) → the theme created for it
         self.projects: dict[int, Project] = {}
         self.positions: dict[tuple, int] = {}
-        self.owner_index = Owner.objects.all().spelling_index()
+        # Owners are matched and created in the plan's own organisation only.
+        self.owner_index = Owner.objects.in_organisation(plan.organisation_id).spelling_index()
 
     def create_owners(self, names: list[str]) -> list[str]:
         created = []
@@ -127,6 +128,7 @@ class _Writer:
             name, short = (match["name"].strip(), match["abbr"].strip()) if match else (token, "")
             group = any(word in name.casefold() for word in GROUP_WORDS)
             owner = Owner(
+                organisation_id=self.plan.organisation_id,
                 name=name[:200],
                 short_name=short[:50],
                 kind=OwnerKind.GROUP if group else OwnerKind.PERSON,

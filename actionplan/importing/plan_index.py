@@ -65,11 +65,11 @@ class PlanIndex:
             self.narratives = KeySet(narrative_key(pk, text) for pk, text in texts)
         self.themes = list(Theme.objects.filter(plan=plan))
         self.projects = list(Project.objects.filter(theme__plan=plan))
-        units = list(Unit.objects.all())
+        units = list(Unit.objects.in_organisation(plan.organisation_id))
         self.theme_by_id = {t.pk: t for t in self.themes}
         self.project_by_id = {p.pk: p for p in self.projects}
         self.unit_by_id = {u.pk: u for u in units}
-        owners = list(Owner.objects.all())
+        owners = list(Owner.objects.in_organisation(plan.organisation_id))
         self.owner_by_id = {owner.pk: owner for owner in owners}
         self.owners: dict[str, Owner] = {}
         for owner in owners:

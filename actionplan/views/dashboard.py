@@ -22,7 +22,7 @@ def plan_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "plan": plan,
             "dashboard": dashboard,
-            "can_manage": can_manage_plans(request.user),
+            "can_manage": can_manage_plans(request.user, plan),
             "cse_panel": cse_panel(plan),
             "nav_section": "plans",
             "consultation_panel": consultation_panel(plan, timezone.localdate()),

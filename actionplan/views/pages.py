@@ -1,5 +1,7 @@
 """The home page and the pages that are the same for everyone."""
 
+from itertools import groupby
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -12,9 +14,19 @@ from actionplan.dashboard import plan_overviews
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    plans = visible_plans(request.user).order_by("status", "title")
+    """The user's plans, grouped by organisation (most users have one)."""
+    plans = (
+        visible_plans(request.user)
+        .select_related("organisation")
+        .order_by("organisation__name", "status", "title")
+    )
     overviews = plan_overviews(plans, today=timezone.localdate())
-    return render(request, "actionplan/home.html", {"overviews": overviews, "nav_section": "plans"})
+    groups = [
+        (organisation, list(rows))
+        for organisation, rows in groupby(overviews, key=lambda o: o.plan.organisation)
+    ]
+    context = {"groups": groups, "several": len(groups) > 1, "nav_section": "plans"}
+    return render(request, "actionplan/home.html", context)
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

@@ -80,7 +80,7 @@ def _builder_page(
         "changes_counted": _changes_counted(report) if report else [],
         "query_string": f"?{params.urlencode()}" if params else "",
         "hidden_params": [(n, v) for n, values in params.lists() for v in values] if params else [],
-        "can_publish": can_manage_plans(request.user),
+        "can_publish": can_manage_plans(request.user, plan),
         "in_background": report_jobs.made_in_background(report, options) if report else False,
         "report_jobs": ReportJob.objects.recent_for(request.user, plan),
         "nav_section": "plans",

@@ -19,15 +19,15 @@ from actionplan import rounds
 from actionplan.access import (
     Role,
     can_manage_plans,
-    owner_of,
+    owner_records_of,
     plan_for_user,
     require,
-    role_of,
+    role_in_plan,
     round_for_user,
     visible_plans,
 )
 from actionplan.forms import add_model_errors
-from actionplan.models import Action, Plan, UpdateRequest, UpdateRound
+from actionplan.models import Action, GroupMembership, Plan, UpdateRequest, UpdateRound
 from actionplan.rounds import RoundProgress
 
 DATE_HELP = "For example 14/01/2011."
@@ -67,7 +67,7 @@ def round_list(request: HttpRequest, slug: str) -> HttpResponse:
         for r in plan.update_rounds.for_list_page()
     ]
     open_round = next((r for r, _ in update_rounds if r.is_open), None)
-    can_manage = can_manage_plans(request.user)
+    can_manage = can_manage_plans(request.user, plan)
     context = {
         "plan": plan,
         "update_rounds": update_rounds,
@@ -168,18 +168,24 @@ class PlanActions:
     update_round: UpdateRound | None
     actions: list[Action]
     waiting: int  # actions the open round still needs an update on from this owner
+    can_record_progress: bool
 
 
 @login_required
 def my_actions(request: HttpRequest) -> HttpResponse:
-    owner = owner_of(request.user)
-    context: dict = {"owner": owner, "plans": [], "nav_section": "my_actions"}
-    if owner is None:
+    """The user's actions in every organisation where their login is an owner (one record each)."""
+    owners = owner_records_of(request.user)
+    context: dict = {"owner": owners[0] if owners else None, "plans": [], "groups": []}
+    context["nav_section"] = "my_actions"
+    if not owners:
         return render(request, "actionplan/my_actions.html", context)
     plans = visible_plans(request.user)
-    actions = list(
-        rounds.actions_for_owner_page(owner=owner, plans=plans, today=timezone.localdate())
-    )
+    today = timezone.localdate()
+    actions = [
+        action
+        for owner in owners
+        for action in rounds.actions_for_owner_page(owner=owner, plans=plans, today=today)
+    ]
     plan_ids = {action.theme.plan_id for action in actions}
     open_rounds = {r.plan_id: r for r in UpdateRound.objects.open().filter(plan__in=plan_ids)}
     context["plans"] = [
@@ -188,11 +194,15 @@ def my_actions(request: HttpRequest) -> HttpResponse:
             update_round=open_rounds.get(plan.pk),
             actions=rows,
             waiting=sum(1 for a in rows if a.update_needed_by),
+            can_record_progress=role_in_plan(request.user, plan) >= Role.ACTION_OWNER,
         )
         for plan, rows in (
             (plan, list(rows)) for plan, rows in groupby(actions, key=lambda a: a.theme.plan)
         )
     ]
-    context["groups"] = [m.group for m in owner.group_memberships.select_related("group")]
-    context["can_record_progress"] = role_of(request.user) >= Role.ACTION_OWNER
+    context["owners_label"] = " and ".join(str(owner) for owner in owners)
+    context["groups"] = [
+        m.group for m in GroupMembership.objects.filter(person__in=owners).select_related("group")
+    ]
+    context["can_record_progress"] = any(entry.can_record_progress for entry in context["plans"])
     return render(request, "actionplan/my_actions.html", context)

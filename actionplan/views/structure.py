@@ -69,7 +69,7 @@ def _theme_to_change(user: User, pk: int) -> Theme:
     """The theme, 404 if its plan is hidden from the user, 403 if they may not change it."""
     themes = Theme.objects.select_related("plan").filter(plan__in=visible_plans(user))
     theme = get_object_or_404(themes, pk=pk)
-    require(can_manage_plans(user), CHANGE_REFUSED)
+    require(can_manage_plans(user, theme.plan), CHANGE_REFUSED)
     return theme
 
 
@@ -78,7 +78,7 @@ def _project_to_change(user: User, pk: int) -> Project:
         theme__plan__in=visible_plans(user)
     )
     project = get_object_or_404(projects, pk=pk)
-    require(can_manage_plans(user), CHANGE_REFUSED)
+    require(can_manage_plans(user, project.theme.plan), CHANGE_REFUSED)
     return project
 
 
@@ -131,8 +131,8 @@ def plan_structure(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "plan": plan,
         "themes": structure.plan_outline(plan),
-        "can_edit": can_manage_plans(request.user),
-        "can_delete": is_plan_administrator(request.user),
+        "can_edit": can_manage_plans(request.user, plan),
+        "can_delete": is_plan_administrator(request.user, plan),
         "nav_section": "plans",
     }
     return render(request, "actionplan/structure/plan_structure.html", context)

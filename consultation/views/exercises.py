@@ -33,7 +33,7 @@ def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
         "plan": plan,
         "exercises": exercises,
         "is_public": bool(public_page and public_page.you_said_we_did_published),
-        "can_edit": can_manage_plans(request.user),
+        "can_edit": can_manage_plans(request.user, plan),
         "nav_section": "plans",
     }
     return render(request, "consultation/list.html", context)
@@ -42,7 +42,9 @@ def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def exercise_add(request: HttpRequest, slug: str) -> HttpResponse:
     plan = plan_for_user(request.user, slug, manage=True)
-    form = ExerciseForm(_posted(request), instance=Exercise(plan=plan))
+    form = ExerciseForm(
+        _posted(request), instance=Exercise(plan=plan, organisation_id=plan.organisation_id)
+    )
     if form.is_valid():
         exercise = services.exercise_save(exercise=form.instance, user=request.user)
         messages.success(request, f"Consultation exercise “{exercise.title}” added.")

@@ -12,15 +12,20 @@ from actionplan.models import Plan, PlanStatus
 from consultation.models import Finding, PublicPage
 
 
-def you_said_we_did(request: HttpRequest, slug: str) -> HttpResponse:
+def you_said_we_did(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     """Published findings of published exercises, with their actions' current status.
 
-    When the page is switched off (or the plan is a draft) it does not exist for the public;
-    people with a role on the plan see a preview, marked as such.
+    The address names the organisation and its plan. When the page is switched off (or the
+    plan is a draft, or its organisation has its public pages off) it does not exist for the
+    public; people with a role on the plan see a preview, marked as such.
     """
-    plan = get_object_or_404(Plan.objects.exclude(status=PlanStatus.DRAFT), slug=slug)
+    plan = get_object_or_404(
+        Plan.objects.exclude(status=PlanStatus.DRAFT).select_related("organisation"),
+        organisation__slug=org,
+        slug=slug,
+    )
     page = PublicPage.objects.filter(plan=plan).first()
-    is_public = bool(page and page.you_said_we_did_published)
+    is_public = bool(page and page.you_said_we_did_published and plan.organisation.public_pages)
     if not is_public and not (
         request.user.is_authenticated and visible_plans(request.user).filter(pk=plan.pk).exists()
     ):

@@ -39,7 +39,7 @@ def scrutiny_list(request: HttpRequest, slug: str) -> HttpResponse:
         "plan": plan,
         "meetings": _by_meeting(recommendations),
         "today": timezone.localdate(),
-        "can_edit": can_manage_plans(request.user),
+        "can_edit": can_manage_plans(request.user, plan),
         "nav_section": "plans",
     }
     return render(request, "consultation/scrutiny_list.html", context)
@@ -60,7 +60,7 @@ def meeting_add(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_user(request.user, pk)
-    require(can_manage_plans(request.user), CHANGE_REFUSED)
+    require(can_manage_plans(request.user, meeting.plan), CHANGE_REFUSED)
     recommendation = Recommendation(meeting=meeting, position=meeting.recommendations.count() + 1)
     form = RecommendationForm(request.POST or None, instance=recommendation, plan=meeting.plan)
     if request.method == "POST" and form.is_valid():

@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from actionplan.access import organisation_for_user
 from actionplan.exports import safe_cell
-from standards.access import register_access
 from standards.csv_import import read_csv
 from standards.forms import CsvUploadForm, PeriodForm, entry_standards, month_choices
 from standards.models import PerformanceValue
@@ -33,11 +33,11 @@ def _month(request: HttpRequest, today: date) -> Period:
 
 
 @login_required
-def performance_enter(request: HttpRequest) -> HttpResponse:
-    register_access(request.user, manage=True)
+def performance_enter(request: HttpRequest, org: str) -> HttpResponse:
+    organisation = organisation_for_user(request.user, org, manage=True)
     today = timezone.localdate()
     month = _month(request, today)
-    standards = entry_standards(month.start)
+    standards = entry_standards(organisation, month.start)
     existing = {
         v.standard_id: v
         for v in PerformanceValue.objects.filter(
@@ -62,8 +62,9 @@ def performance_enter(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error.messages)
         else:
             messages.success(request, f"Figures for {month} saved: {saved}.")
-            return redirect(reverse("standard_list"))
+            return redirect(reverse("standard_list", args=[organisation.slug]))
     context = {
+        "organisation": organisation,
         "form": form,
         "month": month,
         "months": month_choices(today),
@@ -74,11 +75,11 @@ def performance_enter(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def performance_upload(request: HttpRequest) -> HttpResponse:
-    register_access(request.user, manage=True)
+def performance_upload(request: HttpRequest, org: str) -> HttpResponse:
+    organisation = organisation_for_user(request.user, org, manage=True)
     form = CsvUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        result = read_csv(form.cleaned_data["file"].read())
+        result = read_csv(form.cleaned_data["file"].read(), organisation=organisation)
         errors = result.errors
         if not errors:
             try:
@@ -94,22 +95,22 @@ def performance_upload(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request, f"{len(result.figures)} figures read from the file: {saved}."
                 )
-                return redirect("standard_list")
+                return redirect("standard_list", org=organisation.slug)
         form.add_error(None, errors)
         form.add_error("file", NOTHING_SAVED)
-    context = {"form": form, "nav_section": "standards"}
+    context = {"form": form, "organisation": organisation, "nav_section": "standards"}
     return render(request, "standards/upload.html", context)
 
 
 @login_required
-def performance_template(request: HttpRequest) -> HttpResponse:
+def performance_template(request: HttpRequest, org: str) -> HttpResponse:
     """A CSV to fill in: one row per standard with a period ending last month (or ?period=)."""
-    register_access(request.user, manage=True)
+    organisation = organisation_for_user(request.user, org, manage=True)
     month = _month(request, timezone.localdate())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="figures-{month.key}.csv"'
     writer = csv.writer(response)
     writer.writerow(["standard", "period", "value", "numerator", "denominator", "site", "note"])
-    for standard, period in entry_standards(month.start):
+    for standard, period in entry_standards(organisation, month.start):
         writer.writerow([safe_cell(standard.reference), period.label, "", "", "", "", ""])
     return response

@@ -1,21 +1,41 @@
-"""The public "Our standards and how we did" page: published standards and figures only."""
+"""The public "Our standards and how we did" pages: published standards and figures only,
+one organisation at a time."""
 
 from __future__ import annotations
 
 from itertools import groupby
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from actionplan.models import Organisation
 from standards.charts import line_chart
 from standards.models import Channel, Standard
 from standards.performance import history_start, performance_of, values_for
 
 
-def standards_public(request: HttpRequest) -> HttpResponse:
+def _public_organisations():
+    return Organisation.objects.filter(public_pages=True)
+
+
+def standards_public_index(request: HttpRequest) -> HttpResponse:
+    """Which organisation's standards: straight there when the site serves only one."""
+    organisations = list(_public_organisations())
+    if len(organisations) == 1:
+        return redirect("standards_public", org=organisations[0].slug)
+    return render(request, "standards/public_index.html", {"organisations": organisations})
+
+
+def standards_public(request: HttpRequest, org: str) -> HttpResponse:
+    organisation = get_object_or_404(_public_organisations(), slug=org)
     today = timezone.localdate()
-    standards = Standard.objects.for_register().filter(published=True).in_force(today)
+    standards = (
+        Standard.objects.in_organisation(organisation)
+        .for_register()
+        .filter(published=True)
+        .in_force(today)
+    )
     rows = performance_of(
         list(standards), values_for(standards, since=history_start(today), published_only=True)
     )
@@ -27,4 +47,5 @@ def standards_public(request: HttpRequest) -> HttpResponse:
         )
         for channel, group in groupby(rows, key=lambda r: r.standard.channel)
     ]
-    return render(request, "standards/public.html", {"channels": channels, "today": today})
+    context = {"organisation": organisation, "channels": channels, "today": today}
+    return render(request, "standards/public.html", context)

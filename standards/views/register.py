@@ -8,14 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from actionplan.access import visible_plans
+from actionplan.access import organisation_for_user, visible_organisations, visible_plans
 from actionplan.forms import add_model_errors
-from actionplan.models import Action
+from actionplan.models import Action, Organisation
 from actionplan.services import save_with_history
 from standards import services
 from standards.access import register_access, standard_for_user
@@ -25,18 +25,33 @@ from standards.models import Channel, PerformanceValue, Standard, StandardAction
 from standards.performance import StandardPerformance, history_start, performance_of, values_for
 
 
-def _current(today) -> QuerySet[Standard]:
-    """Versions in force today or starting later."""
-    return Standard.objects.for_register().filter(
-        Q(effective_to__isnull=True) | Q(effective_to__gte=today)
+def _current(organisation: Organisation, today) -> QuerySet[Standard]:
+    """The organisation's versions in force today or starting later."""
+    return (
+        Standard.objects.in_organisation(organisation)
+        .for_register()
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=today))
     )
 
 
 @login_required
-def standard_list(request: HttpRequest) -> HttpResponse:
-    can_edit = register_access(request.user)
+def standards_home(request: HttpRequest) -> HttpResponse:
+    """The register of the user's organisation; a choice when they belong to several."""
+    organisations = list(visible_organisations(request.user))
+    if not organisations:
+        raise Http404("No standards register here.")
+    if len(organisations) == 1:
+        return redirect("standard_list", org=organisations[0].slug)
+    context = {"organisations": organisations, "nav_section": "standards"}
+    return render(request, "standards/choose_organisation.html", context)
+
+
+@login_required
+def standard_list(request: HttpRequest, org: str) -> HttpResponse:
+    organisation = organisation_for_user(request.user, org)
+    can_edit = register_access(request.user, organisation)
     today = timezone.localdate()
-    standards = _current(today)
+    standards = _current(organisation, today)
     rows = performance_of(list(standards), values_for(standards, since=history_start(today)))
     labels = dict(Channel.choices)
     channels = [
@@ -44,6 +59,7 @@ def standard_list(request: HttpRequest) -> HttpResponse:
         for channel, group in groupby(rows, key=lambda r: r.standard.channel)
     ]
     context = {
+        "organisation": organisation,
         "channels": channels,
         "count": len(rows),
         "can_edit": can_edit,
@@ -54,24 +70,27 @@ def standard_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    can_edit = register_access(request.user)
-    standard = standard_for_user(request.user, pk)
+    standard, can_edit = standard_for_user(request.user, pk)
     versions = list(
-        Standard.objects.filter(reference=standard.reference).order_by("effective_from")
+        Standard.objects.in_organisation(standard.organisation_id)
+        .filter(reference=standard.reference)
+        .order_by("effective_from")
     )
     values = list(
-        PerformanceValue.objects.filter(standard__reference=standard.reference)
+        PerformanceValue.objects.filter(standard__in=versions)
         .select_related("standard", "entered_by")
         .order_by("period_start", "site")
     )
     row = StandardPerformance(standard, [v for v in values if not v.site])
     links = StandardAction.objects.filter(
-        standard__reference=standard.reference,
+        standard__in=versions,
         action__theme__plan__in=visible_plans(request.user),
     ).select_related("action__theme__plan", "standard")
+    linkable = _linkable_actions(request.user, standard.organisation_id)
     context = {
+        "organisation": standard.organisation,
         "links": links,
-        "link_form": ActionLinkForm(actions=_linkable_actions(request.user)) if can_edit else None,
+        "link_form": ActionLinkForm(actions=linkable) if can_edit else None,
         "standard": standard,
         "row": row,
         "chart": line_chart(row, id=f"trend-{standard.pk}"),
@@ -86,9 +105,10 @@ def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "standards/detail.html", context)
 
 
-def _linkable_actions(user) -> QuerySet[Action]:
+def _linkable_actions(user, organisation_id: int) -> QuerySet[Action]:
+    """Actions of the standard's organisation's plans that the user may see."""
     return (
-        Action.objects.filter(theme__plan__in=visible_plans(user))
+        Action.objects.filter(theme__plan__in=visible_plans(user).in_organisation(organisation_id))
         .select_related("theme__plan", "project")
         .order_by("theme__plan__title", "theme__position", "position", "pk")
     )
@@ -97,8 +117,9 @@ def _linkable_actions(user) -> QuerySet[Action]:
 @login_required
 @require_POST
 def standard_action_add(request: HttpRequest, pk: int) -> HttpResponse:
-    standard = standard_for_user(request.user, pk, manage=True)
-    form = ActionLinkForm(request.POST, actions=_linkable_actions(request.user))
+    standard, _ = standard_for_user(request.user, pk, manage=True)
+    actions = _linkable_actions(request.user, standard.organisation_id)
+    form = ActionLinkForm(request.POST, actions=actions)
     if form.is_valid():
         try:
             services.standard_link_action(
@@ -119,41 +140,47 @@ def standard_action_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def standard_action_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    register_access(request.user, manage=True)
-    link = get_object_or_404(StandardAction.objects.select_related("standard"), pk=pk)
+    link = get_object_or_404(StandardAction.objects.select_related("standard__organisation"), pk=pk)
+    register_access(request.user, link.standard.organisation, manage=True)
     services.standard_unlink_action(link=link, user=request.user)
     messages.success(request, f"Action unlinked from {link.standard.reference}.")
     return redirect("standard_detail", pk=link.standard.pk)
 
 
 @login_required
-def standard_add(request: HttpRequest) -> HttpResponse:
-    register_access(request.user, manage=True)
-    form = StandardForm(request.POST or None)
+def standard_add(request: HttpRequest, org: str) -> HttpResponse:
+    organisation = organisation_for_user(request.user, org, manage=True)
+    form = StandardForm(request.POST or None, instance=Standard(organisation=organisation))
     if request.method == "POST" and form.is_valid():
         standard = form.save(commit=False)
         save_with_history(standard, user=request.user, reason="Standard added")
         messages.success(request, f"Standard {standard.reference} added.")
         return redirect("standard_detail", pk=standard.pk)
-    return render(request, "standards/form.html", {"form": form, "nav_section": "standards"})
+    context = {"form": form, "organisation": organisation, "nav_section": "standards"}
+    return render(request, "standards/form.html", context)
 
 
 @login_required
 def standard_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    standard = standard_for_user(request.user, pk, manage=True)
+    standard, _ = standard_for_user(request.user, pk, manage=True)
     form = StandardForm(request.POST or None, instance=standard)
     if request.method == "POST" and form.is_valid():
         standard = form.save(commit=False)
         save_with_history(standard, user=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, f"Standard {standard.reference} changed.")
         return redirect("standard_detail", pk=standard.pk)
-    context = {"form": form, "standard": standard, "nav_section": "standards"}
+    context = {
+        "form": form,
+        "standard": standard,
+        "organisation": standard.organisation,
+        "nav_section": "standards",
+    }
     return render(request, "standards/form.html", context)
 
 
 @login_required
 def standard_revise(request: HttpRequest, pk: int) -> HttpResponse:
-    standard = standard_for_user(request.user, pk, manage=True)
+    standard, _ = standard_for_user(request.user, pk, manage=True)
     form = ReviseForm(request.POST or None, standard=standard)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -178,5 +205,10 @@ def standard_revise(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{new.effective_from:%d/%m/%Y}.",
             )
             return redirect("standard_detail", pk=new.pk)
-    context = {"form": form, "standard": standard, "nav_section": "standards"}
+    context = {
+        "form": form,
+        "standard": standard,
+        "organisation": standard.organisation,
+        "nav_section": "standards",
+    }
     return render(request, "standards/revise.html", context)

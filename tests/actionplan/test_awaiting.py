@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from actionplan.awaiting import awaiting_since, awaiting_since_by_plan
 from actionplan.models import Plan
-from tests.conftest import make_open_round
+from tests.conftest import home_council, make_open_round
 
 TODAY = date(2005, 1, 20)
 OPENED_AT = datetime(2005, 1, 10, 9, 30, tzinfo=timezone.get_default_timezone())
@@ -36,7 +36,7 @@ def test_a_closed_round_no_longer_decides(plan):
 def test_every_plan_is_answered_in_one_query_or_none_when_read_with_its_round(
     plan, django_assert_num_queries
 ):
-    other = Plan.objects.create(slug="other", title="Other", organisation="Council")
+    other = Plan.objects.create(slug="other", title="Other", organisation=home_council())
     make_open_round(plan, opened_at=OPENED_AT)
     with django_assert_num_queries(1):
         found = awaiting_since_by_plan([plan, other], TODAY)

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionplan.models import Action, ProgressUpdate
-from actionplan.roles import STEERING_GROUP, ensure_roles
-from tests.conftest import make_action
+from actionplan.organisations import OrganisationRole
+from tests.conftest import make_action, make_user
 from tests.security.htmlforms import main_form
 
 pytestmark = [
@@ -57,15 +57,7 @@ def _run_together(work: list[Callable[[], None]]) -> list[BaseException]:
 
 @pytest.fixture
 def members(db):
-    from django.contrib.auth import get_user_model
-
-    group = ensure_roles()[STEERING_GROUP]
-    users = []
-    for n in range(THREADS):
-        user = get_user_model().objects.create_user(username=f"member{n}", password="x")
-        user.groups.add(group)
-        users.append(user)
-    return users
+    return [make_user(f"member{n}", OrganisationRole.STEERING_GROUP) for n in range(THREADS)]
 
 
 def _client(user) -> Client:

@@ -12,7 +12,7 @@ from actionplan.exports import ACTION_COLUMNS, safe_cell, write_actions_csv
 from actionplan.filters import browse_base_queryset
 from actionplan.models import ProgressUpdate, Rag, Status, Unit
 from actionplan.services import action_revise_target, action_set_owners
-from tests.conftest import make_action
+from tests.conftest import home_council, make_action
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,9 @@ def test_csv_starts_with_a_bom_and_the_agreed_headings(project):
 
 
 def test_csv_row_holds_the_action_as_recorded_with_iso_dates(project, people, plan_admin):
-    unit = Unit.objects.create(name="Customer Services", short_name="CS")
+    unit = Unit.objects.create(
+        organisation=home_council(), name="Customer Services", short_name="CS"
+    )
     action = make_action(
         project,
         reference="1(a)",

@@ -20,7 +20,7 @@ from actionplan.models import (
     Unit,
 )
 from actionplan.services import action_revise_target, action_set_owners
-from tests.conftest import make_action
+from tests.conftest import home_council, make_action
 
 TODAY = date(2005, 1, 15)
 
@@ -45,7 +45,7 @@ def test_no_filters_lists_every_action_of_the_plan_in_plan_order(plan, theme, pr
     make_action(later_project, reference="5a")
     make_action(project, reference="b", position=2)
     make_action(project, reference="a", position=1)
-    other = Plan.objects.create(slug="other", title="Other", organisation="X")
+    other = Plan.objects.create(slug="other", title="Other", organisation=home_council())
     other_theme = Theme.objects.create(plan=other, reference="1", title="Elsewhere")
     make_action(Project.objects.create(theme=other_theme, title="P"), reference="not-mine")
     assert refs(plan) == ["a", "b", "5a"]
@@ -60,7 +60,7 @@ def test_theme_filter_keeps_only_that_themes_actions(plan, theme, project):
 
 def test_theme_of_another_plan_is_an_error_not_an_empty_list(plan, project):
     make_action(project, reference="mine")
-    other = Plan.objects.create(slug="other", title="Other", organisation="X")
+    other = Plan.objects.create(slug="other", title="Other", organisation=home_council())
     foreign = Theme.objects.create(plan=other, reference="1", title="Elsewhere")
     assert errors(plan, theme=foreign.pk) == {
         "theme": ["Choose a theme of this plan from the list."]
@@ -93,8 +93,12 @@ def test_owner_filter_includes_the_actions_of_groups_the_person_belongs_to(proje
 
 
 def test_unit_filter_keeps_the_actions_of_that_directorate_or_service(project):
-    ee = Unit.objects.create(name="Environment and Economy", short_name="E&E")
-    lc = Unit.objects.create(name="Leisure and Communities", short_name="L&C")
+    ee = Unit.objects.create(
+        organisation=home_council(), name="Environment and Economy", short_name="E&E"
+    )
+    lc = Unit.objects.create(
+        organisation=home_council(), name="Leisure and Communities", short_name="L&C"
+    )
     make_action(project, reference="ee", unit=ee)
     make_action(project, reference="lc", unit=lc)
     make_action(project, reference="none")

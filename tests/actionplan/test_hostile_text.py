@@ -33,6 +33,7 @@ from actionplan.services import (
     save_with_history,
 )
 from actionplan.structure import action_create, milestone_create, project_save, theme_save
+from tests.conftest import home_council
 
 HOSTILE = {
     "script": "<script>alert(1)</script>",
@@ -95,7 +96,7 @@ def hostile_plan(plan, plan_admin):
             target="Dec 2004",
         )
         action_create(action=action, user=plan_admin)  # links no owner: none exists yet
-        owner = Owner(name=text)
+        owner = Owner(organisation=home_council(), name=text)
         save_with_history(owner, user=None, reason="test")
         actions[key] = (action, owner)
     since = timezone.now()

@@ -4,7 +4,7 @@ from datetime import date
 
 from actionplan.models import Action, Owner, OwnerKind, ProgressUpdate, Status
 from actionplan.services import action_revise_target, action_set_owners
-from tests.conftest import make_action
+from tests.conftest import home_council, make_action
 
 TODAY = date(2005, 1, 15)
 
@@ -76,9 +76,12 @@ def test_owned_by_includes_actions_of_the_owners_groups(project, people):
 
 def test_owner_text_resolves_names_initials_abbreviations_and_aliases(people):
     pig = Owner.objects.create(
-        kind=OwnerKind.GROUP, name="Performance Improvement Group", short_name="PIG"
+        organisation=home_council(),
+        kind=OwnerKind.GROUP,
+        name="Performance Improvement Group",
+        short_name="PIG",
     )
-    knight = Owner.objects.create(name="Paul Knight")
+    knight = Owner.objects.create(organisation=home_council(), name="Paul Knight")
     assert Owner.objects.match_text("RF / PAG") == ([people["RF"], people["PAG"]], [])
     assert Owner.objects.match_text("rf/ICT/CSE PAG") == ([people["RF"], people["PAG"]], ["ICT"])
     assert Owner.objects.match_text("Paul Knight / Performance Improvement Group (PIG)") == (

@@ -18,6 +18,7 @@ from actionplan.models import Owner, PublishedReport, ReportJob, ReportJobState
 from actionplan.report_jobs import UNEXPECTED_FAILURE, report_job_request, report_size
 from actionplan.report_params import report_from_params
 from actionplan.synthetic import build_plan
+from tests.conftest import home_council
 
 
 @pytest.fixture(autouse=True)
@@ -106,7 +107,9 @@ def test_publishing_needs_a_meeting_date_before_anything_is_queued(plan, steerin
 def test_a_job_whose_parameters_stopped_making_sense_fails_and_says_why(
     worker, action, viewer, media
 ):
-    departed = Owner.objects.create(name="Left the council", short_name="LC")
+    departed = Owner.objects.create(
+        organisation=home_council(), name="Left the council", short_name="LC"
+    )
     job = report_job_request(
         plan=action.theme.plan, kind="pdf", params={"owner": [departed.pk]}, user=viewer
     )

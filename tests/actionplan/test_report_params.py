@@ -9,6 +9,7 @@ from django.utils import timezone
 from actionplan.models import Plan, PublishedReport, Theme, Unit
 from actionplan.report_params import report_from_params
 from actionplan.reports import EXCEPTIONS_DESCRIBED
+from tests.conftest import home_council
 
 LONDON = timezone.get_default_timezone()
 TODAY = timezone.localdate()
@@ -125,7 +126,7 @@ def test_since_none_leaves_out_the_changes_even_after_a_publication(plan):
 
 
 def test_other_plans_publications_do_not_set_the_default(plan):
-    other = Plan.objects.create(slug="other", title="Other plan", organisation="Council")
+    other = Plan.objects.create(slug="other", title="Other plan", organisation=home_council())
     _published(other, datetime(2011, 1, 14, 17, 0, tzinfo=LONDON))
     report, _, _ = _read(plan, "")
     assert report.changes is None
@@ -133,7 +134,7 @@ def test_other_plans_publications_do_not_set_the_default(plan):
 
 def test_filters_and_flags_are_read_and_described(action, people):
     plan = action.theme.plan
-    unit = Unit.objects.create(name="Customer Services")
+    unit = Unit.objects.create(organisation=home_council(), name="Customer Services")
     query = (
         f"theme={action.theme_id}&owner={people['RF'].pk}&unit={unit.pk}"
         "&exceptions=1&full=1&committee=Scrutiny&meeting_date=14/01/2011&title=Q3&author=A+Officer"
@@ -174,7 +175,7 @@ def test_several_themes_and_owners_may_be_given(action, people):
 
 
 def test_a_theme_of_another_plan_or_an_unknown_owner_is_refused(plan, people):
-    other = Plan.objects.create(slug="other", title="Other plan", organisation="Council")
+    other = Plan.objects.create(slug="other", title="Other plan", organisation=home_council())
     foreign = Theme.objects.create(plan=other, reference="1", title="Elsewhere")
     _, _, errors = _read(plan, f"theme={foreign.pk}&owner=999999&unit=abc")
     assert errors == [

@@ -29,7 +29,7 @@ from actionplan.services import (
     save_with_history,
 )
 from actionplan.synthetic import build_plan
-from tests.conftest import make_action
+from tests.conftest import home_council, make_action
 
 LONDON = timezone.get_default_timezone()
 HISTORY_MODELS = [
@@ -247,7 +247,9 @@ def test_since_after_the_moment_is_refused(plan):
 @pytest.fixture
 def two_themes(plan, project, people):
     """Theme 4 with an action of RF's and one of PAG's; theme 3 with an action of PW's."""
-    unit = Unit.objects.create(name="Customer Services", short_name="CS")
+    unit = Unit.objects.create(
+        organisation=home_council(), name="Customer Services", short_name="CS"
+    )
     rf = make_action(project, reference="a", description="RF's own", unit=unit, rag="red")
     pag = make_action(project, reference="b", description="PAG's", rag="green")
     other = Theme.objects.create(plan=plan, reference="3", title="Information and Access")

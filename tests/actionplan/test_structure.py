@@ -31,7 +31,7 @@ from actionplan.structure import (
     theme_reorder,
     theme_save,
 )
-from tests.conftest import make_action
+from tests.conftest import home_council, make_action
 
 
 def _themes(plan: Plan) -> list[str]:
@@ -53,7 +53,7 @@ def themes(plan) -> list[Theme]:
 
 @pytest.fixture
 def other_plan(db) -> Plan:
-    return Plan.objects.create(slug="other", title="Another plan", organisation="Other Council")
+    return Plan.objects.create(slug="other", title="Another plan", organisation=home_council())
 
 
 # Reordering ----------------------------------------------------------------------------------

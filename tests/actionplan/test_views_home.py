@@ -9,7 +9,7 @@ from lxml import html
 
 from actionplan.models import Plan, PlanStatus, ProgressUpdate, Project, Status, Theme
 from actionplan.synthetic import build_plan
-from tests.conftest import make_action, make_open_round
+from tests.conftest import home_council, make_action, make_open_round
 
 
 def text(element) -> str:
@@ -39,7 +39,9 @@ def adopted(plan) -> Plan:
 
 @pytest.fixture
 def draft(db) -> Plan:
-    return Plan.objects.create(slug="draft-plan", title="Next year's plan", organisation="Council")
+    return Plan.objects.create(
+        slug="draft-plan", title="Next year's plan", organisation=home_council()
+    )
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):
@@ -127,7 +129,7 @@ def test_each_plan_uses_its_own_awaiting_update_period_in_the_one_query(client, 
     quick = Plan.objects.create(
         slug="quick",
         title="Quick plan",
-        organisation="Council",
+        organisation=home_council(),
         status="adopted",
         awaiting_update_days=5,
     )

@@ -19,7 +19,7 @@ from actionplan.models import (
     Theme,
 )
 from actionplan.synthetic import build_plan
-from tests.conftest import make_action
+from tests.conftest import home_council, make_action
 
 ROLES = ["viewer", "action_owner", "steering_member", "plan_admin"]
 
@@ -343,7 +343,9 @@ def test_moving_a_project_to_another_theme_moves_its_actions(
 def test_a_project_cannot_be_moved_to_a_theme_of_another_plan(
     client, steering_member, project, action
 ):
-    other = Plan.objects.create(slug="other", title="Other", organisation="X", status="adopted")
+    other = Plan.objects.create(
+        slug="other", title="Other", organisation=home_council(), status="adopted"
+    )
     foreign = Theme.objects.create(plan=other, reference="1", title="Elsewhere")
     client.force_login(steering_member)
     response = client.post(

@@ -55,7 +55,7 @@ def test_a_member_links_a_finding_to_an_action_and_the_public_sees_it(
 
     # Someone not signed in, in a browser of their own.
     public = browser.new_context().new_page()
-    public.goto(f"{visitor.base_url}/public/{plan.slug}/you-said-we-did/")
+    public.goto(f"{visitor.base_url}/public/{plan.organisation.slug}/{plan.slug}/you-said-we-did/")
     check_accessibility(public)
     card = public.locator(".govuk-summary-card", has_text=finding.said)
     expect(card.get_by_text("Pilot a local access point in Witney")).to_be_visible()
@@ -124,4 +124,4 @@ def test_the_consultation_forms_and_their_errors_pass_axe(visitor, browser_users
     page.get_by_role("button", name="Save").click()
     check_accessibility(page)
     expect(page.get_by_text("Give the reasons").first).to_be_visible()
-    visitor.go(f"/public/{plan.slug}/you-said-we-did/")
+    visitor.go(f"/public/{plan.organisation.slug}/{plan.slug}/you-said-we-did/")

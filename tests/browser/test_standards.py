@@ -44,7 +44,7 @@ def register(browser_users):
 def test_member_enters_a_month_for_all_standards_then_sees_rag_and_trend(visitor, register):
     t1, c1, h9 = register["T1"], register["C1"], register["H9"]
     visitor.sign_in("sam.steering")
-    page = visitor.go("/standards/")
+    page = visitor.go("/organisations/test-council/standards/")
     page.get_by_role("link", name="Enter a period's figures").click()
     page.get_by_label("Month").select_option("2026-10")
     page.get_by_role("button", name="Show this month").click()
@@ -95,7 +95,7 @@ def test_member_enters_a_month_for_all_standards_then_sees_rag_and_trend(visitor
 
 def test_public_page_without_sign_in(visitor, register):
     add_value(register["T1"], "2026-10", "70", published=False)
-    page = visitor.go("/our-standards/")
+    page = visitor.go("/public/test-council/standards/")
     expect(page.get_by_role("heading", name="Our standards and how we did")).to_be_visible()
     expect(page.get_by_text("92% against a target of 90% or more")).to_be_visible()
     expect(page.get_by_text("Unpublished standard")).to_have_count(0)
@@ -111,7 +111,7 @@ def test_register_forms_pass_axe(visitor, register):
     page.get_by_role("button", name="Save the new version").click()
     check_accessibility(page)
     expect(page.get_by_text("There is a problem")).to_be_visible()
-    visitor.go("/standards/add/")
-    visitor.go("/standards/upload/")
+    visitor.go("/organisations/test-council/standards/add/")
+    visitor.go("/organisations/test-council/standards/upload/")
     page.get_by_role("button", name="Upload and save").click()
     check_accessibility(page)

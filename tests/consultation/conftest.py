@@ -21,7 +21,7 @@ def make_exercise(plan: Plan, **fields) -> Exercise:
     fields.setdefault("title", "Residents' survey 2004")
     fields.setdefault("method", "residents_survey")
     fields.setdefault("published", True)
-    return Exercise.objects.create(plan=plan, **fields)
+    return Exercise.objects.create(organisation_id=plan.organisation_id, plan=plan, **fields)
 
 
 def make_finding(exercise: Exercise, **fields) -> Finding:

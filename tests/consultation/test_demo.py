@@ -54,5 +54,7 @@ def test_loading_the_demo_again_changes_nothing(demo):
 
 
 def test_the_demo_public_page_is_public_with_content(client, demo):
-    response = client.get(reverse("you_said_we_did", args=["occ-customer-service-2004"]))
+    response = client.get(
+        reverse("you_said_we_did", args=["oxfordshire", "occ-customer-service-2004"])
+    )
     assert "Improved access" in response.content.decode()

@@ -7,13 +7,13 @@ from django.utils import timezone
 from actionplan.models import Plan, Theme
 from consultation import services
 from consultation.models import FindingAction, FindingTheme, RecommendationAction
-from tests.conftest import make_action
+from tests.conftest import home_council, make_action
 from tests.consultation.conftest import make_recommendation
 
 
 @pytest.fixture
 def other_action(db):
-    other = Plan.objects.create(slug="other", title="Other", organisation="Elsewhere")
+    other = Plan.objects.create(slug="other", title="Other", organisation=home_council())
     theme = Theme.objects.create(plan=other, reference="1", title="Access")
     from actionplan.models import Project
 

@@ -12,7 +12,7 @@ from tests.consultation.conftest import link, make_exercise, make_finding
 
 
 def url(plan) -> str:
-    return reverse("you_said_we_did", args=[plan.slug])
+    return reverse("you_said_we_did", args=[plan.organisation.slug, plan.slug])
 
 
 def test_anyone_sees_a_published_finding_with_its_actions_current_status_and_progress(

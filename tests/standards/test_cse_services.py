@@ -28,14 +28,21 @@ from standards.cse_services import (
     cse_theme_mapping_save,
 )
 from standards.models import Standard
+from tests.conftest import home_council
 from tests.standards.conftest import record_evidence
 
 
 def test_evidence_is_saved_with_every_link_and_who_made_it(plan, action, cse, steering_member):
     standard = Standard.objects.create(
-        reference="T1", title="Telephone answering", channel="telephone", commitment="90% in 20s"
+        organisation=home_council(),
+        reference="T1",
+        title="Telephone answering",
+        channel="telephone",
+        commitment="90% in 20s",
     )
-    exercise = Exercise.objects.create(title="Residents' survey 2004", method="residents_survey")
+    exercise = Exercise.objects.create(
+        organisation=home_council(), title="Residents' survey 2004", method="residents_survey"
+    )
     evidence = cse_evidence_save(
         evidence=Evidence(
             plan=plan, title="Call answering", text="90% answered", dated=date(2010, 9, 1)
@@ -85,7 +92,7 @@ def test_evidence_without_a_sub_criterion_is_refused_and_nothing_is_written(plan
 
 
 def test_evidence_cannot_link_another_plans_action(plan, cse, action):
-    other = Plan.objects.create(slug="other", title="Other", organisation="Other council")
+    other = Plan.objects.create(slug="other", title="Other", organisation=home_council())
     with pytest.raises(ValidationError, match="only actions of this plan"):
         record_evidence(other, [cse["1.1"]], actions=[action])
     assert not Evidence.objects.exists()
@@ -152,7 +159,7 @@ def test_mapping_themes_keeps_other_themes_and_records_history(
 
 
 def test_a_theme_of_another_plan_cannot_be_mapped(plan, theme, criteria):
-    other = Plan.objects.create(slug="other", title="Other", organisation="Other council")
+    other = Plan.objects.create(slug="other", title="Other", organisation=home_council())
     with pytest.raises(ValidationError, match="only this plan's themes"):
         cse_theme_mapping_save(plan=other, mapping={theme: [criteria["1"]]}, user=None)
     assert not ThemeCriterion.objects.exists()

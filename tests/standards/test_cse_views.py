@@ -13,6 +13,7 @@ from standards.cse_coverage import action_cse_links
 from standards.cse_models import Assessment, Evidence, Rating, ThemeCriterion
 from standards.cse_services import cse_action_sub_criteria_set, cse_theme_mapping_save
 from standards.models import Standard
+from tests.conftest import home_council
 from tests.standards.conftest import rate, record_evidence
 
 
@@ -320,7 +321,11 @@ def test_the_evidence_form_offers_standards_and_consultations_only_when_there_ar
     url = reverse("cse_evidence_add", args=[plan.slug])
     assert "Service standards whose performance" not in client.get(url).content.decode()
     Standard.objects.create(
-        reference="T1", title="Telephone answering", channel="telephone", commitment="90% in 20s"
+        organisation=home_council(),
+        reference="T1",
+        title="Telephone answering",
+        channel="telephone",
+        commitment="90% in 20s",
     )
     html = client.get(url).content.decode()
     assert "Service standards whose performance" in html and "T1 Telephone answering" in html
@@ -365,10 +370,18 @@ def test_the_evidence_list_can_show_one_sub_criterions_evidence(client, viewer, 
 def test_the_evidence_form_offers_only_the_standards_in_force(client, steering_member, plan, cse):
     common = {"channel": "telephone", "commitment": "Answer calls promptly."}
     Standard.objects.create(
-        reference="T1", title="Calls (2004)", effective_to=date(2012, 7, 1), **common
+        organisation=home_council(),
+        reference="T1",
+        title="Calls (2004)",
+        effective_to=date(2012, 7, 1),
+        **common,
     )
     Standard.objects.create(
-        reference="T1", title="Calls (2012)", effective_from=date(2012, 7, 2), **common
+        organisation=home_council(),
+        reference="T1",
+        title="Calls (2012)",
+        effective_from=date(2012, 7, 2),
+        **common,
     )
     client.force_login(steering_member)
     page = client.get(reverse("cse_evidence_add", args=[plan.slug])).content.decode()

@@ -32,10 +32,10 @@ from actionplan.exports import (
     report_workbook_bytes,
 )
 from actionplan.importing.benchmark import import_figures
-from actionplan.models import Action, Owner, Plan
+from actionplan.models import Action, Membership, Owner, Plan
+from actionplan.organisations import OrganisationRole
 from actionplan.report_pdf import render_report_html, render_report_pdf
 from actionplan.reports import Report, ReportOptions, build_report
-from actionplan.roles import STEERING_GROUP, ensure_roles
 from actionplan.synthetic import build_plan
 
 SIZES = {
@@ -121,9 +121,12 @@ class Command(BaseCommand):
 
     def _client(self, name: str, plan: Plan) -> Client:
         """A steering-group member who is also the plan's first officer, for My actions."""
-        steering = ensure_roles()[STEERING_GROUP]
         user, _ = get_user_model().objects.get_or_create(username=f"bench-{name}")
-        user.groups.add(steering)
+        Membership.objects.get_or_create(
+            user=user,
+            organisation_id=plan.organisation_id,
+            defaults={"role": OrganisationRole.STEERING_GROUP},
+        )
         officer = Owner.objects.get(name=f"{plan.slug} officer 0")
         officer.user = user
         officer.save()

@@ -12,38 +12,52 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from actionplan.demo import plan_load_from_data
-from actionplan.models import Action, Owner, Plan
-from actionplan.roles import (
-    ACTION_OWNER,
-    PLAN_ADMINISTRATOR,
-    STEERING_GROUP,
-    VIEWER,
-    ensure_roles,
-)
+from actionplan.models import Action, Membership, Organisation, Owner, Plan, PlanMembership
+from actionplan.organisations import OrganisationRole, PlanRole
+from actionplan.services import save_with_history
 from consultation.demo import consultation_load_demo
 from standards.cse_demo import cse_demo_load
 from standards.demo import standards_load_demo
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
-# username, password, full name, role, superuser, owner the login belongs to (by name)
+OCC, SCDC = "oxfordshire", "south-cambridgeshire"
+OCC_PLAN, SCDC_PLAN = "occ-customer-service-2004", "scdc-cse-action-plan-v4"
+
+# username, password, full name, superuser, owner the login belongs to (organisation, name)
 DEMO_USERS = [
-    ("admin", "demo-admin-pass", "Alex Admin", PLAN_ADMINISTRATOR, True, None),
-    ("chair", "demo-chair-pass", "Stephen Capaldi", STEERING_GROUP, False, None),
-    ("owner", "demo-owner-pass", "RF", ACTION_OWNER, False, "RF"),
-    ("viewer", "demo-viewer-pass", "Vera Viewer", VIEWER, False, None),
+    ("admin", "demo-admin-pass", "Alex Admin", True, None),
+    ("chair", "demo-chair-pass", "Stephen Capaldi", False, None),
+    ("owner", "demo-owner-pass", "RF", False, (SCDC, "RF")),
+    ("viewer", "demo-viewer-pass", "Vera Viewer", False, None),
+    ("scdc-admin", "demo-scdc-admin-pass", "Sam Cole", False, None),
+    ("occ-chair", "demo-occ-chair-pass", "Olive Carter", False, None),
+]
+# What each demo login may do: (username, organisation, role across it) ...
+DEMO_MEMBERSHIPS = [
+    ("chair", SCDC, OrganisationRole.MEMBER),
+    ("chair", OCC, OrganisationRole.MEMBER),
+    ("owner", SCDC, OrganisationRole.ACTION_OWNER),
+    ("viewer", SCDC, OrganisationRole.VIEWER),
+    ("viewer", OCC, OrganisationRole.VIEWER),
+    ("scdc-admin", SCDC, OrganisationRole.ORGANISATION_ADMINISTRATOR),
+    ("occ-chair", OCC, OrganisationRole.STEERING_GROUP),
+]
+# ... and in single plans: the chair chairs one council's plan and only reads the other's.
+DEMO_PLAN_ROLES = [
+    ("chair", SCDC_PLAN, PlanRole.STEERING_GROUP),
+    ("chair", OCC_PLAN, PlanRole.VIEWER),
 ]
 
 
 class Command(BaseCommand):
-    help = "Load the demo plans from fixtures/plan_*.json and the demo logins (idempotent)."
+    help = "Load the demo councils, their plans and the demo logins (idempotent)."
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
-        groups = ensure_roles()
         User = get_user_model()
         users = {}
-        for username, password, full_name, role, superuser, _ in DEMO_USERS:
+        for username, password, full_name, superuser, _ in DEMO_USERS:
             user = User.objects.filter(username=username).first()
             if user is None:
                 first, _, last = full_name.partition(" ")
@@ -54,11 +68,10 @@ class Command(BaseCommand):
                     email=f"{username}@demo.invalid",
                     first_name=first,
                     last_name=last,
-                    is_staff=role in (PLAN_ADMINISTRATOR, STEERING_GROUP),
+                    is_staff=superuser,
                     is_superuser=superuser,
                 )
-                self.stdout.write(f"Created demo login {username!r} ({role}).")
-            user.groups.add(groups[role])
+                self.stdout.write(f"Created demo login {username!r}.")
             users[username] = user
         actor = users["admin"]
         for path in sorted(FIXTURES.glob("plan_*.json")):
@@ -77,14 +90,33 @@ class Command(BaseCommand):
             self.stdout.write(f"{path.name}: loaded {plan} with {count} actions.")
         for slug in cse_demo_load(user=actor):
             self.stdout.write(f"cse_demo.json: CSE mapping, assessment and evidence for {slug!r}.")
-        for username, *_, owner_name in DEMO_USERS:
-            if owner_name:
-                owner = Owner.objects.filter(name=owner_name, user__isnull=True).first()
+        self._grant_roles(users, actor=users["admin"])
+        for username, *_, owned in DEMO_USERS:
+            if owned:
+                organisation, owner_name = owned
+                owner = Owner.objects.filter(
+                    organisation__slug=organisation, name=owner_name, user__isnull=True
+                ).first()
                 if owner is not None:
                     owner.user = users[username]
                     owner.email = owner.email or users[username].email
-                    owner._history_user = actor
-                    owner._change_reason = "Demo login linked to its owner"
-                    owner.save()
+                    save_with_history(
+                        owner, user=users["admin"], reason="Demo login linked to its owner"
+                    )
         self.stdout.write("\n".join(consultation_load_demo(user=actor)))
         self.stdout.write(f"Standards: {standards_load_demo(user=actor)} demo figures loaded.")
+
+    def _grant_roles(self, users: dict, *, actor) -> None:
+        reason = "Demo role"
+        for username, slug, role in DEMO_MEMBERSHIPS:
+            organisation = Organisation.objects.get(slug=slug)
+            if not Membership.objects.filter(user=users[username], organisation=organisation):
+                membership = Membership(
+                    user=users[username], organisation=organisation, role=role, granted_by=actor
+                )
+                save_with_history(membership, user=actor, reason=reason)
+        for username, slug, role in DEMO_PLAN_ROLES:
+            plan = Plan.objects.get(slug=slug)
+            if not PlanMembership.objects.filter(user=users[username], plan=plan):
+                grant = PlanMembership(user=users[username], plan=plan, role=role, granted_by=actor)
+                save_with_history(grant, user=actor, reason=reason)

@@ -9,6 +9,7 @@ import pytest
 
 from standards.models import PerformanceValue, Standard
 from standards.periods import Period
+from tests.conftest import home_council
 
 
 def make_standard(reference: str = "T1", **fields) -> Standard:
@@ -19,7 +20,7 @@ def make_standard(reference: str = "T1", **fields) -> Standard:
     fields.setdefault("target", Decimal(90))
     fields.setdefault("amber_tolerance", Decimal(5))
     fields.setdefault("published", True)
-    standard = Standard(reference=reference, **fields)
+    standard = Standard(organisation=home_council(), reference=reference, **fields)
     standard.full_clean()
     standard.save()
     return standard

@@ -20,7 +20,7 @@ def _upload(client, text: str, publish: bool = False):
     data = {"file": upload}
     if publish:
         data["publish"] = "on"
-    return client.post(reverse("performance_upload"), data)
+    return client.post(reverse("performance_upload", args=["test-council"]), data)
 
 
 def test_a_valid_file_saves_every_row(client, steering_member, standards):
@@ -113,7 +113,9 @@ def test_the_template_lists_standards_due_and_uploads_back_once_filled(
     client, steering_member, standards
 ):
     client.force_login(steering_member)
-    response = client.get(reverse("performance_template") + "?period=2026-10")
+    response = client.get(
+        reverse("performance_template", args=["test-council"]) + "?period=2026-10"
+    )
     assert response["Content-Disposition"] == 'attachment; filename="figures-2026-10.csv"'
     lines = response.content.decode().splitlines()
     assert lines[0] == HEADER.strip()

@@ -8,6 +8,7 @@ from datetime import date
 from django.urls import reverse
 
 from actionplan.models import Plan
+from tests.conftest import home_council
 from tests.standards.performance.conftest import add_value, make_standard
 
 
@@ -15,7 +16,9 @@ def test_panel_counts_latest_figures_and_names_missed_standards(client, viewer, 
     add_value(standards["T1"], "2026-10", "70")  # missed
     add_value(standards["C1"], "2026-10", "9")  # met
     make_standard("L1", title="Letters", channel="letters")  # no data
-    other = Plan.objects.create(slug="other", title="Other", organisation="X", status="adopted")
+    other = Plan.objects.create(
+        slug="other", title="Other", organisation=home_council(), status="adopted"
+    )
     make_standard("Z1", title="Another plan's standard", plan=other)
     make_standard("OLD", title="Ended", effective_to=date(2020, 1, 1))
     client.force_login(viewer)
@@ -29,4 +32,4 @@ def test_panel_counts_latest_figures_and_names_missed_standards(client, viewer, 
     assert cells == [("Missed", "1"), ("Just missed", "0"), ("Met", "1"), ("No data", "1")]
     assert "T1 Answering the telephone</a>: 70% in October 2026" in panel
     assert "Another plan" not in panel and "Ended" not in panel
-    assert f'href="{reverse("standard_list")}"' in panel
+    assert f'href="{reverse("standard_list", args=["test-council"])}"' in panel

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tests.standards.performance.conftest import add_value, make_standard
 
-URL = reverse("standards_public")
+URL = reverse("standards_public", args=["test-council"])
 
 
 def test_anyone_sees_published_standards_with_latest_published_figure(client, standards):
@@ -45,8 +45,13 @@ def test_ended_standards_do_not_appear(client, standards):
 
 def test_public_page_shows_no_links_that_need_sign_in(client, standards):
     text = client.get(URL).content.decode()
-    for name in ("standard_list", "my_actions", "password_change", "performance_enter"):
-        assert f'href="{reverse(name)}"' not in text
+    for url in (
+        reverse("standard_list", args=["test-council"]),
+        reverse("my_actions"),
+        reverse("password_change"),
+        reverse("performance_enter", args=["test-council"]),
+    ):
+        assert f'href="{url}"' not in text
 
 
 def test_public_page_query_count_is_fixed(client, django_assert_num_queries, standards):

@@ -47,5 +47,7 @@ def test_entry_form_query_count(client, steering_member, project, django_assert_
     _busy(project, size)
     client.force_login(steering_member)
     with django_assert_num_queries(ENTRY_QUERIES):
-        response = client.get(reverse("performance_enter") + "?period=2020-01")
+        response = client.get(
+            reverse("performance_enter", args=["test-council"]) + "?period=2020-01"
+        )
     assert response.status_code == 200

@@ -10,7 +10,7 @@ from django.urls import reverse
 from standards.models import PerformanceValue
 from tests.standards.performance.conftest import add_value, make_standard
 
-URL = reverse("performance_enter") + "?period=2026-10"
+URL = reverse("performance_enter", args=["test-council"]) + "?period=2026-10"
 
 
 def _data(standards, **values) -> dict:
@@ -40,7 +40,9 @@ def test_form_lists_every_standard_with_a_period_ending_that_month(
     assert "C1 Complaints: first response, October 2026" in text
     assert "OLD" not in text and "NEW" not in text
     assert "Q1 " not in text  # Q3 2026/27 ends in December
-    december = client.get(reverse("performance_enter") + "?period=2026-12").content.decode()
+    december = client.get(
+        reverse("performance_enter", args=["test-council"]) + "?period=2026-12"
+    ).content.decode()
     assert "Q1 Answering the telephone, Q3 2026/27" in december
 
 

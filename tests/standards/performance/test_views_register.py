@@ -20,7 +20,7 @@ def test_register_groups_standards_by_channel_with_latest_rating_in_words(
     add_value(standards["T1"], "2026-10", "88")
     add_value(standards["C1"], "2026-10", "9.5")
     client.force_login(viewer)
-    response = client.get(reverse("standard_list"))
+    response = client.get(reverse("standard_list", args=["test-council"]))
     text = response.content.decode()
     assert "Telephone" in text and "Complaints" in text
     assert "90% or more" in text and "10 working days or fewer" in text
@@ -31,7 +31,7 @@ def test_register_groups_standards_by_channel_with_latest_rating_in_words(
 
 def test_register_shows_no_data_for_a_standard_without_figures(client, viewer, standards):
     client.force_login(viewer)
-    text = client.get(reverse("standard_list")).content.decode()
+    text = client.get(reverse("standard_list", args=["test-council"])).content.decode()
     assert text.count("No figures yet") == 2 and "No data" in text
 
 
@@ -42,7 +42,7 @@ def _register_queries(client, django_assert_num_queries, count: int) -> None:
             add_value(standard, f"2026-{m:02d}", str(80 + m))
     # session, user, role groups, standards, values
     with django_assert_num_queries(5):
-        assert client.get(reverse("standard_list")).status_code == 200
+        assert client.get(reverse("standard_list", args=["test-council"])).status_code == 200
 
 
 @pytest.mark.parametrize("count", [1, 12])
@@ -107,7 +107,7 @@ def _form(standard: Standard | None = None, **changes) -> dict:
 
 def test_steering_member_adds_a_standard_with_history(client, steering_member, db):
     client.force_login(steering_member)
-    response = client.post(reverse("standard_add"), _form())
+    response = client.post(reverse("standard_add", args=["test-council"]), _form())
     standard = Standard.objects.get(reference="L1")
     assert response.status_code == 302
     assert standard.history.get().history_user == steering_member
@@ -115,7 +115,7 @@ def test_steering_member_adds_a_standard_with_history(client, steering_member, d
 
 def test_a_service_commitment_needs_its_service(client, steering_member, db):
     client.force_login(steering_member)
-    response = client.post(reverse("standard_add"), _form(scope="service"))
+    response = client.post(reverse("standard_add", args=["test-council"]), _form(scope="service"))
     assert "Choose the service that makes this commitment." in response.content.decode()
     assert not Standard.objects.exists()
 
@@ -136,7 +136,7 @@ def test_viewer_cannot_change_a_standard(client, viewer, standards):
     client.force_login(viewer)
     response = client.post(reverse("standard_edit", args=[t1.pk]), _form(t1, reason="x"))
     assert response.status_code == 403
-    assert client.post(reverse("standard_add"), _form()).status_code == 403
+    assert client.post(reverse("standard_add", args=["test-council"]), _form()).status_code == 403
     assert Standard.objects.count() == 2 and Standard.history.count() == 2
 
 
@@ -195,7 +195,7 @@ def test_revision_refused_when_figures_already_belong_to_the_new_period(
 
 def test_a_second_standard_with_a_reference_in_force_is_refused(client, steering_member, standards):
     client.force_login(steering_member)
-    response = client.post(reverse("standard_add"), _form(reference="T1"))
+    response = client.post(reverse("standard_add", args=["test-council"]), _form(reference="T1"))
     assert "Another version of T1 is in force from the start" in response.content.decode()
     assert Standard.objects.filter(reference="T1").count() == 1
 
