@@ -40,6 +40,7 @@ from actionplan.ownertext import _WITH_ABBREVIATION, normalise, split_owner_text
 from actionplan.services import (
     User,
     action_record_progress,
+    action_revise_target,
     action_save,
     action_set_owners,
     save_with_history,
@@ -50,13 +51,23 @@ GROUP_WORDS = ("group", "board", "team", "panel", "forum", "partnership", "commi
 
 @dataclass
 class ImportResult:
+    """What an import wrote, counted as it was written (tests compare with the database)."""
+
     preview: Preview
     created: int = 0
     changed: int = 0
-    progress_recorded: int = 0
+    progress_recorded: int = 0  # every progress update recorded, from either sheet
+    progress_dated: int = 0  # of them, dated by the file (a date column or the text)
+    targets_revised: int = 0  # target revisions recorded, the original target kept
+    completions_dated: int = 0  # completion dates set from the file
+    completions_import_day: int = 0  # completion dates set to the import day (none written)
     themes_created: int = 0
     projects_created: int = 0
     owners_created: list[str] = field(default_factory=list)
+
+    @property
+    def progress_import_day(self) -> int:
+        return self.progress_recorded - self.progress_dated
 
     @property
     def left_out(self) -> int:
@@ -83,8 +94,8 @@ def import_apply(
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     source = read_upload(filename, data, limits)
     preview = build_preview(plan=plan, source=source, lock=True, today=today)
-    writer = _Writer(plan, user, import_reason(filename), today or timezone.localdate())
     result = ImportResult(preview)
+    writer = _Writer(plan, user, import_reason(filename), today or timezone.localdate(), result)
     try:
         if create_owners:
             result.owners_created = writer.create_owners(preview.unknown_owners)
@@ -97,7 +108,6 @@ def import_apply(
                 result.changed += 1
             elif row.outcome == Outcome.PROGRESS:
                 writer.record_progress(row)
-                result.progress_recorded += 1
     except (ValidationError, IntegrityError) as error:
         # A row the preview passed but the database refuses: write nothing at all.
         why = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
@@ -111,8 +121,11 @@ def import_apply(
 
 
 class _Writer:
-    def __init__(self, plan: Plan, user: User | None, reason: str, today: date) -> None:
+    def __init__(
+        self, plan: Plan, user: User | None, reason: str, today: date, result: ImportResult
+    ) -> None:
         self.plan, self.user, self.reason, self.today = plan, user, reason, today
+        self.result = result
         self.themes: dict[int, Theme] = {}  # id(NewTheme) → the theme created for it
         self.projects: dict[int, Project] = {}
         self.positions: dict[tuple, int] = {}
@@ -163,6 +176,7 @@ class _Writer:
                 plan=self.plan,
                 reference=theme.reference,
                 title=theme.title,
+                description=theme.description,
                 kind=ThemeKind.CSE_CRITERION if theme.is_criterion else ThemeKind.KEY_TOPIC,
                 position=position,
             )
@@ -199,8 +213,18 @@ class _Writer:
         action = Action(theme=theme, project=project, position=self.next_position(theme, project))
         for name, value in row.fields.items():
             setattr(action, name, value if value is not None or name != "rag" else "")
+        revised = action.target
+        if row.original_target:
+            action.target = row.original_target  # created as first planned, then revised
         # The preview validated every value; the database's constraints still hold the line.
         save_with_history(action, user=self.user, reason=self.reason, validate=False)
+        if row.original_target:
+            action_revise_target(
+                action=action, new_target=revised, reason=row.target_reason, user=self.user
+            )
+            action.refresh_from_db()
+            self.result.targets_revised += 1
+        self.count_completion(row)
         if action.owners_as_written:
             self.link_owners(action)
         self.progress(action, row)
@@ -211,10 +235,15 @@ class _Writer:
             setattr(action, name, value)
         if "target" in row.fields:  # a re-plan: the services keep the original target
             action_save(
-                action=action, user=self.user, reason=self.reason, target_reason=self.reason
+                action=action,
+                user=self.user,
+                reason=self.reason,
+                target_reason=row.target_reason or self.reason,
             )
+            self.result.targets_revised += 1
         elif row.fields:
             save_with_history(action, user=self.user, reason=self.reason, validate=False)
+        self.count_completion(row)
         if "owners_as_written" in row.fields:
             self.link_owners(action)
         elif row.owner_labels is not None:
@@ -242,6 +271,8 @@ class _Writer:
             date_as_written=report["date_as_written"],
             reason=self.reason,
         )
+        self.result.progress_recorded += 1
+        self.result.progress_dated += row.progress_on is not None
 
     def link_owners(self, action: Action) -> None:
         action_set_owners(
@@ -257,6 +288,7 @@ class _Writer:
         update = ProgressUpdate(
             action=action,
             reported_on=row.progress_on or self.today,
+            date_as_written=row.progress_written[:100],
             narrative=row.progress,
             author=self.user if getattr(self.user, "pk", None) else None,
             status=action.status,
@@ -264,3 +296,13 @@ class _Writer:
             percent_complete=action.percent_complete,
         )
         save_with_history(update, user=self.user, reason=self.reason)
+        self.result.progress_recorded += 1
+        self.result.progress_dated += row.progress_on is not None
+
+    def count_completion(self, row: RowPlan) -> None:
+        if row.fields.get("completed_on") is None:
+            return
+        if row.completion_import_day:
+            self.result.completions_import_day += 1
+        else:
+            self.result.completions_dated += 1

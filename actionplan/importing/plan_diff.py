@@ -24,6 +24,11 @@ from typing import Any
 from django.utils import timezone
 
 from actionplan.importing import values as cells
+from actionplan.importing.council_fields import (
+    completion_date,
+    date_progress,
+    read_council_fields,
+)
 from actionplan.importing.owners import read_owner_labels
 from actionplan.importing.plan_index import CHUNK_ROWS, PlanIndex
 from actionplan.importing.progress import narrative_key, plan_progress_row
@@ -73,9 +78,10 @@ def _split_title(text: str) -> tuple[str, str, bool]:
 class _Builder:
     """Turns rows into RowPlans, sharing new themes and projects between rows."""
 
-    def __init__(self, index: PlanIndex, today: date) -> None:
+    def __init__(self, index: PlanIndex, today: date, filename: str = "") -> None:
         self.index = index
         self.today = today
+        self.filename = filename
         self.new_themes: dict[str, NewTheme] = {}
         self.new_projects: dict[tuple, NewProject] = {}
         self.seen: dict[tuple, int] = {}  # where an action or reference was met in the file
@@ -150,8 +156,9 @@ class _Builder:
             "rag": cells.rag_of,
             "percent_complete": cells.percent_of,
         }
+        council = not (sheet.own or sheet.progress)
         for column, reader in readers.items():
-            if column not in columns:
+            if column not in columns or (council and column in ("status", "rag")):
                 continue
             value, error = reader(v.get(column))
             if error and column == "status" and "rag" not in columns:
@@ -179,6 +186,12 @@ class _Builder:
         plan.progress_on, error = cells.date_of(v.get("update_date"), "Latest update date")
         if error:
             plan.progress_on = None
+        if council:
+            if "rag" in columns:
+                rag, rag_error = cells.rag_of(v.get("rag"))
+                plan.fields["rag"] = rag or ""
+            read_council_fields(plan, sheet, row, self.filename)
+            date_progress(plan, self.today)
         for name, limit in MAX_LENGTHS.items():
             if len(plan.fields.get(name) or "") > limit:
                 plan.fail(f"{LABELS[name]} is longer than {limit} characters.")
@@ -187,8 +200,14 @@ class _Builder:
         """A completed action needs its date; any other status has none."""
         status = plan.fields.get("status", current.status if current else Status.NOT_STARTED)
         completed_on = plan.fields.get("completed_on", current.completed_on if current else None)
+        if (
+            plan.fields.get("completed_on") is not None
+            and "status" not in plan.fields
+            and status != Status.COMPLETED
+        ):
+            plan.fields["status"] = status = Status.COMPLETED  # a completion date says so
         if status == Status.COMPLETED and completed_on is None:
-            plan.fields["completed_on"] = self.today
+            plan.fields["completed_on"] = completion_date(plan, self.today)
         elif status != Status.COMPLETED and completed_on is not None:
             if plan.fields.get("completed_on") is not None:
                 plan.fail("A completion date needs the status Completed.")
@@ -202,6 +221,8 @@ class _Builder:
         label = cells.text(v.get("full_reference") or v.get("reference"))
         description = cells.text(v.get("description"))
         plan = RowPlan(sheet.name, row.number, label, description)
+        if "subheading" in v:
+            return self.subheading(plan, row)
         self.read_fields(plan, sheet, row)
         action: Action | None = None
         if "action_id" in v:
@@ -230,6 +251,20 @@ class _Builder:
                 read_owner_labels(self.index, plan, None, sheet, row)
             return self.planned_create(plan)
         return self.planned_change(plan, action, sheet, row)
+
+    def subheading(self, plan: RowPlan, row: SourceRow) -> RowPlan:
+        """A sub-heading of a theme: the new theme's description, else only shown."""
+        plan.text = plan.subheading = row.values["subheading"]
+        theme = self.theme_for(row)
+        if isinstance(theme, NewTheme):
+            theme.description = "\n".join(filter(None, [theme.description, plan.subheading]))
+            plan.messages.append(f"A heading of theme {theme.reference}: kept as its description.")
+        else:
+            plan.messages.append(
+                "A heading row, not an action: not imported (the theme's description in the "
+                "plan is left as it is)."
+            )
+        return plan
 
     def match(self, plan: RowPlan, sheet: SourceSheet) -> Action | None:
         """An existing action a row without an id is about: same place and reference (or text)."""
@@ -277,6 +312,7 @@ class _Builder:
                 )
         if plan.progress:
             plan.changes.append(FieldChange(LABELS["progress"], "", plan.progress))
+        plan.changes += dated_changes(plan)
         self.note_owners(plan)
         return plan
 
@@ -305,6 +341,7 @@ class _Builder:
             key = narrative_key(action.pk, plan.progress)
             if key in self.index.narratives or key in self.recorded:
                 plan.progress = ""
+                plan.notes_on_dates = [n for n in plan.notes_on_dates if "Progress" not in n]
             self.recorded.add(key)
         if sheet.own:
             read_owner_labels(self.index, plan, action, sheet, row)
@@ -346,13 +383,27 @@ class _Builder:
             changes.append(FieldChange(LABELS["owner_labels"], old or "(none)", plan.owner_labels))
         if plan.progress:
             changes.append(FieldChange(LABELS["progress"], "", plan.progress))
-        return changes
+        return changes + dated_changes(plan)
 
     def note_owners(self, plan: RowPlan) -> None:
         if "owners_as_written" in plan.fields:
             plan.unknown_owners = self.index.unknown_owner_tokens(plan.fields["owners_as_written"])
         elif plan.owner_labels is not None:
             plan.unknown_owners = self.index.unknown_owner_tokens(plan.owner_labels)
+
+
+def dated_changes(plan: RowPlan) -> list[FieldChange]:
+    """What the preview adds about a row's dates: the original of a revised target, and the
+    words that dated the progress update."""
+    changes = []
+    if plan.original_target and "target" in plan.fields:
+        changes.append(FieldChange("Original target (kept)", "", plan.original_target))
+    if plan.target_reason and "target" in plan.fields:
+        changes.append(FieldChange("Reason for the revised target", "", plan.target_reason))
+    if plan.progress and plan.progress_on is not None:
+        written = f" (“{plan.progress_written}” in the text)" if plan.progress_written else ""
+        changes.append(FieldChange("Progress dated", "", cells.shown(plan.progress_on) + written))
+    return changes
 
 
 def build_preview(
@@ -366,7 +417,7 @@ def build_preview(
         updates=any(sheet.progress for sheet in source.sheets),
         whole=any(not (sheet.own or sheet.progress) for sheet in source.sheets),
     )
-    builder = _Builder(index, today or timezone.localdate())
+    builder = _Builder(index, today or timezone.localdate(), source.filename)
     listed: set[Any] = set()  # Action ids our workbook's Plan sheet lists
     sheets: list[SheetPreview] = []
     for sheet in source.sheets:  # Plan sheets first: their Latest update counts first

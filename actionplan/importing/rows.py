@@ -28,6 +28,7 @@ LABELS = {
     "completed_on": "Completed on",
     "progress": "Progress update",
     "owner_labels": "Owners (linked)",
+    "notes": "Notes",
 }
 
 
@@ -52,6 +53,7 @@ class NewTheme:
     reference: str
     title: str
     is_criterion: bool = False
+    description: str = ""  # sub-heading rows of the theme, one a line
 
 
 @dataclass(eq=False)
@@ -82,6 +84,15 @@ class RowPlan:
     stale_version: int | None = None
     owner_labels: str | None = None  # our workbook's edited "Owners" column: link these
     report: dict[str, Any] = field(default_factory=dict)  # a new update's status, RAG, …
+    # Council sheets: a revised target ("target" in fields) and the original the file gives,
+    # the reason recorded with the revision, the words that dated the progress, and what was
+    # dated the import day because nothing was written (the preview says so per row).
+    original_target: str = ""
+    target_reason: str = ""
+    progress_written: str = ""
+    notes_on_dates: list[str] = field(default_factory=list)
+    completion_import_day: bool = False
+    subheading: str = ""  # a theme's sub-heading row (seed 003's sub-criteria)
 
     def fail(self, message: str) -> RowPlan:
         self.outcome = Outcome.ERROR
