@@ -863,3 +863,33 @@ class ReportJob(models.Model):
         if self.state == ReportJobState.RUNNING and self.started_at is not None:
             return now - self.started_at > REPORT_JOB_RUN_LIMIT
         return False
+
+
+class ImportColumnChoice(models.Model):
+    """How an organisation reads a column heading of its own sheets, chosen in an import.
+
+    Kept per heading (compared without case, spaces or punctuation), so the next file with
+    the same headings is read the same way. Until organisations are a model of their own,
+    the organisation is the plan's organisation name (importing/mappings.py keys it).
+    """
+
+    organisation = models.CharField(max_length=200)
+    heading = models.CharField(max_length=200, help_text="The heading, lower case, letters only.")
+    field = models.CharField(max_length=30, help_text="What the column holds, or keep / ignore.")
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    chosen_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "heading"],
+                name="import_column_choice_unique",
+                violation_error_message="This heading already has a choice for the organisation.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.heading} → {self.field}"

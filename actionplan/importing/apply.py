@@ -8,6 +8,7 @@ Rows with errors or conflicts are left out; anything unexpected rolls the whole 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from actionplan.importing.mappings import mapping_remember, remembered_mapping
 from actionplan.importing.plan_diff import (
     NewProject,
     NewTheme,
@@ -70,6 +72,10 @@ class ImportResult:
         return self.progress_recorded - self.progress_dated
 
     @property
+    def completions_set(self) -> int:
+        return self.completions_dated + self.completions_import_day
+
+    @property
     def left_out(self) -> int:
         counts = self.preview.counts
         return counts["conflict"] + counts["error"]
@@ -89,10 +95,17 @@ def import_apply(
     create_owners: bool = False,
     limits: Limits | None = None,
     today: date | None = None,
+    mapping: Mapping[str, str] | None = None,
 ) -> ImportResult:
-    """Import the file into the plan; ImportRefused (nothing written) if it cannot be read."""
+    """Import the file into the plan; ImportRefused (nothing written) if it cannot be read.
+
+    `mapping`: the columns as the user mapped them (columns.py); the organisation's
+    remembered choices when None. The mapping used is remembered for the organisation.
+    """
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    source = read_upload(filename, data, limits)
+    if mapping is None:
+        mapping = remembered_mapping(plan)
+    source = read_upload(filename, data, limits, mapping=mapping)
     preview = build_preview(plan=plan, source=source, lock=True, today=today)
     result = ImportResult(preview)
     writer = _Writer(plan, user, import_reason(filename), today or timezone.localdate(), result)
@@ -117,7 +130,14 @@ def import_apply(
         ) from error
     result.themes_created = len(writer.themes)
     result.projects_created = len(writer.projects)
+    for _, layout in preview.layouts:
+        mapping_remember(plan=plan, layout=layout, mapping=_used(layout), user=user)
     return result
+
+
+def _used(layout: list) -> dict[str, str]:
+    """The mapping a sheet was read with: every headed column's field."""
+    return {column.key: column.field for column in layout if column.key}
 
 
 class _Writer:

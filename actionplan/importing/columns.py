@@ -120,6 +120,16 @@ def mapped_columns(
     return columns, layout
 
 
+def distinct_headings(layouts: Iterable[list[Column]]) -> list[Column]:
+    """The headed columns of every sheet, each heading once (the mapping is by heading)."""
+    seen: dict[str, Column] = {}
+    for layout in layouts:
+        for column in layout:
+            if column.key and column.key not in seen:
+                seen[column.key] = column
+    return list(seen.values())
+
+
 def kept(layout: Iterable[Column], cells: list[Any], text: Any) -> list[tuple[str, str]]:
     """(heading, text) of the row's cells in columns kept in the notes: blank ones left out,
     and a cell that only repeats a mapped cell's value (a merge across) is not kept twice."""

@@ -450,6 +450,8 @@ def build_preview(
         unknown_owners=list(unknown),
         missing=missing,
         missing_count=missing_count,
+        layouts=[(sheet.name, sheet.layout) for sheet in source.sheets if sheet.layout],
+        needs_action=any(sheet.needs_action for sheet in source.sheets),
     )
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -312,11 +312,11 @@ class _Scan:
         rows: Iterator[list[Any]],
         merges: _Merges | None,
         limits: Limits,
-        mapping: dict[str, str] | None = None,
+        mapping: Mapping[str, str] | None = None,
         colour_columns: set[int] | None = None,
     ) -> None:
         self.name, self.rows, self.merges, self.limits = name, rows, merges, limits
-        self.mapping = mapping or {}
+        self.mapping = mapping if mapping is not None else {}
         self.columns: dict[str, int] = {}
         self.headings: list[Any] = []
         self.layout: list[Column] = []
@@ -402,7 +402,7 @@ def _sheet_from_rows(
     merges: _Merges | None,
     limits: Limits,
     reread: Callable[[], Iterator[SourceRow]],
-    mapping: dict[str, str] | None = None,
+    mapping: Mapping[str, str] | None = None,
 ) -> SourceSheet | str:
     """Check every row and find the headings; a string says why the sheet was skipped."""
     scan = _Scan(name, rows, merges, limits, mapping)
@@ -451,7 +451,7 @@ def _sheet_rows(ws: Any, colour_columns: set[int]) -> Iterator[RawRow]:
 
 
 def _xlsx_rereader(
-    workbook: Any, data: bytes, title: str, limits: Limits, mapping: dict[str, str] | None
+    workbook: Any, data: bytes, title: str, limits: Limits, mapping: Mapping[str, str] | None
 ) -> Callable[[], Iterator[SourceRow]]:
     """Read one sheet's rows again, streaming: the second pass over a checked file. The
     read-only workbook of the first pass is reused (its shared strings are parsed once); it
@@ -467,7 +467,7 @@ def _xlsx_rereader(
 
 
 def _read_xlsx(
-    filename: str, data: bytes, limits: Limits, mapping: dict[str, str] | None
+    filename: str, data: bytes, limits: Limits, mapping: Mapping[str, str] | None
 ) -> Source:
     check_zip(data, limits)
     workbook = _open_workbook(data)
@@ -500,7 +500,9 @@ def _read_xlsx(
     return Source(filename, sheets, skipped)
 
 
-def _read_csv(filename: str, data: bytes, limits: Limits, mapping: dict[str, str] | None) -> Source:
+def _read_csv(
+    filename: str, data: bytes, limits: Limits, mapping: Mapping[str, str] | None
+) -> Source:
     name = filename.rsplit("/", 1)[-1] or "CSV"
 
     def rows() -> Iterator[list[str]]:
@@ -516,7 +518,7 @@ def _read_csv(filename: str, data: bytes, limits: Limits, mapping: dict[str, str
 
 
 def _read_docx(
-    filename: str, data: bytes, limits: Limits, mapping: dict[str, str] | None
+    filename: str, data: bytes, limits: Limits, mapping: Mapping[str, str] | None
 ) -> Source:
     check_zip(data, limits, kind="docx")
     tables = word_tables(data)
@@ -544,7 +546,7 @@ def read_upload(
     data: bytes,
     limits: Limits | None = None,
     *,
-    mapping: dict[str, str] | None = None,
+    mapping: Mapping[str, str] | None = None,
 ) -> Source:
     """The file's sheets of rows; ImportRefused (and nothing else) for anything unreadable.
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Model
 
 from actionplan.importing import values as cells
+from actionplan.importing.columns import Column, distinct_headings
 from actionplan.models import Action, Project, Theme, Unit
 
 LABELS = {
@@ -140,6 +141,15 @@ class Preview:
     # (full reference, description) of the first MISSING_SHOWN, and how many in all.
     missing: list[tuple[str, str]] = field(default_factory=list)
     missing_count: int = 0
+    # Council sheets: (sheet name, every column and what it maps to), for the mapping step;
+    # needs_action when no column holds the actions (the user must choose one).
+    layouts: list[tuple[str, list[Column]]] = field(default_factory=list)
+    needs_action: bool = False
+
+    @property
+    def headings(self) -> list[Column]:
+        """The columns of every sheet with a heading, each heading once, for the mapping."""
+        return distinct_headings(layout for _, layout in self.layouts)
 
     def rows(self) -> list[RowPlan]:
         return [row for sheet in self.sheets for row in sheet.rows]
