@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from actionplan.importing.mappings import mapping_remember, remembered_mapping
+from actionplan.importing.owners import owner_spelling_index, owners_create
 from actionplan.importing.plan_diff import (
     NewProject,
     NewTheme,
@@ -31,14 +32,13 @@ from actionplan.importing.safety import ImportRefused, Limits
 from actionplan.models import (
     Action,
     Owner,
-    OwnerKind,
     Plan,
     ProgressUpdate,
     Project,
     Theme,
     ThemeKind,
 )
-from actionplan.ownertext import _WITH_ABBREVIATION, normalise, split_owner_text, token_spellings
+from actionplan.ownertext import normalise, split_owner_text, token_spellings
 from actionplan.services import (
     User,
     action_record_progress,
@@ -47,8 +47,6 @@ from actionplan.services import (
     action_set_owners,
     save_with_history,
 )
-
-GROUP_WORDS = ("group", "board", "team", "panel", "forum", "partnership", "committee")
 
 
 @dataclass
@@ -149,26 +147,15 @@ class _Writer:
         self.themes: dict[int, Theme] = {}  # id(NewTheme) → the theme created for it
         self.projects: dict[int, Project] = {}
         self.positions: dict[tuple, int] = {}
-        self.owner_index = Owner.objects.all().spelling_index()
+        self.owner_index = owner_spelling_index(plan)
 
     def create_owners(self, names: list[str]) -> list[str]:
-        created = []
-        for token in names:
-            if any(normalise(s) in self.owner_index for s in token_spellings(token)):
-                continue  # an earlier token of the list named the same owner
-            match = _WITH_ABBREVIATION.match(token)
-            name, short = (match["name"].strip(), match["abbr"].strip()) if match else (token, "")
-            group = any(word in name.casefold() for word in GROUP_WORDS)
-            owner = Owner(
-                name=name[:200],
-                short_name=short[:50],
-                kind=OwnerKind.GROUP if group else OwnerKind.PERSON,
-            )
-            save_with_history(owner, user=self.user, reason=self.reason)
-            for spelling in owner.spellings():
-                self.owner_index.setdefault(normalise(spelling), owner)
-            created.append(str(owner))
-        return created
+        return owners_create(
+            plan=self.plan,
+            names=names,
+            index=self.owner_index,
+            save=lambda owner: save_with_history(owner, user=self.user, reason=self.reason),
+        )
 
     def owners_of(self, text: str) -> list[Owner]:
         found: list[Owner] = []

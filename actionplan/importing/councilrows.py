@@ -57,6 +57,8 @@ class CouncilRows:
         index = self.columns.get("description")
         if not across or index is None or index >= len(cells) or cells[index] is None:
             return None
+        if not any(cells[i] is not None for i in self.themed if i < len(cells)):
+            return None  # no theme beside it: a section row or a project line
         value = cells[index]
         rest = [c for i, c in enumerate(cells) if i not in self.themed and c is not None]
         if len(rest) < 2 or any(c != value for c in rest):
@@ -67,14 +69,14 @@ class CouncilRows:
         """The row's values (field → value) for each action it holds; nothing for a project
         line (it is carried to the rows below)."""
         columns = self.columns
-        if self.outcome_row(cells, raw):
-            self.carry["project"] = cells[columns["description"]]
-            self.carry.pop("project_ref", None)
-            return
         heading = self.subheading(cells, across)
         if heading is not None:
             values = self._continued({f: cells[i] for f, i in columns.items() if i in self.themed})
             yield {**values, "subheading": heading}
+            return
+        if self.outcome_row(cells, raw):
+            self.carry["project"] = cells[columns["description"]]
+            self.carry.pop("project_ref", None)
             return
         values = {
             f: cells[i] for f, i in columns.items() if i < len(cells) and cells[i] is not None
@@ -139,7 +141,10 @@ class CouncilRows:
                 lines = _lines(value)
                 row[name] = lines[position] if len(lines) == len(bullets) else _whole(value)
             row["description"] = bullet
-            yield self._flat(row)
+            row = self._flat(row)
+            if len(bullets) > 1:
+                row["part"] = position + 1
+            yield row
 
 
 def _lines(value: Any) -> list[str]:

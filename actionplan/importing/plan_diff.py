@@ -24,6 +24,7 @@ from typing import Any
 from django.utils import timezone
 
 from actionplan.importing import values as cells
+from actionplan.importing.columns import split_reference
 from actionplan.importing.council_fields import (
     completion_date,
     date_progress,
@@ -70,6 +71,9 @@ def _split_title(text: str) -> tuple[str, str, bool]:
         return text, "", False
     match = _SECTION_RE.match(text)
     if match is None:
+        reference, rest = split_reference(text)  # "(1) All employees …" → "1"
+        if reference.startswith("(") and reference[1:-1].isdigit() and rest:
+            return reference[1:-1], " ".join(rest.split()), False
         return "", text, False
     prefix = (match["prefix"] or "").casefold()
     return match["ref"], " ".join(match["title"].split()), prefix == "criterion"
@@ -149,7 +153,7 @@ class _Builder:
         simple = {"description": "description", "reference": "reference", "target": "target"}
         simple["owners"] = "owners_as_written"
         for column, name in simple.items():
-            if column in columns:
+            if column in columns or column in v:  # a reference split off the action text
                 plan.fields[name] = cells.text(v.get(column))
         readers = {
             "status": cells.status_of,
@@ -220,7 +224,7 @@ class _Builder:
         v = row.values
         label = cells.text(v.get("full_reference") or v.get("reference"))
         description = cells.text(v.get("description"))
-        plan = RowPlan(sheet.name, row.number, label, description)
+        plan = RowPlan(sheet.name, row.number, label, description, part=row.part)
         if "subheading" in v:
             return self.subheading(plan, row)
         self.read_fields(plan, sheet, row)

@@ -157,6 +157,7 @@ class SourceRow:
     number: int  # the row's number in its sheet, as the spreadsheet shows it
     values: dict[str, Any]  # field → cleaned value (text, int, float, date); blanks left out
     section: Section = field(default_factory=Section)
+    part: int = 0  # the bullet of a Word cell holding several actions (1, 2, …), else 0
     # Council sheets also: "kept" → [(heading, text)] of columns kept in the notes,
     # "rag_colour" → the RAG a cell's colour says, "subheading" → a theme's sub-heading row.
 
@@ -389,7 +390,7 @@ class _Scan:
                 shaper.new_section()
                 continue
             for values in shaper.rows(cells, raw, across):
-                yield SourceRow(name, number, values, section)
+                yield SourceRow(name, number, values, section, values.pop("part", 0))
 
 
 def _text(value: Any) -> str:

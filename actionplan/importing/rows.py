@@ -94,6 +94,7 @@ class RowPlan:
     notes_on_dates: list[str] = field(default_factory=list)
     completion_import_day: bool = False
     subheading: str = ""  # a theme's sub-heading row (seed 003's sub-criteria)
+    part: int = 0  # the bullet of a Word cell holding several actions, else 0
 
     def fail(self, message: str) -> RowPlan:
         self.outcome = Outcome.ERROR
