@@ -99,7 +99,14 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     ),
     "status": ("status", "progressstatus"),
     "rag": ("rag", "ragstatus", "ragrating"),
-    "percent_complete": ("complete", "percentcomplete", "percentagecomplete"),
+    "percent_complete": (
+        "complete",
+        "percentcomplete",
+        "percentagecomplete",
+        "done",
+        "percentdone",
+        "progresspercent",
+    ),
     "completed_on": (
         "completedon",
         "datecompleted",

@@ -18,7 +18,7 @@ _MONTH = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
-_DATE_RE = re.compile(
+DATE_RE = re.compile(
     r"(?<![\w/])(?:"
     r"\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})"  # 31/10/10, 31/10/2010
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH})\.?,?\s+(?:\d{{4}}|\d{{2}})"  # 3 March 2013
@@ -36,7 +36,7 @@ class WrittenDate(NamedTuple):
 def dates_in(text: str) -> list[WrittenDate]:
     """Every day or month the text names, in order, with the words as written."""
     found = []
-    for match in _DATE_RE.finditer(text or ""):
+    for match in DATE_RE.finditer(text or ""):
         parsed = parse_target_date(match.group())
         if parsed.earliest is not None:
             found.append(WrittenDate(parsed.earliest, match.group()))

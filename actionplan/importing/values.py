@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import formats
 
 from actionplan.importing.columns import key
+from actionplan.importing.textdates import DATE_RE
 from actionplan.models import Rag, Status
 from actionplan.targetdates import parse_target_date
 
@@ -95,7 +96,10 @@ def status_of(value: Any) -> tuple[str | None, str]:
 def status_in_progress(value: Any) -> str | None:
     """A status the progress text opens with, as a whole phrase: "Completed", "Completed –
     SCM Summer edition", "Achieved. Report to Cabinet"; not "Completed 'You said' edition"."""
-    match = _LEADING_STATUS_RE.match(text(value))
+    # Dates around the words are the update's date, not part of the status:
+    # "31/10/10 – completed", "Completed 30/11/2004".
+    words = DATE_RE.sub(" ", text(value)).strip(" \t\u2013\u2014-:;,.")
+    match = _LEADING_STATUS_RE.match(words)
     return STATUSES.get(key(match["words"])) if match else None
 
 
