@@ -264,3 +264,40 @@ def test_our_workbook_is_compared_in_chunks_two_queries_each(
     assert preview.counts["unchanged"] == rows - 2
     assert preview.missing == [(middle.full_reference, middle.description)]
     assert preview.missing_count == 1
+
+
+def _counts_on(page: str) -> dict[str, str]:
+    """The result page's summary list: key → value, as the user reads it."""
+    import re
+
+    block = page.split('id="import-counts"', 1)[1].split("</dl>", 1)[0]
+    pairs = re.findall(r"<dt[^>]*>(.*?)</dt><dd[^>]*>(.*?)</dd>", block, re.S)
+    return {key.strip(): " ".join(value.split()) for key, value in pairs}
+
+
+def test_the_result_page_counts_what_was_created_revised_and_dated_as_the_database_has_it(
+    client, plan, people, steering_member
+):
+    from actionplan.models import ProgressUpdate, TargetRevision
+
+    rows = [
+        ["Theme", "Ref", "Action", "Target", "Revised date", "Status", "Comments"],
+        ["1", "a", "Map journeys", "Sept 12", "Dec 12", "On target", "Nov 12: workshop held"],
+        ["1", "b", "Publish standards", "Jul 12", None, "Achieved", "31/10/12 – completed"],
+        ["1", "c", "Train staff", "Mar 13", None, "Delayed", "Trainer booked"],
+    ]
+    token = storage.stash(plan=plan, filename="p.xlsx", data=xlsx({"P": rows}), uploaded_by="")
+    client.force_login(steering_member)
+    page = client.post(reverse("plan_import_confirm", args=[plan.slug, token])).content.decode()
+    counts = _counts_on(page)
+    assert counts["New actions"] == str(Action.objects.count()) == "3"
+    assert counts["Changed actions"] == "0"
+    assert counts["Target dates revised (original kept)"] == str(TargetRevision.objects.count())
+    assert TargetRevision.objects.count() == 1
+    dated = ProgressUpdate.objects.exclude(date_as_written="").count()
+    assert counts["New progress updates"] == (
+        f"{ProgressUpdate.objects.count()} ({dated} dated from the file, "
+        f"{ProgressUpdate.objects.count() - dated} dated the import day)"
+    )
+    assert counts["New progress updates"] == "3 (2 dated from the file, 1 dated the import day)"
+    assert counts["Completion dates set"] == "1 (1 from the file, 0 the import day)"
