@@ -46,8 +46,12 @@ class CouncilRows:
         index = self.columns.get("description")
         if index is None or index not in getattr(raw, "bulleted", ()):
             return False
-        value = cells[index] if index < len(cells) else None
-        if not isinstance(value, str):
+        value = _whole(cells[index]) if index < len(cells) else None
+        if (
+            not isinstance(value, str)
+            or isinstance(cells[index], DocCell)
+            and (cells[index].has_bullets)
+        ):
             return False
         others = [c for i, c in enumerate(cells) if i != index and i not in self.themed]
         return all(c is None or c == value for c in others)
@@ -75,7 +79,7 @@ class CouncilRows:
             yield {**values, "subheading": heading}
             return
         if self.outcome_row(cells, raw):
-            self.carry["project"] = cells[columns["description"]]
+            self.carry["project"] = _whole(cells[columns["description"]])
             self.carry.pop("project_ref", None)
             return
         values = {
@@ -89,7 +93,7 @@ class CouncilRows:
         if colour and rag_of_colour(colour):
             values["rag_colour"] = rag_of_colour(colour)
         description = values.get("description")
-        if isinstance(description, DocCell):
+        if isinstance(description, DocCell) and description.has_bullets:
             yield from self._bullets(values, description)
         else:
             yield self._flat(values)
@@ -120,6 +124,8 @@ class CouncilRows:
         bullets: list[str] = []
         lead: list[str] = []
         for words, bullet in cell.paragraphs:
+            if not words:
+                continue
             if bullet:
                 bullets.append(words)
             elif bullets:  # a line after a bullet continues it
@@ -138,21 +144,26 @@ class CouncilRows:
                 if name in ("description", "kept", *CARRIED, "rag_colour"):
                     row[name] = value
                     continue
-                lines = _lines(value)
-                row[name] = lines[position] if len(lines) == len(bullets) else _whole(value)
+                row[name] = _paired(value, position, len(bullets))
             row["description"] = bullet
-            row = self._flat(row)
+            row = self._flat({name: value for name, value in row.items() if value is not None})
             if len(bullets) > 1:
                 row["part"] = position + 1
             yield row
 
 
-def _lines(value: Any) -> list[str]:
+def _paired(value: Any, position: int, count: int) -> Any:
+    """The line of a cell beside the bullet at `position`, when the cell has a line for each
+    of the `count` bullets (blank lines included, else not); else the whole cell."""
     if isinstance(value, DocCell):
-        return [words for words, _ in value.paragraphs]
-    if isinstance(value, str):
-        return value.split("\n")
-    return [value]
+        lines = [words for words, _ in value.paragraphs]
+        filled = [words for words in lines if words]
+    else:
+        lines = filled = value.split("\n") if isinstance(value, str) else [value]
+    for candidate in (lines, filled):
+        if len(candidate) == count:
+            return candidate[position] or None
+    return _whole(value)
 
 
 def _whole(value: Any) -> Any:

@@ -30,13 +30,18 @@ MAX_TABLE_ROWS_CHECKED = 1_000_000
 
 @dataclass(frozen=True)
 class DocCell:
-    """A cell of a Word table that holds bullets: its paragraphs as (text, is a bullet)."""
+    """A cell of a Word table that holds bullets, or lines with blank ones between (kept, as
+    they place each line beside its bullet): its paragraphs as (text, is a bullet)."""
 
     paragraphs: tuple[tuple[str, bool], ...]
 
     @property
     def text(self) -> str:
-        return "\n".join(text for text, _ in self.paragraphs)
+        return "\n".join(text for text, _ in self.paragraphs if text)
+
+    @property
+    def has_bullets(self) -> bool:
+        return any(bullet for _, bullet in self.paragraphs)
 
     def __str__(self) -> str:
         return self.text
@@ -79,14 +84,15 @@ def _paragraph(p: Any) -> tuple[str, bool]:
 
 
 def _cell_value(tc: Any) -> str | DocCell | None:
-    paragraphs = tuple(
-        (text, bullet) for text, bullet in map(_paragraph, tc.iter(qn("w:p"))) if text
-    )
-    if not paragraphs:
+    paragraphs = tuple(map(_paragraph, tc.iter(qn("w:p"))))
+    filled = [text for text, _ in paragraphs if text]
+    if not filled:
         return None
     if any(bullet for _, bullet in paragraphs):
-        return DocCell(paragraphs)
-    return "\n".join(text for text, _ in paragraphs)
+        return DocCell(tuple((text, bullet) for text, bullet in paragraphs if text or not bullet))
+    if len(filled) < len(paragraphs) and len(filled) > 1 or paragraphs[0][0] == "":
+        return DocCell(paragraphs)  # blank lines placing the others: kept for pairing
+    return "\n".join(filled)
 
 
 def _colour(tc: Any) -> str | None:
@@ -145,7 +151,7 @@ def word_tables(data: bytes) -> list[WordTable]:
             index
             for row in table.rows
             for index, value in enumerate(row)
-            if isinstance(value, DocCell)
+            if isinstance(value, DocCell) and value.has_bullets
         )
         for row in table.rows:
             row.bulleted = bulleted
