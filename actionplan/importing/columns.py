@@ -97,10 +97,13 @@ def mapped_columns(
     """
     columns = dict(found)
     keys = [key(cell) if isinstance(cell, str) else "" for cell in cells]
+    first = {}
+    for index, heading_key in enumerate(keys):
+        first.setdefault(heading_key, index)
     for index, heading_key in enumerate(keys):
         chosen = mapping.get(heading_key) if heading_key else None
-        if chosen is None:
-            continue
+        if chosen is None or first[heading_key] != index:
+            continue  # a heading written twice: the choice is the first column's
         columns = {f: i for f, i in columns.items() if i != index}
         if chosen in FIELDS:
             columns = {f: i for f, i in columns.items() if f != chosen}
@@ -142,6 +145,10 @@ def kept(layout: Iterable[Column], cells: list[Any], text: Any) -> list[tuple[st
         value = text(cells[column.index])
         if value and value not in mapped:
             out.append((column.heading, value))
+    for index in range(len(layout), len(cells)):  # beyond the heading row's last cell
+        value = text(cells[index]) if cells[index] is not None else ""
+        if value and value not in mapped:
+            out.append((f"Column {letter(index)}", value))
     return out
 
 

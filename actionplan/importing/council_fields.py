@@ -77,6 +77,7 @@ def _status(plan: RowPlan, v: dict[str, Any], columns: dict[str, str], notes: li
             plan.fields["status"] = status
     rag = v.get("rag")
     if "rag" in columns and rag is not None and cells.rag_of(rag)[1]:
+        plan.fields.pop("rag", None)  # the RAG is left as it is
         plan.messages.append(
             f"RAG “{cells.text(rag)}” is not red, amber or green: it is kept in the notes."
         )

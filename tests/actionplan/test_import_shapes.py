@@ -334,3 +334,30 @@ def test_a_revised_target_of_an_existing_action_is_a_revision_with_the_file_as_r
     assert result.changed == 1 and result.targets_revised == 1
     again = import_apply(plan=plan, filename="two.xlsx", data=xlsx({"P": rows}), user=plan_admin)
     assert again.changed == 0 and TargetRevision.objects.count() == 1
+
+
+def test_text_beyond_the_headings_and_under_a_repeated_heading_is_kept_in_the_notes(
+    plan, people, plan_admin
+):
+    rows = [
+        ["Theme", "Action", "Progress", "Progress", None],
+        ["1", "Review leaflets", "Drafted", "Printed", "Ask Jo"],
+    ]
+    data = "\n".join(",".join(c or "" for c in row) for row in rows) + ",Extra\n"
+    import_apply(plan=plan, filename="p.csv", data=data.encode(), user=plan_admin, today=TODAY)
+    action = Action.objects.get()
+    assert action.updates.get().narrative == "Drafted"
+    assert action.notes == "Progress: Printed\nColumn E: Ask Jo\nColumn F: Extra"
+
+
+def test_a_rag_the_reader_does_not_know_is_kept_in_the_notes_and_leaves_the_rag_alone(
+    plan, people, plan_admin
+):
+    rows = [["Theme", "Ref", "Action", "RAG"], ["1", "a", "Review leaflets", "Green"]]
+    import_apply(plan=plan, filename="one.xlsx", data=xlsx({"P": rows}), user=plan_admin)
+    rows[1][3] = "Purple"
+    preview = build_preview(plan=plan, source=read_upload("two.xlsx", xlsx({"P": rows})))
+    assert "RAG “Purple” is not red, amber or green" in preview.rows()[0].messages[0]
+    import_apply(plan=plan, filename="two.xlsx", data=xlsx({"P": rows}), user=plan_admin)
+    action = Action.objects.get()
+    assert (action.rag, action.notes) == (Rag.GREEN, "RAG: Purple")
