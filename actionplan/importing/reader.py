@@ -388,7 +388,7 @@ class _Scan:
                 if values:
                     yield SourceRow(name, number, values, section)
                 continue
-            if [key(_text(c)) for c in cells] == self.heading_keys:
+            if self._heading_again(cells):
                 continue  # the heading row again, as printed at the top of each page
             new_section = section_of(cells, across)
             numbered = new_section is not None and new_section.reference
@@ -398,6 +398,15 @@ class _Scan:
                 continue
             for values in shaper.rows(cells, raw, across):
                 yield SourceRow(name, number, values, section, values.pop("part", 0))
+
+    def _heading_again(self, cells: list[Any]) -> bool:
+        """The heading row repeated: first one cell, then (rarely) all of them."""
+        index = self.columns.get("description", min(self.columns.values()))
+        cell = cells[index] if index < len(cells) else None
+        if not isinstance(cell, str) or key(cell) != self.heading_keys[index]:
+            return False
+        keys = [key(_text(c)) for c in cells[: len(self.heading_keys)]]
+        return keys == self.heading_keys and not any(cells[len(self.heading_keys) :])
 
 
 def _text(value: Any) -> str:
