@@ -384,12 +384,16 @@ class Action(Versioned):
         return f"{self.reference} {label}".strip()
 
     def save(self, *args, **kwargs) -> None:
-        # The parsed dates are a cache of the text, kept so SQL can sort and filter on them.
+        self.cache_target_dates()
+        super().save(*args, **kwargs)
+
+    def cache_target_dates(self) -> None:
+        """The parsed dates are a cache of the text, kept so SQL can sort and filter on them
+        (set here for save(), and by bulk writers, which do not call it)."""
         parsed = self.target_date
         self.target_kind = parsed.kind.value
         self.target_earliest = parsed.earliest
         self.target_latest = parsed.latest
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

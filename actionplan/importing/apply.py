@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from actionplan.importing.create import actions_create
 from actionplan.importing.mappings import mapping_remember, remembered_mapping
 from actionplan.importing.owners import owner_spelling_index, owners_create
 from actionplan.importing.plan_diff import (
@@ -42,7 +43,6 @@ from actionplan.ownertext import normalise, split_owner_text, token_spellings
 from actionplan.services import (
     User,
     action_record_progress,
-    action_revise_target,
     action_save,
     action_set_owners,
     save_with_history,
@@ -110,11 +110,10 @@ def import_apply(
     try:
         if create_owners:
             result.owners_created = writer.create_owners(preview.unknown_owners)
+        creates = [row for row in preview.rows() if row.outcome == Outcome.CREATE]
+        result.created = len(actions_create(writer=writer, rows=creates))
         for row in preview.rows():
-            if row.outcome == Outcome.CREATE:
-                writer.create(row)
-                result.created += 1
-            elif row.outcome == Outcome.CHANGE:
+            if row.outcome == Outcome.CHANGE:
                 writer.change(row)
                 result.changed += 1
             elif row.outcome == Outcome.PROGRESS:
@@ -214,28 +213,6 @@ class _Writer:
         self.positions[place] += 1
         return self.positions[place]
 
-    def create(self, row: RowPlan) -> None:
-        theme = self.theme(row.theme)
-        project = self.project(row.project)
-        action = Action(theme=theme, project=project, position=self.next_position(theme, project))
-        for name, value in row.fields.items():
-            setattr(action, name, value if value is not None or name != "rag" else "")
-        revised = action.target
-        if row.original_target:
-            action.target = row.original_target  # created as first planned, then revised
-        # The preview validated every value; the database's constraints still hold the line.
-        save_with_history(action, user=self.user, reason=self.reason, validate=False)
-        if row.original_target:
-            action_revise_target(
-                action=action, new_target=revised, reason=row.target_reason, user=self.user
-            )
-            action.refresh_from_db()
-            self.result.targets_revised += 1
-        self.count_completion(row)
-        if action.owners_as_written:
-            self.link_owners(action)
-        self.progress(action, row)
-
     def change(self, row: RowPlan) -> None:
         action = row.action  # locked by the preview's read inside this transaction
         for name, value in row.fields.items():
@@ -289,10 +266,9 @@ class _Writer:
             reason=self.reason,
         )
 
-    def progress(self, action: Action, row: RowPlan) -> None:
-        if not row.progress:
-            return
-        update = ProgressUpdate(
+    def update_of(self, action: Action, row: RowPlan) -> ProgressUpdate:
+        """The progress update a row's progress text becomes."""
+        return ProgressUpdate(
             action=action,
             reported_on=row.progress_on or self.today,
             date_as_written=row.progress_written[:100],
@@ -302,7 +278,12 @@ class _Writer:
             rag=action.rag,
             percent_complete=action.percent_complete,
         )
+
+    def progress(self, action: Action, row: RowPlan) -> None:
+        if not row.progress:
+            return
         # The preview read every value; the database's constraints still hold the line.
+        update = self.update_of(action, row)
         save_with_history(update, user=self.user, reason=self.reason, validate=False)
         self.result.progress_recorded += 1
         self.result.progress_dated += row.progress_on is not None

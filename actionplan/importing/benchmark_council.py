@@ -50,7 +50,7 @@ def council_rows(plan: Plan) -> Iterator[list[Any]]:
         yield [
             theme if theme != theme_seen else None,  # merged down: blank below the first
             f"{n + 1}.1 {action.description}",
-            action.owners_as_written,
+            f"O{n % 10} / {plan.slug}-PAG",  # the synthetic plan's officers and group
             action.target or "TBC",
             "Mar 14" if n % 10 == 0 else None,
             STATUS_WORDS[n % len(STATUS_WORDS)],
