@@ -361,3 +361,36 @@ def test_a_rag_the_reader_does_not_know_is_kept_in_the_notes_and_leaves_the_rag_
     import_apply(plan=plan, filename="two.xlsx", data=xlsx({"P": rows}), user=plan_admin)
     action = Action.objects.get()
     assert (action.rag, action.notes) == (Rag.GREEN, "RAG: Purple")
+
+
+def test_every_new_action_link_update_and_revision_is_in_history_as_the_importing_user(
+    plan, people, plan_admin
+):
+    from actionplan.models import ActionOwner
+
+    rows = [
+        ["Theme", "Action", "Owner", "Target", "Revised date", "Progress"],
+        ["1", "Review leaflets", "RF / PW", "Oct 12", "Dec 12", "Nov 12: drafted"],
+    ]
+    import_apply(plan=plan, filename="f.xlsx", data=xlsx({"P": rows}), user=plan_admin)
+    action = Action.objects.get()
+    links = action.action_owners.order_by("position").select_related("owner")
+    assert [link.owner.short_name for link in links] == ["RF", "PW"]
+    assert action.action_owners.get(is_lead=True).owner.short_name == "RF"
+    assert (action.target, action.target_kind, action.target_latest) == (
+        "Dec 12",
+        "month",
+        date(2012, 12, 31),
+    )
+    records = [
+        *action.history.all(),
+        *ActionOwner.history.all(),
+        *ProgressUpdate.history.all(),
+        *TargetRevision.history.all(),
+    ]
+    assert len(records) == 1 + 2 + 1 + 1
+    assert {(r.history_user, r.history_change_reason) for r in records} == {
+        (plan_admin, "Imported from f.xlsx")
+    }
+    revision = TargetRevision.objects.get()
+    assert (revision.revised_by, revision.reason) == (plan_admin, "Revised in f.xlsx")
