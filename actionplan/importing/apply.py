@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from actionplan.importing.create import actions_create
+from actionplan.importing.create import CREATE_CHUNK, actions_create
 from actionplan.importing.mappings import mapping_remember, remembered_mapping
 from actionplan.importing.owners import owner_spelling_index, owners_create
 from actionplan.importing.plan_diff import (
@@ -111,7 +111,9 @@ def import_apply(
         if create_owners:
             result.owners_created = writer.create_owners(preview.unknown_owners)
         creates = [row for row in preview.rows() if row.outcome == Outcome.CREATE]
-        result.created = len(actions_create(writer=writer, rows=creates))
+        for start in range(0, len(creates), CREATE_CHUNK):  # memory bounded by the chunk
+            chunk = creates[start : start + CREATE_CHUNK]
+            result.created += len(actions_create(writer=writer, rows=chunk))
         for row in preview.rows():
             if row.outcome == Outcome.CHANGE:
                 writer.change(row)

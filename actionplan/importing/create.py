@@ -26,7 +26,8 @@ from actionplan.models import Action, ActionOwner, ProgressUpdate, TargetRevisio
 if TYPE_CHECKING:
     from actionplan.importing.apply import _Writer
 
-BATCH = 500
+BATCH = 500  # rows an INSERT writes
+CREATE_CHUNK = 1000  # rows apply.py hands over at a time
 
 
 def actions_create(*, writer: _Writer, rows: list[RowPlan]) -> list[Action]:

@@ -456,7 +456,10 @@ def _sheet_rows(ws: Any, colour_columns: set[int]) -> Iterator[RawRow]:
     """The sheet's rows of values; the fill colour of the cells in `colour_columns` (the RAG
     or Status column, filled in once the heading row is found) is kept beside them."""
     for cells in ws.iter_rows(max_col=MAX_COLUMNS):
-        row = RawRow(getattr(cell, "value", None) for cell in cells)
+        values = [getattr(cell, "value", None) for cell in cells]
+        while values and values[-1] is None:  # rows come padded to the widest row
+            values.pop()
+        row = RawRow(values)
         for index in colour_columns:
             cell = cells[index] if index < len(cells) else None
             if cell is not None and getattr(cell, "has_style", False):
