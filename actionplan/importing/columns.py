@@ -93,8 +93,12 @@ def mapped_columns(
     """The guessed columns (`found`: field → index) with the user's mapping applied.
 
     `mapping` is heading key → field, KEEP or IGNORE; a field the user gives to one column is
-    taken from any other. Returns field → index and every headed column with its meaning.
+    taken from any other. A remembered mapping (from earlier files, `mapping.remembered`)
+    does not take a field from a column whose own heading names it: the user's choice for
+    "Project" in a file without an Action column says nothing about a file that has one.
+    Returns field → index and every headed column with its meaning.
     """
+    remembered = getattr(mapping, "remembered", False)
     columns = dict(found)
     keys = [key(cell) if isinstance(cell, str) else "" for cell in cells]
     first = {}
@@ -104,6 +108,8 @@ def mapped_columns(
         chosen = mapping.get(heading_key) if heading_key else None
         if chosen is None or first[heading_key] != index:
             continue  # a heading written twice: the choice is the first column's
+        if remembered and chosen in FIELDS and found.get(chosen, index) != index:
+            continue
         columns = {f: i for f, i in columns.items() if i != index}
         if chosen in FIELDS:
             columns = {f: i for f, i in columns.items() if f != chosen}

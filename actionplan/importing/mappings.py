@@ -28,6 +28,8 @@ class RememberedMapping(Mapping[str, str]):
     """heading key → field (or keep / ignore) the plan's organisation chose before; read
     from the database when first asked (our own workbook never asks: one query saved)."""
 
+    remembered = True  # columns.mapped_columns: never over a column's own heading
+
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self._choices: dict[str, str] | None = None

@@ -155,3 +155,21 @@ def test_the_mapping_page_takes_posts_only(client, plan, steering_member):
     client.force_login(steering_member)
     url = reverse("plan_import_mapping", args=[plan.slug, _stash(plan)])
     assert client.get(url).status_code == 405
+
+
+def test_a_remembered_choice_does_not_take_a_field_from_a_column_named_for_it(
+    client, plan, steering_member
+):
+    # Chosen for a file whose actions were in its "Project" column…
+    ImportColumnChoice.objects.create(
+        organisation=plan.organisation, heading="project", field="description"
+    )
+    client.force_login(steering_member)
+    rows = [["Theme", "Project", "Action"], ["1", "Pilot Witney", "Survey visitors"]]
+    page = client.get(reverse("plan_import_preview", args=[plan.slug, _stash(plan, rows)]))
+    # …it is not applied to a file with an Action column of its own.
+    choices = _choices(page.content.decode())
+    assert (choices["Project"], choices["Action"]) == ("project", "description")
+    rows = [["Project", "Time Line", "Update"], ["Survey visitors", "Dec 2004", "Drafted"]]
+    page = client.get(reverse("plan_import_preview", args=[plan.slug, _stash(plan, rows)]))
+    assert _choices(page.content.decode())["Project"] == "description"
