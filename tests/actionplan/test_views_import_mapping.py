@@ -130,6 +130,7 @@ def test_a_table_whose_actions_column_is_not_known_asks_for_it(client, plan, ste
     preview = reverse("plan_import_preview", args=[plan.slug, token])
     page = client.get(preview).content.decode()
     assert "No column is read as the actions" in page
+    assert "Its rows are shown once a column is read as the actions." in page
     assert "Import 0 new" not in page
     client.post(
         reverse("plan_import_mapping", args=[plan.slug, token]),
