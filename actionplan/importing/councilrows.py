@@ -71,7 +71,7 @@ class CouncilRows:
 
     def rows(self, cells: list[Any], raw: Any, across: bool) -> Iterator[dict[str, Any]]:
         """The row's values (field → value) for each action it holds; nothing for a project
-        line (it is carried to the rows below)."""
+        line or a row with only a theme or project (carried to the rows below)."""
         columns = self.columns
         heading = self.subheading(cells, across)
         if heading is not None:
@@ -87,6 +87,8 @@ class CouncilRows:
         }
         values = self._continued(values)
         extra = kept(self.layout, cells, text)
+        if not extra and all(name in CARRIED for name in values):
+            return  # only a theme or project (a merged cell running on, or an outcome line)
         if extra:
             values["kept"] = extra
         colour = getattr(raw, "colours", {}).get(self.colour_column)

@@ -394,3 +394,27 @@ def test_every_new_action_link_update_and_revision_is_in_history_as_the_importin
     }
     revision = TargetRevision.objects.get()
     assert (revision.revised_by, revision.reason) == (plan_admin, "Revised in f.xlsx")
+
+
+def test_a_row_with_only_its_outcome_starts_the_outcome_of_the_rows_below(
+    plan, people, plan_admin
+):
+    rows = [
+        ["Criterion", "Desired outcome", "Action", "Target"],
+        ["1 Customer Insight", "(1) Services are driven by insight", None, None],
+        [None, None, "Review the survey", "Sept 10"],
+        [None, None, None, None],
+        [None, "(2) Results are published", None, None],
+        [None, None, "Publish the results", "Oct 10"],
+    ]
+    data = xlsx({"P": rows}, merges={"P": ["A2:A6"]})
+    preview = build_preview(plan=plan, source=read_upload("o.xlsx", data))
+    assert preview.counts == {**preview.counts, "create": 2, "error": 0}
+    import_apply(plan=plan, filename="o.xlsx", data=data, user=plan_admin)
+    placed = Action.objects.order_by("pk").values_list(
+        "description", "theme__reference", "project__reference", "project__title"
+    )
+    assert list(placed) == [
+        ("Review the survey", "1", "1", "Services are driven by insight"),
+        ("Publish the results", "1", "2", "Results are published"),
+    ]
