@@ -396,9 +396,7 @@ def test_every_new_action_link_update_and_revision_is_in_history_as_the_importin
     assert (revision.revised_by, revision.reason) == (plan_admin, "Revised in f.xlsx")
 
 
-def test_a_row_with_only_its_outcome_starts_the_outcome_of_the_rows_below(
-    plan, people, plan_admin
-):
+def test_a_row_with_only_its_outcome_starts_the_outcome_of_the_rows_below(plan, people, plan_admin):
     rows = [
         ["Criterion", "Desired outcome", "Action", "Target"],
         ["1 Customer Insight", "(1) Services are driven by insight", None, None],
