@@ -301,3 +301,25 @@ def test_the_result_page_counts_what_was_created_revised_and_dated_as_the_databa
     )
     assert counts["New progress updates"] == "3 (2 dated from the file, 1 dated the import day)"
     assert counts["Completion dates set"] == "1 (1 from the file, 0 the import day)"
+
+
+def test_the_command_reads_a_word_plan_with_the_columns_given(tmp_path, plan, people, capsys):
+    from actionplan.models import ImportColumnChoice
+    from tests.actionplan.import_files import Bullets, docx
+
+    path = tmp_path / "annex.docx"
+    rows = [
+        ["Project", "Time Line", "Update"],
+        ["1. Local Access Points", None, None],
+        [Bullets("Concentrate on FAQs", "Negotiate with WODC"), "Dec 2004\nJan 2005", None],
+    ]
+    path.write_bytes(docx([{"rows": rows, "merges": [((1, 0), (1, 2))]}]))
+    with pytest.raises(CommandError, match="HEADING=FIELD"):
+        call_command("import_plan", str(path), "--plan", plan.slug, "--column", "Project=boss")
+    call_command("import_plan", str(path), "--plan", plan.slug, "--column", "Project=description")
+    out = capsys.readouterr().out
+    assert "columns of Table 1: Project → Action, Time Line → Target date" in out
+    assert "2 created" in out
+    targets = dict(Action.objects.values_list("description", "target"))
+    assert targets == {"Concentrate on FAQs": "Dec 2004", "Negotiate with WODC": "Jan 2005"}
+    assert ImportColumnChoice.objects.get(heading="project").field == "description"
