@@ -429,12 +429,16 @@ class Action(Versioned):
         return f"{self.reference} {label}".strip()
 
     def save(self, *args, **kwargs) -> None:
-        # The parsed dates are a cache of the text, kept so SQL can sort and filter on them.
+        self.cache_target_dates()
+        super().save(*args, **kwargs)
+
+    def cache_target_dates(self) -> None:
+        """The parsed dates are a cache of the text, kept so SQL can sort and filter on them
+        (set here for save(), and by bulk writers, which do not call it)."""
         parsed = self.target_date
         self.target_kind = parsed.kind.value
         self.target_earliest = parsed.earliest
         self.target_latest = parsed.latest
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -914,3 +918,34 @@ class ReportJob(models.Model):
         if self.state == ReportJobState.RUNNING and self.started_at is not None:
             return now - self.started_at > REPORT_JOB_RUN_LIMIT
         return False
+
+
+class ImportColumnChoice(models.Model):
+    """How an organisation reads a column heading of its own sheets, chosen in an import.
+
+    Kept per heading (compared without case, spaces or punctuation), so the next file with
+    the same headings is read the same way; never offered to another organisation.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="import_column_choices"
+    )
+    heading = models.CharField(max_length=200, help_text="The heading, lower case, letters only.")
+    field = models.CharField(max_length=30, help_text="What the column holds, or keep / ignore.")
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    chosen_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "heading"],
+                name="import_column_choice_unique",
+                violation_error_message="This heading already has a choice for the organisation.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.heading} → {self.field}"

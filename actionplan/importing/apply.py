@@ -8,6 +8,7 @@ Rows with errors or conflicts are left out; anything unexpected rolls the whole 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,6 +17,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from actionplan.importing.create import CREATE_CHUNK, actions_create
+from actionplan.importing.mappings import mapping_remember, remembered_mapping
+from actionplan.importing.owners import owner_spelling_index, owners_create
 from actionplan.importing.plan_diff import (
     NewProject,
     NewTheme,
@@ -29,14 +33,13 @@ from actionplan.importing.safety import ImportRefused, Limits
 from actionplan.models import (
     Action,
     Owner,
-    OwnerKind,
     Plan,
     ProgressUpdate,
     Project,
     Theme,
     ThemeKind,
 )
-from actionplan.ownertext import _WITH_ABBREVIATION, normalise, split_owner_text, token_spellings
+from actionplan.ownertext import normalise, split_owner_text, token_spellings
 from actionplan.services import (
     User,
     action_record_progress,
@@ -45,18 +48,30 @@ from actionplan.services import (
     save_with_history,
 )
 
-GROUP_WORDS = ("group", "board", "team", "panel", "forum", "partnership", "committee")
-
 
 @dataclass
 class ImportResult:
+    """What an import wrote, counted as it was written (tests compare with the database)."""
+
     preview: Preview
     created: int = 0
     changed: int = 0
-    progress_recorded: int = 0
+    progress_recorded: int = 0  # every progress update recorded, from either sheet
+    progress_dated: int = 0  # of them, dated by the file (a date column or the text)
+    targets_revised: int = 0  # target revisions recorded, the original target kept
+    completions_dated: int = 0  # completion dates set from the file
+    completions_import_day: int = 0  # completion dates set to the import day (none written)
     themes_created: int = 0
     projects_created: int = 0
     owners_created: list[str] = field(default_factory=list)
+
+    @property
+    def progress_import_day(self) -> int:
+        return self.progress_recorded - self.progress_dated
+
+    @property
+    def completions_set(self) -> int:
+        return self.completions_dated + self.completions_import_day
 
     @property
     def left_out(self) -> int:
@@ -78,26 +93,33 @@ def import_apply(
     create_owners: bool = False,
     limits: Limits | None = None,
     today: date | None = None,
+    mapping: Mapping[str, str] | None = None,
 ) -> ImportResult:
-    """Import the file into the plan; ImportRefused (nothing written) if it cannot be read."""
+    """Import the file into the plan; ImportRefused (nothing written) if it cannot be read.
+
+    `mapping`: the columns as the user mapped them (columns.py); the organisation's
+    remembered choices when None. The mapping used is remembered for the organisation.
+    """
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    source = read_upload(filename, data, limits)
+    if mapping is None:
+        mapping = remembered_mapping(plan)
+    source = read_upload(filename, data, limits, mapping=mapping)
     preview = build_preview(plan=plan, source=source, lock=True, today=today)
-    writer = _Writer(plan, user, import_reason(filename), today or timezone.localdate())
     result = ImportResult(preview)
+    writer = _Writer(plan, user, import_reason(filename), today or timezone.localdate(), result)
     try:
         if create_owners:
             result.owners_created = writer.create_owners(preview.unknown_owners)
+        creates = [row for row in preview.rows() if row.outcome == Outcome.CREATE]
+        for start in range(0, len(creates), CREATE_CHUNK):  # memory bounded by the chunk
+            chunk = creates[start : start + CREATE_CHUNK]
+            result.created += len(actions_create(writer=writer, rows=chunk))
         for row in preview.rows():
-            if row.outcome == Outcome.CREATE:
-                writer.create(row)
-                result.created += 1
-            elif row.outcome == Outcome.CHANGE:
+            if row.outcome == Outcome.CHANGE:
                 writer.change(row)
                 result.changed += 1
             elif row.outcome == Outcome.PROGRESS:
                 writer.record_progress(row)
-                result.progress_recorded += 1
     except (ValidationError, IntegrityError) as error:
         # A row the preview passed but the database refuses: write nothing at all.
         why = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
@@ -107,37 +129,34 @@ def import_apply(
         ) from error
     result.themes_created = len(writer.themes)
     result.projects_created = len(writer.projects)
+    for _, layout in preview.layouts:
+        mapping_remember(plan=plan, layout=layout, mapping=_used(layout), user=user)
     return result
 
 
+def _used(layout: list) -> dict[str, str]:
+    """The mapping a sheet was read with: every headed column's field."""
+    return {column.key: column.field for column in layout if column.key}
+
+
 class _Writer:
-    def __init__(self, plan: Plan, user: User | None, reason: str, today: date) -> None:
+    def __init__(
+        self, plan: Plan, user: User | None, reason: str, today: date, result: ImportResult
+    ) -> None:
         self.plan, self.user, self.reason, self.today = plan, user, reason, today
+        self.result = result
         self.themes: dict[int, Theme] = {}  # id(NewTheme) → the theme created for it
         self.projects: dict[int, Project] = {}
         self.positions: dict[tuple, int] = {}
-        # Owners are matched and created in the plan's own organisation only.
-        self.owner_index = Owner.objects.in_organisation(plan.organisation_id).spelling_index()
+        self.owner_index = owner_spelling_index(plan)
 
     def create_owners(self, names: list[str]) -> list[str]:
-        created = []
-        for token in names:
-            if any(normalise(s) in self.owner_index for s in token_spellings(token)):
-                continue  # an earlier token of the list named the same owner
-            match = _WITH_ABBREVIATION.match(token)
-            name, short = (match["name"].strip(), match["abbr"].strip()) if match else (token, "")
-            group = any(word in name.casefold() for word in GROUP_WORDS)
-            owner = Owner(
-                organisation_id=self.plan.organisation_id,
-                name=name[:200],
-                short_name=short[:50],
-                kind=OwnerKind.GROUP if group else OwnerKind.PERSON,
-            )
-            save_with_history(owner, user=self.user, reason=self.reason)
-            for spelling in owner.spellings():
-                self.owner_index.setdefault(normalise(spelling), owner)
-            created.append(str(owner))
-        return created
+        return owners_create(
+            plan=self.plan,
+            names=names,
+            index=self.owner_index,
+            save=lambda owner: save_with_history(owner, user=self.user, reason=self.reason),
+        )
 
     def owners_of(self, text: str) -> list[Owner]:
         found: list[Owner] = []
@@ -165,6 +184,7 @@ class _Writer:
                 plan=self.plan,
                 reference=theme.reference,
                 title=theme.title,
+                description=theme.description,
                 kind=ThemeKind.CSE_CRITERION if theme.is_criterion else ThemeKind.KEY_TOPIC,
                 position=position,
             )
@@ -195,28 +215,21 @@ class _Writer:
         self.positions[place] += 1
         return self.positions[place]
 
-    def create(self, row: RowPlan) -> None:
-        theme = self.theme(row.theme)
-        project = self.project(row.project)
-        action = Action(theme=theme, project=project, position=self.next_position(theme, project))
-        for name, value in row.fields.items():
-            setattr(action, name, value if value is not None or name != "rag" else "")
-        # The preview validated every value; the database's constraints still hold the line.
-        save_with_history(action, user=self.user, reason=self.reason, validate=False)
-        if action.owners_as_written:
-            self.link_owners(action)
-        self.progress(action, row)
-
     def change(self, row: RowPlan) -> None:
         action = row.action  # locked by the preview's read inside this transaction
         for name, value in row.fields.items():
             setattr(action, name, value)
         if "target" in row.fields:  # a re-plan: the services keep the original target
             action_save(
-                action=action, user=self.user, reason=self.reason, target_reason=self.reason
+                action=action,
+                user=self.user,
+                reason=self.reason,
+                target_reason=row.target_reason or self.reason,
             )
+            self.result.targets_revised += 1
         elif row.fields:
             save_with_history(action, user=self.user, reason=self.reason, validate=False)
+        self.count_completion(row)
         if "owners_as_written" in row.fields:
             self.link_owners(action)
         elif row.owner_labels is not None:
@@ -244,6 +257,8 @@ class _Writer:
             date_as_written=report["date_as_written"],
             reason=self.reason,
         )
+        self.result.progress_recorded += 1
+        self.result.progress_dated += row.progress_on is not None
 
     def link_owners(self, action: Action) -> None:
         action_set_owners(
@@ -253,16 +268,32 @@ class _Writer:
             reason=self.reason,
         )
 
-    def progress(self, action: Action, row: RowPlan) -> None:
-        if not row.progress:
-            return
-        update = ProgressUpdate(
+    def update_of(self, action: Action, row: RowPlan) -> ProgressUpdate:
+        """The progress update a row's progress text becomes."""
+        return ProgressUpdate(
             action=action,
             reported_on=row.progress_on or self.today,
+            date_as_written=row.progress_written[:100],
             narrative=row.progress,
             author=self.user if getattr(self.user, "pk", None) else None,
             status=action.status,
             rag=action.rag,
             percent_complete=action.percent_complete,
         )
-        save_with_history(update, user=self.user, reason=self.reason)
+
+    def progress(self, action: Action, row: RowPlan) -> None:
+        if not row.progress:
+            return
+        # The preview read every value; the database's constraints still hold the line.
+        update = self.update_of(action, row)
+        save_with_history(update, user=self.user, reason=self.reason, validate=False)
+        self.result.progress_recorded += 1
+        self.result.progress_dated += row.progress_on is not None
+
+    def count_completion(self, row: RowPlan) -> None:
+        if row.fields.get("completed_on") is None:
+            return
+        if row.completion_import_day:
+            self.result.completions_import_day += 1
+        else:
+            self.result.completions_dated += 1

@@ -1,4 +1,10 @@
-"""Our own workbook's two owner columns: "Owners" (who is linked) and "Owners as written".
+"""Owners and units as the import finds and creates them, and our workbook's two owner columns.
+
+Every owner and unit the import looks up or creates goes through the functions here that take
+the plan (`import_owners`, `import_units`, `owner_spelling_index`, `owners_create`), so the
+organisation they belong to is decided in one place.
+
+Our own workbook's two owner columns: "Owners" (who is linked) and "Owners as written".
 
 The export writes *Owners as written* as the plan's officers wrote it ("RF / PAG") and
 *Owners* as the labels of the owners actually linked, lead first ("RF, PAG"). An officer may
@@ -18,16 +24,61 @@ and the row says so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from actionplan.importing import values as cells
 from actionplan.importing.reader import SourceRow, SourceSheet
 from actionplan.importing.rows import RowPlan
-from actionplan.models import Action
-from actionplan.ownertext import normalise, split_owner_text
+from actionplan.models import Action, Owner, OwnerKind, Plan, Unit
+from actionplan.ownertext import _WITH_ABBREVIATION, normalise, split_owner_text, token_spellings
 
 if TYPE_CHECKING:
     from actionplan.importing.plan_index import PlanIndex
+
+
+GROUP_WORDS = ("group", "board", "team", "panel", "forum", "partnership", "committee")
+
+
+def import_owners(plan: Plan) -> list[Owner]:
+    """The owners an import of this plan may name: its organisation's only (one query)."""
+    return list(Owner.objects.in_organisation(plan.organisation_id))
+
+
+def import_units(plan: Plan) -> list[Unit]:
+    """The directorates and services an import of this plan may name: its organisation's."""
+    return list(Unit.objects.in_organisation(plan.organisation_id))
+
+
+def owner_spelling_index(plan: Plan) -> dict[str, Owner]:
+    """Every spelling of the owners an import of this plan may link → the owner (the plan's
+    organisation's only: another council's owners are never matched)."""
+    return Owner.objects.in_organisation(plan.organisation_id).spelling_index()
+
+
+def owners_create(
+    *, plan: Plan, names: list[str], index: dict[str, Owner], save: Callable[[Owner], None]
+) -> list[str]:
+    """Create the owners the file names that `index` does not know; `save` keeps each (with
+    history); the index learns each one's spellings. Returns the names created."""
+    created = []
+    for token in names:
+        if any(normalise(s) in index for s in token_spellings(token)):
+            continue  # an earlier token of the list named the same owner
+        match = _WITH_ABBREVIATION.match(token)
+        name, short = (match["name"].strip(), match["abbr"].strip()) if match else (token, "")
+        group = any(word in name.casefold() for word in GROUP_WORDS)
+        owner = Owner(
+            organisation_id=plan.organisation_id,
+            name=name[:200],
+            short_name=short[:50],
+            kind=OwnerKind.GROUP if group else OwnerKind.PERSON,
+        )
+        save(owner)
+        for spelling in owner.spellings():
+            index.setdefault(normalise(spelling), owner)
+        created.append(str(owner))
+    return created
 
 
 def _named(index: PlanIndex, text: str) -> list[tuple]:

@@ -24,6 +24,12 @@ from typing import Any
 from django.utils import timezone
 
 from actionplan.importing import values as cells
+from actionplan.importing.columns import split_reference
+from actionplan.importing.council_fields import (
+    completion_date,
+    date_progress,
+    read_council_fields,
+)
 from actionplan.importing.owners import read_owner_labels
 from actionplan.importing.plan_index import CHUNK_ROWS, PlanIndex
 from actionplan.importing.progress import narrative_key, plan_progress_row
@@ -65,6 +71,9 @@ def _split_title(text: str) -> tuple[str, str, bool]:
         return text, "", False
     match = _SECTION_RE.match(text)
     if match is None:
+        reference, rest = split_reference(text)  # "(1) All employees …" → "1"
+        if reference.startswith("(") and reference[1:-1].isdigit() and rest:
+            return reference[1:-1], " ".join(rest.split()), False
         return "", text, False
     prefix = (match["prefix"] or "").casefold()
     return match["ref"], " ".join(match["title"].split()), prefix == "criterion"
@@ -73,9 +82,10 @@ def _split_title(text: str) -> tuple[str, str, bool]:
 class _Builder:
     """Turns rows into RowPlans, sharing new themes and projects between rows."""
 
-    def __init__(self, index: PlanIndex, today: date) -> None:
+    def __init__(self, index: PlanIndex, today: date, filename: str = "") -> None:
         self.index = index
         self.today = today
+        self.filename = filename
         self.new_themes: dict[str, NewTheme] = {}
         self.new_projects: dict[tuple, NewProject] = {}
         self.seen: dict[tuple, int] = {}  # where an action or reference was met in the file
@@ -143,15 +153,16 @@ class _Builder:
         simple = {"description": "description", "reference": "reference", "target": "target"}
         simple["owners"] = "owners_as_written"
         for column, name in simple.items():
-            if column in columns:
+            if column in columns or column in v:  # a reference split off the action text
                 plan.fields[name] = cells.text(v.get(column))
         readers = {
             "status": cells.status_of,
             "rag": cells.rag_of,
             "percent_complete": cells.percent_of,
         }
+        council = not (sheet.own or sheet.progress)
         for column, reader in readers.items():
-            if column not in columns:
+            if column not in columns or (council and column in ("status", "rag")):
                 continue
             value, error = reader(v.get(column))
             if error and column == "status" and "rag" not in columns:
@@ -179,6 +190,12 @@ class _Builder:
         plan.progress_on, error = cells.date_of(v.get("update_date"), "Latest update date")
         if error:
             plan.progress_on = None
+        if council:
+            if "rag" in columns:
+                rag, rag_error = cells.rag_of(v.get("rag"))
+                plan.fields["rag"] = rag or ""
+            read_council_fields(plan, sheet, row, self.filename)
+            date_progress(plan, self.today)
         for name, limit in MAX_LENGTHS.items():
             if len(plan.fields.get(name) or "") > limit:
                 plan.fail(f"{LABELS[name]} is longer than {limit} characters.")
@@ -187,8 +204,14 @@ class _Builder:
         """A completed action needs its date; any other status has none."""
         status = plan.fields.get("status", current.status if current else Status.NOT_STARTED)
         completed_on = plan.fields.get("completed_on", current.completed_on if current else None)
+        if (
+            plan.fields.get("completed_on") is not None
+            and "status" not in plan.fields
+            and status != Status.COMPLETED
+        ):
+            plan.fields["status"] = status = Status.COMPLETED  # a completion date says so
         if status == Status.COMPLETED and completed_on is None:
-            plan.fields["completed_on"] = self.today
+            plan.fields["completed_on"] = completion_date(plan, self.today)
         elif status != Status.COMPLETED and completed_on is not None:
             if plan.fields.get("completed_on") is not None:
                 plan.fail("A completion date needs the status Completed.")
@@ -201,7 +224,9 @@ class _Builder:
         v = row.values
         label = cells.text(v.get("full_reference") or v.get("reference"))
         description = cells.text(v.get("description"))
-        plan = RowPlan(sheet.name, row.number, label, description)
+        plan = RowPlan(sheet.name, row.number, label, description, part=row.part)
+        if "subheading" in v:
+            return self.subheading(plan, row)
         self.read_fields(plan, sheet, row)
         action: Action | None = None
         if "action_id" in v:
@@ -230,6 +255,20 @@ class _Builder:
                 read_owner_labels(self.index, plan, None, sheet, row)
             return self.planned_create(plan)
         return self.planned_change(plan, action, sheet, row)
+
+    def subheading(self, plan: RowPlan, row: SourceRow) -> RowPlan:
+        """A sub-heading of a theme: the new theme's description, else only shown."""
+        plan.text = plan.subheading = row.values["subheading"]
+        theme = self.theme_for(row)
+        if isinstance(theme, NewTheme):
+            theme.description = "\n".join(filter(None, [theme.description, plan.subheading]))
+            plan.messages.append(f"A heading of theme {theme.reference}: kept as its description.")
+        else:
+            plan.messages.append(
+                "A heading row, not an action: not imported (the theme's description in the "
+                "plan is left as it is)."
+            )
+        return plan
 
     def match(self, plan: RowPlan, sheet: SourceSheet) -> Action | None:
         """An existing action a row without an id is about: same place and reference (or text)."""
@@ -277,6 +316,7 @@ class _Builder:
                 )
         if plan.progress:
             plan.changes.append(FieldChange(LABELS["progress"], "", plan.progress))
+        plan.changes += dated_changes(plan)
         self.note_owners(plan)
         return plan
 
@@ -305,6 +345,7 @@ class _Builder:
             key = narrative_key(action.pk, plan.progress)
             if key in self.index.narratives or key in self.recorded:
                 plan.progress = ""
+                plan.notes_on_dates = [n for n in plan.notes_on_dates if "Progress" not in n]
             self.recorded.add(key)
         if sheet.own:
             read_owner_labels(self.index, plan, action, sheet, row)
@@ -346,13 +387,27 @@ class _Builder:
             changes.append(FieldChange(LABELS["owner_labels"], old or "(none)", plan.owner_labels))
         if plan.progress:
             changes.append(FieldChange(LABELS["progress"], "", plan.progress))
-        return changes
+        return changes + dated_changes(plan)
 
     def note_owners(self, plan: RowPlan) -> None:
         if "owners_as_written" in plan.fields:
             plan.unknown_owners = self.index.unknown_owner_tokens(plan.fields["owners_as_written"])
         elif plan.owner_labels is not None:
             plan.unknown_owners = self.index.unknown_owner_tokens(plan.owner_labels)
+
+
+def dated_changes(plan: RowPlan) -> list[FieldChange]:
+    """What the preview adds about a row's dates: the original of a revised target, and the
+    words that dated the progress update."""
+    changes = []
+    if plan.original_target and "target" in plan.fields:
+        changes.append(FieldChange("Original target (kept)", "", plan.original_target))
+    if plan.target_reason and "target" in plan.fields:
+        changes.append(FieldChange("Reason for the revised target", "", plan.target_reason))
+    if plan.progress and plan.progress_on is not None:
+        written = f" (“{plan.progress_written}” in the text)" if plan.progress_written else ""
+        changes.append(FieldChange("Progress dated", "", cells.shown(plan.progress_on) + written))
+    return changes
 
 
 def build_preview(
@@ -366,7 +421,7 @@ def build_preview(
         updates=any(sheet.progress for sheet in source.sheets),
         whole=any(not (sheet.own or sheet.progress) for sheet in source.sheets),
     )
-    builder = _Builder(index, today or timezone.localdate())
+    builder = _Builder(index, today or timezone.localdate(), source.filename)
     listed: set[Any] = set()  # Action ids our workbook's Plan sheet lists
     sheets: list[SheetPreview] = []
     for sheet in source.sheets:  # Plan sheets first: their Latest update counts first
@@ -399,6 +454,8 @@ def build_preview(
         unknown_owners=list(unknown),
         missing=missing,
         missing_count=missing_count,
+        layouts=[(sheet.name, sheet.layout) for sheet in source.sheets if sheet.layout],
+        needs_action=any(sheet.needs_action for sheet in source.sheets),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from actionplan.importing.owners import import_owners, import_units
 from actionplan.importing.progress import KeySet, ReportedUpdate, narrative_key
 from actionplan.importing.reader import SourceRow
 from actionplan.models import (
@@ -65,11 +66,11 @@ class PlanIndex:
             self.narratives = KeySet(narrative_key(pk, text) for pk, text in texts)
         self.themes = list(Theme.objects.filter(plan=plan))
         self.projects = list(Project.objects.filter(theme__plan=plan))
-        units = list(Unit.objects.in_organisation(plan.organisation_id))
+        units = import_units(plan)
         self.theme_by_id = {t.pk: t for t in self.themes}
         self.project_by_id = {p.pk: p for p in self.projects}
         self.unit_by_id = {u.pk: u for u in units}
-        owners = list(Owner.objects.in_organisation(plan.organisation_id))
+        owners = import_owners(plan)
         self.owner_by_id = {owner.pk: owner for owner in owners}
         self.owners: dict[str, Owner] = {}
         for owner in owners:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -24,6 +24,8 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
+from actionplan.importing.columns import Column, key, mapped_columns
+from actionplan.importing.councilrows import CouncilRows
 from actionplan.importing.safety import (
     MAX_CELL_CHARS,
     MAX_COLUMNS,
@@ -35,6 +37,7 @@ from actionplan.importing.safety import (
     file_kind,
     too_many_rows,
 )
+from actionplan.importing.wordtables import DocCell, RawRow, word_tables
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 HEADING_SEARCH_ROWS = 30
@@ -80,12 +83,48 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "target",
         "deadline",
         "bywhen",
+        "timeline",
+        "timelines",
+        "originaltarget",
+        "originaltargetdate",
+    ),
+    "revised_target": (
+        "revisedtarget",
+        "revisedtargetdate",
+        "reviseddate",
+        "revisedcompletiondate",
+        "revisedtimescale",
+        "reviseddeadline",
+        "newtargetdate",
     ),
     "status": ("status", "progressstatus"),
     "rag": ("rag", "ragstatus", "ragrating"),
-    "percent_complete": ("complete", "percentcomplete", "percentagecomplete"),
-    "completed_on": ("completedon", "datecompleted"),
-    "progress": ("latestupdate", "progress", "update", "progressupdate", "progresstodate"),
+    "percent_complete": (
+        "complete",
+        "percentcomplete",
+        "percentagecomplete",
+        "done",
+        "percentdone",
+        "progresspercent",
+    ),
+    "completed_on": (
+        "completedon",
+        "datecompleted",
+        "completiondate",
+        "actualcompletiondate",
+        "dateachieved",
+    ),
+    "progress": (
+        "latestupdate",
+        "progress",
+        "update",
+        "progressupdate",
+        "progresstodate",
+        "updatecomments",
+        "comments",
+        "comment",
+    ),
+    "notes": ("notes", "note", "remarks"),
     "update_date": ("latestupdatedate", "updatedate", "dateofupdate"),
     # Our own workbook's Progress sheet (docs/workbook.md). Last, so they never take a column
     # from the fields above.
@@ -110,11 +149,6 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _MERGE_RE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"')
 
 
-def key(heading: str) -> str:
-    """A heading as compared: "Responsible officer(s) / group" → "responsibleofficersgroup"."""
-    return "".join(ch for ch in heading.casefold() if ch.isalnum())
-
-
 @dataclass(frozen=True)
 class Section:
     """A theme named by a section row, a theme column or nothing at all."""
@@ -130,6 +164,9 @@ class SourceRow:
     number: int  # the row's number in its sheet, as the spreadsheet shows it
     values: dict[str, Any]  # field → cleaned value (text, int, float, date); blanks left out
     section: Section = field(default_factory=Section)
+    part: int = 0  # the bullet of a Word cell holding several actions (1, 2, …), else 0
+    # Council sheets also: "kept" → [(heading, text)] of columns kept in the notes,
+    # "rag_colour" → the RAG a cell's colour says, "subheading" → a theme's sub-heading row.
 
 
 @dataclass(eq=False)
@@ -143,6 +180,8 @@ class SourceSheet:
     count: int  # rows read below the heading row (blank and section rows included)
     own: bool  # this product's own workbook (hidden Action id and Version columns)
     progress: bool = False  # our workbook's Progress sheet (hidden Update id and Action id)
+    layout: list[Column] = field(default_factory=list)  # every column and what it maps to
+    needs_action: bool = False  # headings found, but no column is the action's text
 
     def iter_rows(self) -> Iterator[SourceRow]:
         return self.reread()
@@ -172,7 +211,7 @@ def clean(value: Any) -> Any:
         return "Yes" if value else "No"
     if isinstance(value, datetime):
         return value.date() if value.time() == time(0) else value
-    if isinstance(value, date | int):
+    if isinstance(value, date | int | DocCell):
         return value
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
@@ -269,49 +308,109 @@ def _merged_ranges(archive: zipfile.ZipFile, path: str, limits: Limits) -> _Merg
 
 
 class _Scan:
-    """One pass over a sheet's rows: finds the heading row, then yields the rows below it."""
+    """One pass over a sheet's rows: finds the heading row, then yields the rows below it.
+
+    `mapping` (heading key → field, columns.KEEP or columns.IGNORE) is the user's reading of
+    a council sheet's columns; our own workbook is always read by its own headings.
+    """
 
     def __init__(
-        self, name: str, rows: Iterator[list[Any]], merges: _Merges | None, limits: Limits
+        self,
+        name: str,
+        rows: Iterator[list[Any]],
+        merges: _Merges | None,
+        limits: Limits,
+        mapping: Mapping[str, str] | None = None,
+        colour_columns: set[int] | None = None,
     ) -> None:
         self.name, self.rows, self.merges, self.limits = name, rows, merges, limits
+        self.mapping = mapping if mapping is not None else {}
         self.columns: dict[str, int] = {}
         self.headings: list[Any] = []
+        self.layout: list[Column] = []
+        self.heading_keys: list[str] = []
+        self.own = self.needs_action = False
         self.count = 0
+        self.colour_columns = colour_columns if colour_columns is not None else set()
+
+    def _heading(self, cells: list[Any]) -> bool:
+        found = heading_map(cells)
+        own = set(found) >= OWN_WORKBOOK_FIELDS or set(found) >= OWN_PROGRESS_FIELDS
+        columns, layout = mapped_columns(found, cells, {} if own else self.mapping)
+        if "description" in columns and len(columns) >= 2:
+            pass
+        elif not own and len(columns) >= 3:
+            self.needs_action = True  # the user must say which column holds the actions
+        else:
+            return False
+        self.columns.update(columns)
+        self.own, self.layout, self.headings = own, layout, cells
+        self.heading_keys = [key(_text(c)) for c in cells]
+        self.colour_columns.update(i for f, i in columns.items() if f in ("rag", "status"))
+        return True
 
     def __iter__(self) -> Iterator[SourceRow]:
         name, columns, section = self.name, self.columns, Section()
+        shaper: CouncilRows | None = None
         for number, raw in enumerate(self.rows, 1):
             if columns:
                 self.count += 1  # rows below the heading row
                 if self.count > self.limits.max_rows:
                     raise too_many_rows(self.limits)
             cells = [clean(value) for value in raw[:MAX_COLUMNS]]
-            if any(isinstance(c, str) and len(c) > MAX_CELL_CHARS for c in cells):
+            if any(isinstance(c, str | DocCell) and len(c) > MAX_CELL_CHARS for c in cells):
                 raise ImportRefused(
                     f"Sheet “{name}” row {number} has a cell longer than a spreadsheet cell can "
                     "hold: the file is damaged or not a plan."
                 )
-            across = self.merges.fill(number, cells) if self.merges else False
+            if self.merges:
+                across = self.merges.fill(number, cells)
+            else:
+                across = getattr(raw, "across", False)
             if not columns:
-                found = heading_map(cells)
-                if "description" in found and len(found) >= 2:
-                    columns.update(found)
-                    self.headings = cells
+                if self._heading(cells):
+                    shaper = None if self.own else CouncilRows(columns, self.layout)
                 elif number >= HEADING_SEARCH_ROWS:
                     return
                 continue
-            if all(c is None for c in cells):
+            if all(c is None for c in cells) or self.needs_action:
                 continue
+            if shaper is None:
+                new_section = section_of(cells, across)
+                if new_section is not None:
+                    section = new_section
+                    continue
+                values = {
+                    f: cells[i]
+                    for f, i in columns.items()
+                    if i < len(cells) and cells[i] is not None
+                }
+                if values:
+                    yield SourceRow(name, number, values, section)
+                continue
+            if self._heading_again(cells):
+                continue  # the heading row again, as printed at the top of each page
             new_section = section_of(cells, across)
-            if new_section is not None:
+            numbered = new_section is not None and new_section.reference
+            if new_section is not None and (numbered or not shaper.outcome_row(cells, raw)):
                 section = new_section
+                shaper.new_section()
                 continue
-            values = {
-                f: cells[i] for f, i in columns.items() if i < len(cells) and cells[i] is not None
-            }
-            if values:
-                yield SourceRow(name, number, values, section)
+            for values in shaper.rows(cells, raw, across):
+                yield SourceRow(name, number, values, section, values.pop("part", 0))
+
+    def _heading_again(self, cells: list[Any]) -> bool:
+        """The heading row repeated: first one cell, then (rarely) all of them."""
+        index = self.columns.get("description", min(self.columns.values()))
+        cell = cells[index] if index < len(cells) else None
+        if not isinstance(cell, str) or key(cell) != self.heading_keys[index]:
+            return False
+        keys = [key(_text(c)) for c in cells[: len(self.heading_keys)]]
+        return keys == self.heading_keys and not any(cells[len(self.heading_keys) :])
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 def _sheet_from_rows(
@@ -320,9 +419,10 @@ def _sheet_from_rows(
     merges: _Merges | None,
     limits: Limits,
     reread: Callable[[], Iterator[SourceRow]],
+    mapping: Mapping[str, str] | None = None,
 ) -> SourceSheet | str:
     """Check every row and find the headings; a string says why the sheet was skipped."""
-    scan = _Scan(name, rows, merges, limits)
+    scan = _Scan(name, rows, merges, limits, mapping)
     for _ in scan:
         pass
     if not scan.columns:
@@ -330,11 +430,13 @@ def _sheet_from_rows(
     columns = scan.columns
     return SourceSheet(
         name=name,
-        columns={f: str(scan.headings[i]) for f, i in columns.items()},
+        columns={f: _text(scan.headings[i]) for f, i in columns.items()},
         reread=reread,
         count=scan.count,
         own=set(columns) >= OWN_WORKBOOK_FIELDS,
         progress=set(columns) >= OWN_PROGRESS_FIELDS and "version" not in columns,
+        layout=[] if scan.own else scan.layout,
+        needs_action=scan.needs_action,
     )
 
 
@@ -350,12 +452,26 @@ def _open_workbook(data: bytes) -> Any:
         ) from error
 
 
-def _sheet_rows(ws: Any) -> Iterator[list[Any]]:
-    return (list(r) for r in ws.iter_rows(max_col=MAX_COLUMNS, values_only=True))
+def _sheet_rows(ws: Any, colour_columns: set[int]) -> Iterator[RawRow]:
+    """The sheet's rows of values; the fill colour of the cells in `colour_columns` (the RAG
+    or Status column, filled in once the heading row is found) is kept beside them."""
+    for cells in ws.iter_rows(max_col=MAX_COLUMNS):
+        values = [getattr(cell, "value", None) for cell in cells]
+        while values and values[-1] is None:  # rows come padded to the widest row
+            values.pop()
+        row = RawRow(values)
+        for index in colour_columns:
+            cell = cells[index] if index < len(cells) else None
+            if cell is not None and getattr(cell, "has_style", False):
+                fill = cell.fill
+                colour = fill.fgColor if fill.fill_type == "solid" else None
+                if colour is not None and colour.type == "rgb" and isinstance(colour.rgb, str):
+                    row.colours[index] = colour.rgb
+        yield row
 
 
 def _xlsx_rereader(
-    workbook: Any, data: bytes, title: str, limits: Limits
+    workbook: Any, data: bytes, title: str, limits: Limits, mapping: Mapping[str, str] | None
 ) -> Callable[[], Iterator[SourceRow]]:
     """Read one sheet's rows again, streaming: the second pass over a checked file. The
     read-only workbook of the first pass is reused (its shared strings are parsed once); it
@@ -364,12 +480,15 @@ def _xlsx_rereader(
     def reread() -> Iterator[SourceRow]:
         ws = workbook[title]
         merges = _merged_ranges(zipfile.ZipFile(io.BytesIO(data)), ws._worksheet_path, limits)
-        yield from _Scan(title, _sheet_rows(ws), merges, limits)
+        colours: set[int] = set()
+        yield from _Scan(title, _sheet_rows(ws, colours), merges, limits, mapping, colours)
 
     return reread
 
 
-def _read_xlsx(filename: str, data: bytes, limits: Limits) -> Source:
+def _read_xlsx(
+    filename: str, data: bytes, limits: Limits, mapping: Mapping[str, str] | None
+) -> Source:
     check_zip(data, limits)
     workbook = _open_workbook(data)
     sheets: list[SourceSheet] = []
@@ -384,8 +503,9 @@ def _read_xlsx(filename: str, data: bytes, limits: Limits) -> Source:
             if declared > limits.max_rows + HEADING_SEARCH_ROWS:
                 raise too_many_rows(limits)
             merges = _merged_ranges(archive, ws._worksheet_path, limits)
-            reread = _xlsx_rereader(workbook, data, ws.title, limits)
-            read = _sheet_from_rows(ws.title, _sheet_rows(ws), merges, limits, reread)
+            reread = _xlsx_rereader(workbook, data, ws.title, limits, mapping)
+            rows = _sheet_rows(ws, set())
+            read = _sheet_from_rows(ws.title, rows, merges, limits, reread, mapping)
             (skipped.append(read) if isinstance(read, str) else sheets.append(read))
     except ImportRefused:
         workbook.close()
@@ -400,31 +520,76 @@ def _read_xlsx(filename: str, data: bytes, limits: Limits) -> Source:
     return Source(filename, sheets, skipped)
 
 
-def _read_csv(filename: str, data: bytes, limits: Limits) -> Source:
+def _read_csv(
+    filename: str, data: bytes, limits: Limits, mapping: Mapping[str, str] | None
+) -> Source:
     name = filename.rsplit("/", 1)[-1] or "CSV"
 
-    def reread() -> Iterator[SourceRow]:
-        return iter(_Scan(name, iter(csv_rows(decode_csv(data), limits)), None, limits))
+    def rows() -> Iterator[list[str]]:
+        return iter(csv_rows(decode_csv(data), limits))
 
-    read = _sheet_from_rows(name, iter(csv_rows(decode_csv(data), limits)), None, limits, reread)
+    def reread() -> Iterator[SourceRow]:
+        return iter(_Scan(name, rows(), None, limits, mapping))
+
+    read = _sheet_from_rows(name, rows(), None, limits, reread, mapping)
     if isinstance(read, str):
         return Source(filename, [], [read])
     return Source(filename, [read], [])
 
 
-def read_upload(filename: str, data: bytes, limits: Limits | None = None) -> Source:
-    """The file's sheets of rows; ImportRefused (and nothing else) for anything unreadable."""
+def _read_docx(
+    filename: str, data: bytes, limits: Limits, mapping: Mapping[str, str] | None
+) -> Source:
+    check_zip(data, limits, kind="docx")
+    tables = word_tables(data)
+    if sum(len(table.rows) for table in tables) > limits.max_rows + HEADING_SEARCH_ROWS:
+        raise too_many_rows(limits)
+    sheets: list[SourceSheet] = []
+    skipped: list[str] = []
+    for table in tables:
+
+        def reread(rows: list[RawRow] = table.rows, name: str = table.name):
+            return iter(_Scan(name, iter(rows), None, limits, mapping))
+
+        read = _sheet_from_rows(table.name, iter(table.rows), None, limits, reread, mapping)
+        (skipped.append(read) if isinstance(read, str) else sheets.append(read))
+    if not tables:
+        skipped.append("The document has no tables: a Word plan is read from its tables.")
+    return Source(filename, sheets, skipped)
+
+
+READERS = {"xlsx": _read_xlsx, "docx": _read_docx, "csv": _read_csv}
+
+
+def read_upload(
+    filename: str,
+    data: bytes,
+    limits: Limits | None = None,
+    *,
+    mapping: Mapping[str, str] | None = None,
+) -> Source:
+    """The file's sheets of rows; ImportRefused (and nothing else) for anything unreadable.
+
+    `mapping`: the user's reading of a council sheet's columns (heading key → field,
+    columns.KEEP or columns.IGNORE), applied over the headings' own meaning.
+    """
     limits = limits or Limits.from_settings()
     kind = file_kind(filename, data, limits)
-    source = (_read_xlsx if kind == "xlsx" else _read_csv)(filename, data, limits)
+    source = READERS[kind](filename, data, limits, mapping)
     own = [sheet for sheet in source.sheets if sheet.own or sheet.progress]
     if own:  # our workbook: its Plan and Progress sheets are read; Changes is a report
         source.skipped += [f"“{s.name}”: a report sheet" for s in source.sheets if s not in own]
         source.sheets = own
+    complete = [sheet for sheet in source.sheets if not sheet.needs_action]
+    if complete and len(complete) < len(source.sheets):
+        source.skipped += [
+            f"“{s.name}”: no column holds the actions" for s in source.sheets if s.needs_action
+        ]
+        source.sheets = complete
     if not source.sheets:
         raise ImportRefused(
-            "No sheet in the file has a heading row with an “Action” (or “Description”) "
-            "column and at least one other known column, such as “Ref”, “Owner” or "
-            "“Target date”."
+            "No sheet or table in the file has a heading row with an “Action” (or "
+            "“Description”) column and at least one other known column, such as “Ref”, "
+            "“Owner” or “Target date”."
         )
     return source

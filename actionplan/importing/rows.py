@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Model
 
 from actionplan.importing import values as cells
+from actionplan.importing.columns import Column, distinct_headings
 from actionplan.models import Action, Project, Theme, Unit
 
 LABELS = {
@@ -28,6 +29,7 @@ LABELS = {
     "completed_on": "Completed on",
     "progress": "Progress update",
     "owner_labels": "Owners (linked)",
+    "notes": "Notes",
 }
 
 
@@ -52,6 +54,7 @@ class NewTheme:
     reference: str
     title: str
     is_criterion: bool = False
+    description: str = ""  # sub-heading rows of the theme, one a line
 
 
 @dataclass(eq=False)
@@ -82,6 +85,16 @@ class RowPlan:
     stale_version: int | None = None
     owner_labels: str | None = None  # our workbook's edited "Owners" column: link these
     report: dict[str, Any] = field(default_factory=dict)  # a new update's status, RAG, …
+    # Council sheets: a revised target ("target" in fields) and the original the file gives,
+    # the reason recorded with the revision, the words that dated the progress, and what was
+    # dated the import day because nothing was written (the preview says so per row).
+    original_target: str = ""
+    target_reason: str = ""
+    progress_written: str = ""
+    notes_on_dates: list[str] = field(default_factory=list)
+    completion_import_day: bool = False
+    subheading: str = ""  # a theme's sub-heading row (seed 003's sub-criteria)
+    part: int = 0  # the bullet of a Word cell holding several actions, else 0
 
     def fail(self, message: str) -> RowPlan:
         self.outcome = Outcome.ERROR
@@ -129,6 +142,15 @@ class Preview:
     # (full reference, description) of the first MISSING_SHOWN, and how many in all.
     missing: list[tuple[str, str]] = field(default_factory=list)
     missing_count: int = 0
+    # Council sheets: (sheet name, every column and what it maps to), for the mapping step;
+    # needs_action when no column holds the actions (the user must choose one).
+    layouts: list[tuple[str, list[Column]]] = field(default_factory=list)
+    needs_action: bool = False
+
+    @property
+    def headings(self) -> list[Column]:
+        """The columns of every sheet with a heading, each heading once, for the mapping."""
+        return distinct_headings(layout for _, layout in self.layouts)
 
     def rows(self) -> list[RowPlan]:
         return [row for sheet in self.sheets for row in sheet.rows]

@@ -61,7 +61,7 @@ def _megabytes(size: int) -> str:
 
 
 def file_kind(name: str, data: bytes, limits: Limits) -> str:
-    """ "xlsx" or "csv", after the checks that need no parsing; ImportRefused otherwise."""
+    """ "xlsx", "docx" or "csv", after the checks that need no parsing; ImportRefused otherwise."""
     if not data:
         raise ImportRefused("The file is empty.")
     if len(data) > limits.max_bytes:
@@ -69,43 +69,66 @@ def file_kind(name: str, data: bytes, limits: Limits) -> str:
             f"The file is {_megabytes(len(data))}: files over {_megabytes(limits.max_bytes)} "
             "cannot be imported. Split the plan into smaller files."
         )
+    lower = name.lower()
+    word = lower.endswith((".doc", ".docx", ".docm", ".dot", ".dotx", ".dotm", ".rtf"))
+    if data.startswith(OLE_SIGNATURE) and word:
+        raise ImportRefused(
+            "The file is an old-style Word document (.doc) or password-protected. Open it in "
+            "Word, remove any password and save it as a Word document (.docx), then upload "
+            "that."
+        )
     if data.startswith(OLE_SIGNATURE):
         raise ImportRefused(
             "The file is password-protected (encrypted) or an old-style .xls workbook. "
             "Remove the password, or save it as an Excel workbook (.xlsx), and upload it again."
         )
-    lower = name.lower()
+    if lower.endswith((".docm", ".dotm")):
+        raise ImportRefused(
+            "Macro-enabled Word documents cannot be imported: save it as a Word document "
+            "(.docx) without macros."
+        )
     if lower.endswith((".xlsm", ".xltm", ".xlsb", ".xlam")):
         raise ImportRefused(
             "Macro-enabled and binary workbooks cannot be imported: save it as an Excel "
             "workbook (.xlsx) without macros."
         )
     if data.startswith(ZIP_SIGNATURE):
-        return "xlsx"
+        return "docx" if word else "xlsx"
+    if word:
+        raise ImportRefused(
+            "The file is not a Word document this system can read: save it as a Word "
+            "document (.docx) and upload it again."
+        )
     if lower.endswith((".xlsx", ".xls")):
         raise ImportRefused("The file is not a readable Excel workbook: it may be damaged.")
     return "csv"
 
 
-def check_zip(data: bytes, limits: Limits) -> None:
-    """Refuse archives that would unpack too far, carry macros or are not workbooks."""
+MAIN_PART = {"xlsx": "xl/workbook.xml", "docx": "word/document.xml"}
+NOUN = {"xlsx": "workbook", "docx": "document"}
+READABLE = {"xlsx": "a readable Excel workbook", "docx": "a readable Word document"}
+FORMAT = {"xlsx": "an Excel workbook (.xlsx)", "docx": "a Word document (.docx)"}
+
+
+def check_zip(data: bytes, limits: Limits, kind: str = "xlsx") -> None:
+    """Refuse archives that would unpack too far, carry macros or are not workbooks (or Word
+    documents, for `kind` "docx")."""
+    noun, form = NOUN[kind], FORMAT[kind]
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as error:
-        raise ImportRefused("The file is not a readable Excel workbook: it may be damaged.") from (
-            error
-        )
+        raise ImportRefused(f"The file is not {READABLE[kind]}: it may be damaged.") from error
     if len(members) > MAX_MEMBERS:
-        raise ImportRefused("The workbook has too many parts to be a plan: it cannot be imported.")
+        raise ImportRefused(f"The {noun} has too many parts to be a plan: it cannot be imported.")
     names = {m.filename.lower() for m in members}
     if any(marker in name for name in names for marker in MACRO_MARKERS):
         raise ImportRefused(
-            "The workbook contains macros, which are never imported: save it as an Excel "
-            "workbook (.xlsx) without macros and upload it again."
+            f"The {noun} contains macros, which are never imported: save it as {form} "
+            "without macros and upload it again."
         )
-    if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
-        raise ImportRefused("The file is not an Excel workbook (.xlsx): it cannot be imported.")
+    if "[content_types].xml" not in names or MAIN_PART[kind] not in names:
+        raise ImportRefused(f"The file is not {form}: it cannot be imported.")
     total = sum(m.file_size for m in members)
     packed = sum(m.compress_size for m in members) or 1
     too_big = total > limits.max_uncompressed
@@ -115,17 +138,17 @@ def check_zip(data: bytes, limits: Limits) -> None:
     ) or (total > RATIO_FLOOR and total > MAX_RATIO * packed)
     if too_big or too_dense:
         raise ImportRefused(
-            "The workbook unpacks to far more data than a plan holds (a compressed-file bomb "
+            f"The {noun} unpacks to far more data than a plan holds (a compressed-file bomb "
             "or a damaged file), so it was not opened."
         )
     if any(m.flag_bits & 0x1 for m in members):
-        raise ImportRefused("The workbook is encrypted: remove the password and upload it again.")
+        raise ImportRefused(f"The {noun} is encrypted: remove the password and upload it again.")
     _check_xml_markup(archive, members)
     content_types = _read_member(archive, "[Content_Types].xml").lower()
     if b"macroenabled" in content_types or b"vbaproject" in content_types:
         raise ImportRefused(
-            "The workbook is macro-enabled, and macros are never imported: save it as an "
-            "Excel workbook (.xlsx) without macros."
+            f"The {noun} is macro-enabled, and macros are never imported: save it as {form} "
+            "without macros."
         )
 
 

@@ -28,6 +28,7 @@ class StashedUpload:
     filename: str
     data: bytes
     uploaded_by: str
+    mapping: dict[str, str] | None = None  # the columns as the user mapped them, if they did
 
 
 def _directory() -> Path:
@@ -70,7 +71,25 @@ def fetch(*, plan: Plan, token: str) -> StashedUpload | None:
         return None
     if meta.get("plan") != plan.pk:
         return None
-    return StashedUpload(token, meta["filename"], data, meta.get("by", ""))
+    mapping = meta.get("mapping")
+    return StashedUpload(
+        token,
+        meta["filename"],
+        data,
+        meta.get("by", ""),
+        {str(k): str(v) for k, v in mapping.items()} if isinstance(mapping, dict) else None,
+    )
+
+
+def set_mapping(*, plan: Plan, token: str, mapping: dict[str, str]) -> bool:
+    """Keep the user's column mapping with the upload; False if the upload is gone."""
+    if fetch(plan=plan, token=token) is None:
+        return False
+    meta_path = _directory() / f"{token}.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["mapping"] = mapping
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    return True
 
 
 def discard(token: str) -> None:

@@ -1,4 +1,5 @@
-"""URLs for importing a plan from a spreadsheet: upload, preview, confirm."""
+"""URLs for importing a plan from a spreadsheet or Word table: upload, preview (and its column
+mapping), confirm."""
 
 from django.urls import path
 
@@ -10,6 +11,11 @@ urlpatterns: list = [
         "plans/<slug:slug>/import/<str:token>/",
         importing.import_preview,
         name="plan_import_preview",
+    ),
+    path(
+        "plans/<slug:slug>/import/<str:token>/columns/",
+        importing.import_mapping,
+        name="plan_import_mapping",
     ),
     path(
         "plans/<slug:slug>/import/<str:token>/confirm/",

@@ -1,4 +1,4 @@
-"""Importing a plan from a spreadsheet in the browser: upload → preview → confirm → result.
+"""Importing a plan in the browser: upload → preview (with its column mapping) → confirm → result.
 
 Steering-group members and plan administrators only (403 for other roles, 404 for a plan the
 user may not see). The preview writes nothing; the confirmation re-reads the stored file and
@@ -7,15 +7,27 @@ writes in one transaction (importing/apply.py).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from actionplan.access import plan_for_user
 from actionplan.importing import storage
 from actionplan.importing.apply import import_apply
+from actionplan.importing.columns import (
+    CHOICE_LABELS,
+    CHOICES,
+    FIELDS,
+    Column,
+    distinct_headings,
+)
+from actionplan.importing.mappings import remembered_mapping, valid_mapping
 from actionplan.importing.plan_diff import build_preview
 from actionplan.importing.reader import read_upload
 from actionplan.importing.safety import ImportRefused, Limits
@@ -24,11 +36,12 @@ from actionplan.models import Plan
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label="Spreadsheet",
-        help_text="An Excel workbook (.xlsx) or a CSV file: this system's own workbook, or "
-        "the plan as your council keeps it, with a heading row.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-        error_messages={"required": "Choose the spreadsheet to import."},
+        label="Spreadsheet or Word document",
+        help_text="An Excel workbook (.xlsx), a CSV file or a Word document (.docx): this "
+        "system's own workbook, or the plan as your council keeps it, in a table with a "
+        "heading row.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.docx"}),
+        error_messages={"required": "Choose the spreadsheet or Word document to import."},
     )
 
     def __init__(self, *args, limits: Limits, **kwargs) -> None:
@@ -41,6 +54,44 @@ class ImportUploadForm(forms.Form):
             size = self.limits.max_bytes // (1024 * 1024)
             raise forms.ValidationError(f"The file is too big: the largest is {size} MB.")
         return upload
+
+
+class ImportMappingForm(forms.Form):
+    """What each column of the file holds: one choice per heading (columns.CHOICES)."""
+
+    def __init__(self, *args, headings: list[Column], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.headings = headings
+        for column in headings:
+            self.fields[f"col-{column.key}"] = forms.ChoiceField(
+                label=f"What the column “{column.heading}” holds",
+                choices=CHOICES,
+                initial=column.field,
+            )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        chosen: dict[str, str] = {}
+        for column in self.headings:
+            field = cleaned.get(f"col-{column.key}")
+            if field in FIELDS and field in chosen:
+                raise forms.ValidationError(
+                    f"“{chosen[field]}” and “{column.heading}” are both chosen as "
+                    f"{CHOICE_LABELS[field]}: choose one column for it, and keep the other "
+                    "in the notes or ignore it."
+                )
+            if field in FIELDS:
+                chosen[field] = column.heading
+        if "description" not in chosen and not self.errors:
+            raise forms.ValidationError("Choose the column that holds the actions (Action).")
+        return cleaned
+
+    def mapping(self) -> dict[str, str]:
+        return {c.key: self.cleaned_data[f"col-{c.key}"] for c in self.headings}
+
+    def rows(self) -> list[tuple[Column, forms.BoundField]]:
+        """Each column with its choice, for the template."""
+        return [(column, self[f"col-{column.key}"]) for column in self.headings]
 
 
 class ImportConfirmForm(forms.Form):
@@ -92,27 +143,60 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "actionplan/importing/upload.html", context)
 
 
-@login_required
-def import_preview(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    plan = plan_for_user(request.user, slug, manage=True)
-    stashed = _stashed(plan, token)
+def _mapping_of(plan: Plan, stashed: storage.StashedUpload) -> Mapping[str, str]:
+    """The columns as the user mapped them for this file, else as the organisation did."""
+    return stashed.mapping if stashed.mapping is not None else remembered_mapping(plan)
+
+
+def _preview_page(
+    request: HttpRequest, plan: Plan, stashed: storage.StashedUpload, mapping_form=None
+) -> HttpResponse:
     try:
-        preview = build_preview(plan=plan, source=read_upload(stashed.filename, stashed.data))
+        source = read_upload(stashed.filename, stashed.data, mapping=_mapping_of(plan, stashed))
+        preview = build_preview(plan=plan, source=source)
     except ImportRefused as refusal:
-        storage.discard(token)
+        storage.discard(stashed.token)
         return render(
             request,
             "actionplan/importing/result.html",
             {"plan": plan, "refusal": refusal.message, "filename": stashed.filename},
         )
+    if mapping_form is None and preview.headings:
+        mapping_form = ImportMappingForm(headings=preview.headings)
     context = {
         "plan": plan,
         "preview": preview,
         "stashed": stashed,
         "counts": preview.counts,
         "form": ImportConfirmForm(),
+        "mapping_form": mapping_form,
+        "today": timezone.localdate(),
     }
     return render(request, "actionplan/importing/preview.html", context)
+
+
+@login_required
+def import_preview(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    plan = plan_for_user(request.user, slug, manage=True)
+    return _preview_page(request, plan, _stashed(plan, token))
+
+
+@login_required
+@require_POST
+def import_mapping(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The user's reading of the file's columns: kept with the upload, then the preview again."""
+    plan = plan_for_user(request.user, slug, manage=True)
+    stashed = _stashed(plan, token)
+    try:
+        source = read_upload(stashed.filename, stashed.data, mapping=_mapping_of(plan, stashed))
+    except ImportRefused:
+        return _preview_page(request, plan, stashed)
+    headings = distinct_headings(sheet.layout for sheet in source.sheets)
+    form = ImportMappingForm(request.POST, headings=headings)
+    if not form.is_valid():
+        return _preview_page(request, plan, stashed, mapping_form=form)
+    storage.set_mapping(plan=plan, token=token, mapping=valid_mapping(form.mapping()))
+    return redirect(f"{reverse('plan_import_preview', args=[plan.slug, token])}#columns")
 
 
 @login_required
@@ -130,6 +214,7 @@ def import_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
             data=stashed.data,
             user=request.user,
             create_owners=create_owners,
+            mapping=_mapping_of(plan, stashed),
         )
     except ImportRefused as refusal:
         context["refusal"] = refusal.message

@@ -158,23 +158,29 @@ def test_row_errors_are_reported_and_those_rows_left_out(plan, people, plan_admi
     rows = [
         ["Theme", "Ref", "Action", "Status", "% complete"],
         ["1", "a", "Good row", "On track", 50],
-        ["1", "b", "Bad status", "Nearly there", None],
+        ["1", "b", "Unknown status", "Nearly there", None],
         ["1", "c", "Bad percentage", None, 150],
         ["1", "a", "Same reference again", None, None],
-        [None, "d", "No theme at all", None, None],
+        [None, "d", "Theme continued from above", None, None],
     ]
     data = xlsx({"Plan": rows})
-    # "No theme at all" has no theme: section rows and theme columns are the only sources.
     preview = build_preview(plan=plan, source=read_upload("p.xlsx", data))
     outcomes = {row.number: (row.outcome, row.messages) for row in preview.rows()}
     assert outcomes[2][0] == Outcome.CREATE
-    assert "is not one of" in outcomes[3][1][0]
+    # Council wording is never a reason to refuse a row: a warning, the words kept in notes.
+    assert outcomes[3][0] == Outcome.CREATE
+    assert "Nearly there" in outcomes[3][1][0] and "kept in the action's notes" in outcomes[3][1][0]
     assert "from 0 to 100" in outcomes[4][1][0]
     assert "also on row 2" in outcomes[5][1][0]
-    assert "no theme" in outcomes[6][1][0]
+    # A blank theme cell continues the theme above (as a merged cell would).
+    assert outcomes[6][0] == Outcome.CREATE
     result = import_apply(plan=plan, filename="p.xlsx", data=data, user=plan_admin)
-    assert result.created == 1 and result.left_out == 4
-    assert list(Action.objects.values_list("description", flat=True)) == ["Good row"]
+    assert result.created == 3 and result.left_out == 2
+    assert list(Action.objects.order_by("pk").values_list("description", "notes")) == [
+        ("Good row", ""),
+        ("Unknown status", "Status: Nearly there"),
+        ("Theme continued from above", ""),
+    ]
 
 
 def test_a_formula_guard_quote_from_our_export_is_removed_but_an_officers_own_is_kept(

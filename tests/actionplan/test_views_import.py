@@ -160,14 +160,15 @@ def test_the_result_lists_the_rows_that_were_not_imported(client, plan, people, 
         "Plan": [
             ["Theme", "Ref", "Action", "Status"],
             ["1", "a", "Fine", None],
-            ["1", "b", "Bad", "Soon"],
+            ["1", "b", "Bad", "Soon", 250],
         ]
     }
+    sheet["Plan"][0].append("% complete")
     token = storage.stash(plan=plan, filename="p.xlsx", data=xlsx(sheet), uploaded_by="")
     client.force_login(steering_member)
     page = client.post(reverse("plan_import_confirm", args=[plan.slug, token])).content.decode()
     assert "1 new and 0 changed actions" in page
-    assert "“Plan” row 3 (b): Status “Soon” is not one of" in page
+    assert "“Plan” row 3 (b): % complete “250” is not a number from 0 to 100." in page
 
 
 def test_an_upload_left_unconfirmed_expires(client, plan, steering_member, media):
@@ -221,8 +222,10 @@ def test_a_new_progress_row_previews_and_imports_in_the_same_queries_whatever_th
     token = storage.stash(plan=plan, filename="r.xlsx", data=data, uploaded_by="")
     # As the plain workbook (12), twice the chunk (the Plan sheet's, then the Progress
     # sheet's: actions and links), and the first actions not in the file (one query); the
-    # Progress sheet's update ids come with the progress texts.
-    with django_assert_num_queries(15):
+    # Progress sheet's update ids come with the progress texts; and the organisation's
+    # remembered column choices, looked up once when a sheet that is not ours (Changes) is
+    # read, before it is set aside as a report sheet.
+    with django_assert_num_queries(16):
         page = client.get(reverse("plan_import_preview", args=[plan.slug, token]))
     text = page.content.decode()
     assert "New progress update" in text and "Went live on Monday" in text
@@ -233,8 +236,9 @@ def test_a_new_progress_row_previews_and_imports_in_the_same_queries_whatever_th
     # preview: 11), the owners' spellings for linking; then the update recorded through the
     # progress service:
     # a savepoint, its action re-read under lock, full_clean (foreign keys, two constraint
-    # checks in savepoints), the update and its history row, the savepoints released.
-    with django_assert_num_queries(32):
+    # checks in savepoints), the update and its history row, the savepoints released; and
+    # the remembered column choices, as for the preview.
+    with django_assert_num_queries(33):
         result = client.post(reverse("plan_import_confirm", args=[plan.slug, token]))
     assert "1 progress update" in result.content.decode()
     first = Action.objects.for_plan(plan).order_by("pk").first()
@@ -281,3 +285,62 @@ def test_our_workbook_is_compared_in_chunks_two_queries_each(
     assert preview.counts["unchanged"] == rows - 2
     assert preview.missing == [(middle.full_reference, middle.description)]
     assert preview.missing_count == 1
+
+
+def _counts_on(page: str) -> dict[str, str]:
+    """The result page's summary list: key → value, as the user reads it."""
+    import re
+
+    block = page.split('id="import-counts"', 1)[1].split("</dl>", 1)[0]
+    pairs = re.findall(r"<dt[^>]*>(.*?)</dt><dd[^>]*>(.*?)</dd>", block, re.S)
+    return {key.strip(): " ".join(value.split()) for key, value in pairs}
+
+
+def test_the_result_page_counts_what_was_created_revised_and_dated_as_the_database_has_it(
+    client, plan, people, steering_member
+):
+    from actionplan.models import ProgressUpdate, TargetRevision
+
+    rows = [
+        ["Theme", "Ref", "Action", "Target", "Revised date", "Status", "Comments"],
+        ["1", "a", "Map journeys", "Sept 12", "Dec 12", "On target", "Nov 12: workshop held"],
+        ["1", "b", "Publish standards", "Jul 12", None, "Achieved", "31/10/12 – completed"],
+        ["1", "c", "Train staff", "Mar 13", None, "Delayed", "Trainer booked"],
+    ]
+    token = storage.stash(plan=plan, filename="p.xlsx", data=xlsx({"P": rows}), uploaded_by="")
+    client.force_login(steering_member)
+    page = client.post(reverse("plan_import_confirm", args=[plan.slug, token])).content.decode()
+    counts = _counts_on(page)
+    assert counts["New actions"] == str(Action.objects.count()) == "3"
+    assert counts["Changed actions"] == "0"
+    assert counts["Target dates revised (original kept)"] == str(TargetRevision.objects.count())
+    assert TargetRevision.objects.count() == 1
+    dated = ProgressUpdate.objects.exclude(date_as_written="").count()
+    assert counts["New progress updates"] == (
+        f"{ProgressUpdate.objects.count()} ({dated} dated from the file, "
+        f"{ProgressUpdate.objects.count() - dated} dated the import day)"
+    )
+    assert counts["New progress updates"] == "3 (2 dated from the file, 1 dated the import day)"
+    assert counts["Completion dates set"] == "1 (1 from the file, 0 the import day)"
+
+
+def test_the_command_reads_a_word_plan_with_the_columns_given(tmp_path, plan, people, capsys):
+    from actionplan.models import ImportColumnChoice
+    from tests.actionplan.import_files import Bullets, docx
+
+    path = tmp_path / "annex.docx"
+    rows = [
+        ["Project", "Time Line", "Update"],
+        ["1. Local Access Points", None, None],
+        [Bullets("Concentrate on FAQs", "Negotiate with WODC"), "Dec 2004\nJan 2005", None],
+    ]
+    path.write_bytes(docx([{"rows": rows, "merges": [((1, 0), (1, 2))]}]))
+    with pytest.raises(CommandError, match="HEADING=FIELD"):
+        call_command("import_plan", str(path), "--plan", plan.slug, "--column", "Project=boss")
+    call_command("import_plan", str(path), "--plan", plan.slug, "--column", "Project=description")
+    out = capsys.readouterr().out
+    assert "columns of Table 1: Project → Action, Time Line → Target date" in out
+    assert "2 created" in out
+    targets = dict(Action.objects.values_list("description", "target"))
+    assert targets == {"Concentrate on FAQs": "Dec 2004", "Negotiate with WODC": "Jan 2005"}
+    assert ImportColumnChoice.objects.get(heading="project").field == "description"

@@ -32,6 +32,7 @@ from actionplan.exports import (
     report_workbook_bytes,
 )
 from actionplan.importing.benchmark import import_figures
+from actionplan.importing.benchmark_council import council_figures
 from actionplan.models import Action, Membership, Owner, Plan
 from actionplan.organisations import OrganisationRole
 from actionplan.report_pdf import render_report_html, render_report_pdf
@@ -63,9 +64,10 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--only",
-            choices=["pages", "reports", "workbooks", "imports"],
-            help="Measure only the pages, the committee report PDFs, the workbooks or the "
-            "spreadsheet import.",
+            choices=["pages", "reports", "workbooks", "imports", "councils"],
+            help="Measure only the pages, the committee report PDFs, the workbooks, the "
+            "spreadsheet import (imports: our workbook and councils' files) or councils' own "
+            "sheets and Word tables.",
         )
 
     def handle(self, *args, **options) -> None:
@@ -79,6 +81,7 @@ class Command(BaseCommand):
             "reports": only == "reports" or (only is None and options["reports"]),
             "workbooks": only == "workbooks" or (only is None and options["reports"]),
             "imports": only == "imports" or (only is None and options["reports"]),
+            "councils": only in ("imports", "councils") or (only is None and options["reports"]),
         }
         sizes = SIZES if wanted["pages"] else {"large": SIZES["large"]}
         plans = {name: self._plan(f"bench-{name}", *shape) for name, shape in sizes.items()}
@@ -100,6 +103,9 @@ class Command(BaseCommand):
         if wanted["imports"]:
             medium = self._plan("bench-medium", 5, 10, 10, 10, 50)
             import_figures([medium, plans["large"]], self.stdout.write)
+        if wanted["councils"]:
+            medium = self._plan("bench-medium", 5, 10, 10, 10, 50)
+            council_figures([medium, plans["large"]], self.stdout.write)
 
     def _plan(
         self, slug: str, themes: int, projects: int, actions: int, updates: int, owners: int

@@ -1,7 +1,7 @@
 """Import a plan from a spreadsheet: prints the preview, writes only without --dry-run.
 
 python manage.py import_plan FILE [--plan SLUG] [--dry-run] [--user USERNAME]
-    [--create-owners]
+    [--create-owners] [--column "HEADING=FIELD" ...]
 """
 
 from __future__ import annotations
@@ -12,22 +12,44 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from actionplan.importing.apply import import_apply
+from actionplan.importing.columns import CHOICE_LABELS, CHOICES, key
+from actionplan.importing.mappings import remembered_mapping
 from actionplan.importing.plan_diff import Preview, build_preview
 from actionplan.importing.reader import read_upload
 from actionplan.importing.safety import ImportRefused, Limits
 from actionplan.models import Plan
 
 
+def _columns(pairs: list[str]) -> dict[str, str]:
+    """--column "Time Line=target" → {"timeline": "target"}."""
+    mapping = {}
+    for pair in pairs:
+        heading, _, field = pair.rpartition("=")
+        if not heading or field not in CHOICE_LABELS:
+            raise CommandError(f"--column {pair!r}: give HEADING=FIELD with a known field.")
+        mapping[key(heading)] = field
+    return mapping
+
+
 class Command(BaseCommand):
-    help = "Preview, then import, an .xlsx or .csv plan into a plan of the site."
+    help = "Preview, then import, an .xlsx, .csv or .docx plan into a plan of the site."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("file", help="The .xlsx or .csv file.")
+        parser.add_argument("file", help="The .xlsx, .csv or .docx file.")
         parser.add_argument("--plan", help="The plan's slug (needed when there are several).")
         parser.add_argument("--dry-run", action="store_true", help="Show the preview only.")
         parser.add_argument("--user", help="The username history records for the changes.")
         parser.add_argument(
             "--create-owners", action="store_true", help="Create owners the file names."
+        )
+        parser.add_argument(
+            "--column",
+            action="append",
+            default=[],
+            metavar="HEADING=FIELD",
+            help="Read the column with this heading as FIELD (one of: "
+            + ", ".join(value for value, _ in CHOICES)
+            + "); may be repeated. Remembered for the plan's organisation once imported.",
         )
 
     def handle(self, *args, **options) -> None:
@@ -46,7 +68,9 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"No user named {options['user']!r}.")
         try:
-            preview = build_preview(plan=plan, source=read_upload(path.name, data, limits))
+            mapping = {**remembered_mapping(plan), **_columns(options["column"])}
+            source = read_upload(path.name, data, limits, mapping=mapping)
+            preview = build_preview(plan=plan, source=source)
             self._print(preview)
             if options["dry_run"]:
                 self.stdout.write("Dry run: nothing written.")
@@ -58,12 +82,15 @@ class Command(BaseCommand):
                 user=user,
                 create_owners=options["create_owners"],
                 limits=limits,
+                mapping=mapping,
             )
         except ImportRefused as refusal:
             raise CommandError(f"Not imported: {refusal.message}") from refusal
         self.stdout.write(
             f"Imported into {plan.slug}: {result.created} created, {result.changed} changed, "
-            f"{result.progress_recorded} progress updates recorded, "
+            f"{result.progress_recorded} progress updates recorded "
+            f"({result.progress_dated} dated from the file), "
+            f"{result.targets_revised} targets revised, "
             f"{result.left_out} rows left out; owners created: "
             f"{', '.join(result.owners_created) or 'none'}."
         )
@@ -91,6 +118,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {preview.missing_count} actions in the plan but not in the file: left alone"
             )
+        for sheet_name, layout in preview.layouts:
+            read_as = ", ".join(f"{c.heading} → {c.label}" for c in layout if c.key)
+            self.stdout.write(f"  columns of {sheet_name}: {read_as}")
         for why in preview.skipped:
             self.stdout.write(f"  not read: {why}")
         for theme in preview.new_themes:

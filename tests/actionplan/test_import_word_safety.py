@@ -1,0 +1,82 @@
+"""Word documents are untrusted files too: the same checks as workbooks before python-docx
+reads a byte; .doc and .docm are refused with a message saying to save as .docx."""
+
+from __future__ import annotations
+
+import pytest
+
+from actionplan.importing import wordtables
+from actionplan.importing.reader import read_upload
+from actionplan.importing.safety import OLE_SIGNATURE, ImportRefused, Limits
+from tests.actionplan.import_files import docx
+from tests.actionplan.test_import_safety import rezipped
+
+LIMITS = Limits(max_bytes=10 * 1024 * 1024, max_rows=50_000)
+GOOD = docx([{"rows": [["Ref", "Action", "Owner"], ["1", "Do it", "RF"]]}])
+
+
+def refused(name: str, data: bytes, limits: Limits = LIMITS) -> str:
+    with pytest.raises(ImportRefused) as caught:
+        read_upload(name, data, limits)
+    return caught.value.message
+
+
+@pytest.fixture
+def no_parsing(monkeypatch):
+    """Fail the test if python-docx is ever asked to open the file."""
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the file reached python-docx")
+
+    monkeypatch.setattr(wordtables, "Document", forbidden)
+
+
+def test_a_good_word_table_is_read():
+    (sheet,) = read_upload("plan.docx", GOOD, LIMITS).sheets
+    assert sheet.rows[0].values == {"reference": "1", "description": "Do it", "owners": "RF"}
+
+
+def test_an_old_word_document_is_refused_with_save_as_docx(no_parsing):
+    message = refused("plan.doc", OLE_SIGNATURE + b"\x00" * 600)
+    assert "old-style Word document (.doc)" in message and "(.docx)" in message
+
+
+def test_a_macro_enabled_word_document_is_refused_by_its_name(no_parsing):
+    assert "save it as a Word document (.docx)" in refused("plan.docm", GOOD)
+
+
+def test_a_word_document_carrying_macros_is_refused(no_parsing):
+    data = rezipped(GOOD, extra={"word/vbaProject.bin": b"\x00" * 100})
+    assert "contains macros" in refused("plan.docx", data)
+
+
+def test_a_word_document_with_entity_declarations_is_refused(no_parsing):
+    bomb = b'<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol">]><w:document/>'
+    data = rezipped(GOOD, extra={"word/document.xml": bomb})
+    assert "XML entity declarations" in refused("plan.docx", data)
+
+
+def test_a_zip_bomb_named_docx_is_refused_unopened(no_parsing):
+    data = rezipped(GOOD, extra={"word/media/filler.bin": b"\x00" * (30 * 1024 * 1024)})
+    assert "unpacks to far more data" in refused("plan.docx", data)
+
+
+def test_a_word_document_over_the_size_limit_is_refused(no_parsing):
+    small = Limits(max_bytes=1024, max_rows=50_000)
+    assert "cannot be imported" in refused("plan.docx", GOOD, small)
+
+
+def test_a_zip_without_a_document_part_is_not_a_word_document(no_parsing):
+    data = rezipped(GOOD, drop="word/document.xml")
+    assert "not a Word document (.docx)" in refused("plan.docx", data)
+
+
+def test_a_word_table_with_more_rows_than_the_limit_is_refused():
+    rows = [["Action", "Owner"]] + [[f"Task {n}", "RF"] for n in range(30)]
+    few = Limits(max_bytes=10 * 1024 * 1024, max_rows=10)
+    assert "more than 10 rows" in refused("plan.docx", docx([{"rows": rows}]), few)
+
+
+def test_a_document_without_tables_says_plans_are_read_from_tables():
+    message = refused("notes.docx", docx([]))
+    assert "heading row" in message
