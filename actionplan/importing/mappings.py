@@ -37,7 +37,7 @@ class RememberedMapping(Mapping[str, str]):
     @property
     def choices(self) -> dict[str, str]:
         if self._choices is None:
-            rows = ImportColumnChoice.objects.filter(organisation=organisation_of(self.plan))
+            rows = ImportColumnChoice.objects.filter(organisation_id=organisation_of(self.plan))
             self._choices = dict(rows.values_list("heading", "field"))
         return self._choices
 
@@ -81,7 +81,7 @@ def mapping_remember(
     existing = {
         choice.heading: choice
         for choice in ImportColumnChoice.objects.filter(
-            organisation=organisation, heading__in=[c.key for c in layout if c.key]
+            organisation_id=organisation, heading__in=[c.key for c in layout if c.key]
         )
     }
     reason = "Column mapping chosen in an import"
@@ -94,7 +94,7 @@ def mapping_remember(
             continue
         if choice is not None and choice.field == wanted:
             continue
-        choice = choice or ImportColumnChoice(organisation=organisation, heading=heading)
+        choice = choice or ImportColumnChoice(organisation_id=organisation, heading=heading)
         choice.field = wanted
         choice.chosen_by = user if getattr(user, "pk", None) else None
         choice.chosen_at = timezone.now()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from actionplan.demo import plan_load_from_data
+from actionplan.demo import organisation_for, plan_load_from_data
 from actionplan.importing.apply import import_apply
 from actionplan.importing.plan_diff import Outcome, build_preview
 from actionplan.importing.reader import read_upload
@@ -80,9 +80,8 @@ def _spaced(text: str) -> str:
 
 def _import(data: bytes, filename: str, mapping=None) -> Plan:
     demo = transcription(filename.replace(".docx", ".json"))
-    plan = Plan.objects.create(
-        slug="imported", title="Imported", organisation=demo["plan"]["organisation"]
-    )
+    organisation = organisation_for(demo["plan"]["organisation"], user=None, reason="test")
+    plan = Plan.objects.create(slug="imported", title="Imported", organisation=organisation)
     result = import_apply(
         plan=plan, filename=filename, data=data, user=None, mapping=mapping, create_owners=True
     )

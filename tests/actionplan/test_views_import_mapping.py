@@ -83,8 +83,8 @@ def test_changing_the_mapping_reads_the_file_again_and_is_remembered_on_import(
     action = Action.objects.get()
     assert action.notes == "Comments: Nov 10: drafted" and not action.updates.exists()
     assert set(ImportColumnChoice.objects.values_list("organisation", "heading", "field")) == {
-        (plan.organisation, "comments", "keep"),
-        (plan.organisation, "cost", "ignore"),
+        (plan.organisation_id, "comments", "keep"),
+        (plan.organisation_id, "cost", "ignore"),
     }
     # The organisation's next file with the same headings is read the same way; another
     # organisation's is not.
