@@ -321,9 +321,7 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
         "json": {"()": "actionplan.requestlog.JsonFormatter"},
     },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": ACTIONPLAN_LOG_FORMAT}
-    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": ACTIONPLAN_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     # WeasyPrint reports each rendering step at INFO: noise in a server's log.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},

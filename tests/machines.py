@@ -123,7 +123,11 @@ class Machine:
             "--bind",
             f"127.0.0.1:{self.port}",
             "--workers",
-            "2",
+            "1",
+            "--threads",
+            "4",
+            "--graceful-timeout",
+            "5",
             log="gunicorn.log",
         )
         wait_until(
@@ -236,9 +240,7 @@ class Browser:
 
     def sign_in(self, machine: Machine, username: str, password: str) -> requests.Response:
         self.get(machine, "/accounts/login/")  # the CSRF cookie
-        return self.post(
-            machine, "/accounts/login/", {"username": username, "password": password}
-        )
+        return self.post(machine, "/accounts/login/", {"username": username, "password": password})
 
 
 def hidden_fields(page: str) -> dict[str, str]:

@@ -177,10 +177,10 @@ def test_an_import_previewed_on_machine_one_is_confirmed_on_machine_two(
     one, two = machines
     slug = plan_action.theme.plan.slug
     sheet = (
-        "Ref,Action,Target date\n"
-        "4. Telephone Access,,\n"
-        "1(b),Publish the switchboard's opening hours,Mar 2027\n"
-    ).encode()
+        b"Ref,Action,Target date\n"
+        b"4. Telephone Access,,\n"
+        b"1(b),Publish the switchboard's opening hours,Mar 2027\n"
+    )
     uploaded = signed_in.post(
         one, f"/plans/{slug}/import/", files={"file": ("plan.csv", sheet, "text/csv")}
     )
