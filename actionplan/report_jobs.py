@@ -215,12 +215,7 @@ def report_jobs_recover(*, now: datetime) -> Recovery:
     recovery = Recovery()
     for pk in ReportJob.objects.seemingly_stuck(now).values_list("pk", flat=True):
         with transaction.atomic():
-            job = (
-                ReportJob.objects.select_for_update(skip_locked=True)
-                .select_related("requested_by")
-                .filter(pk=pk)
-                .first()
-            )
+            job = ReportJob.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
             if job is None or not job.seems_stuck(now):
                 continue
             outcome = _recover(job, now)
