@@ -173,8 +173,8 @@ def report_job_run(job_id: int) -> str:
 # Housekeeping (`manage.py recover_report_jobs`, run from cron): jobs whose worker died.
 REQUEUED = "Report queued again: the worker making it stopped"
 WORKER_STOPPED = (
-    "This report could not be made: the background worker stopped while making it, twice. "
-    "Ask for the report again; if it fails again, tell the site's administrators."
+    "The background worker stopped while making this report, twice. Ask for the report "
+    "again; if it fails again, tell the site's administrators."
 )
 
 
