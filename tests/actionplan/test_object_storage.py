@@ -13,6 +13,7 @@ from datetime import timedelta
 import boto3
 import openpyxl
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
@@ -119,8 +120,6 @@ def test_a_background_report_is_kept_in_the_bucket_and_downloaded_through_the_si
 
 
 def test_two_reports_of_the_same_name_never_replace_each_other(bucket):
-    from django.core.files.base import ContentFile
-
     first = default_storage.save("report-jobs/2026/plan-report.pdf", ContentFile(b"first"))
     second = default_storage.save("report-jobs/2026/plan-report.pdf", ContentFile(b"second"))
     assert first != second
@@ -128,8 +127,6 @@ def test_two_reports_of_the_same_name_never_replace_each_other(bucket):
 
 
 def test_a_stored_file_has_no_public_address(bucket):
-    from django.core.files.base import ContentFile
-
     name = default_storage.save("report-jobs/2026/private.pdf", ContentFile(b"%PDF"))
     url = default_storage.url(name)
     # Any address the storage gives is signed and short-lived; the object itself is private.
@@ -151,3 +148,14 @@ def test_the_health_check_uses_the_bucket_and_fails_without_it(bucket, client, s
     response = client.get("/health/")
     assert response.status_code == 503 and response.json()["storage"] == "failing"
     assert "missing" not in response.content.decode()
+
+
+def test_a_file_kept_on_the_machines_disk_has_no_address_on_the_site(
+    client, plan_admin, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    name = default_storage.save("report-jobs/2026/private.pdf", ContentFile(b"%PDF"))
+    assert (tmp_path / "media" / name).exists()
+    client.force_login(plan_admin)
+    assert client.get(default_storage.url(name)).status_code == 404
+    assert client.get(f"/media/{name}").status_code == 404
