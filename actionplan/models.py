@@ -858,6 +858,13 @@ REPORT_JOB_RUN_LIMIT = timedelta(minutes=30)
 
 
 class ReportJobQuerySet(models.QuerySet):
+    def seemingly_stuck(self, now: datetime) -> ReportJobQuerySet:
+        """The jobs ReportJob.seems_stuck picks out, in SQL."""
+        return self.filter(
+            Q(state=ReportJobState.QUEUED, requested_at__lt=now - REPORT_JOB_WAIT_LIMIT)
+            | Q(state=ReportJobState.RUNNING, started_at__lt=now - REPORT_JOB_RUN_LIMIT)
+        )
+
     def recent_for(self, user: models.Model, plan: Plan, *, limit: int = 5) -> ReportJobQuerySet:
         """The user's latest requests for the plan's reports, newest first, in one query."""
         return (

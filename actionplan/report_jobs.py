@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -18,7 +20,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 
 from actionplan import exports, publishing, report_pdf
 from actionplan.models import Action, Plan, ReportJob, ReportJobKind, ReportJobState
@@ -165,3 +168,58 @@ def report_job_run(job_id: int) -> str:
             return job.state
         raise
     return job.state
+
+
+# Housekeeping (`manage.py recover_report_jobs`, run from cron): jobs whose worker died.
+REQUEUED = "Report queued again: the worker making it stopped"
+WORKER_STOPPED = (
+    "The background worker stopped while making this report, twice. Ask for the report "
+    "again; if it fails again, tell the site's administrators."
+)
+
+
+@dataclass(frozen=True)
+class Recovery:
+    requeued: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    waiting: list[int] = field(default_factory=list)
+
+
+def _task_waiting(job: ReportJob) -> bool:
+    """True while the job's task is still in the queue for a worker to take."""
+    return DBTaskResult.objects.filter(
+        id=job.task_id or None, status=TaskResultStatus.READY
+    ).exists()
+
+
+def _recover(job: ReportJob, now: datetime) -> str:
+    """Queue again, once, a job whose worker stopped; fail it the second time."""
+    if job.state == ReportJobState.QUEUED and _task_waiting(job):
+        return "waiting"  # no worker is running: nothing to re-run, the health check says so
+    if job.history.filter(history_change_reason=REQUEUED).exists():
+        _record(
+            job, "Report failed", state=ReportJobState.FAILED, error=WORKER_STOPPED, finished_at=now
+        )
+        return "failed"
+    _record(job, REQUEUED, state=ReportJobState.QUEUED, started_at=None)
+    job.task_id = str(report_job_run.enqueue(job.pk).id)
+    _record(job, "Report queued")
+    return "requeued"
+
+
+def report_jobs_recover(*, now: datetime) -> Recovery:
+    """Act on every job that seems stuck (ReportJob.seems_stuck): one left "Being made" by a
+    worker that died is made again once, then failed with a message its user can read; a
+    job still waiting in the queue is left for a worker. Safe to run on several machines at
+    once: each job is locked, and skipped if another run holds it."""
+    recovery = Recovery()
+    for pk in ReportJob.objects.seemingly_stuck(now).values_list("pk", flat=True):
+        with transaction.atomic():
+            job = ReportJob.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if job is None or not job.seems_stuck(now):
+                continue
+            outcome = _recover(job, now)
+        getattr(recovery, outcome).append(pk)
+        if outcome != "waiting":
+            logger.warning("Report job %s seemed stuck: %s", pk, outcome)
+    return recovery

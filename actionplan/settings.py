@@ -87,6 +87,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: load balancers probe /health/ by address over plain HTTP (actionplan/health.py).
+    "actionplan.health.HealthCheckMiddleware",
+    "actionplan.requestlog.request_log_middleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,7 +105,10 @@ MIDDLEWARE = [
 
 if not DEBUG:
     # Production serves its own static files; development uses runserver's.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "actionplan.urls"
 WSGI_APPLICATION = "actionplan.wsgi.application"
@@ -132,7 +138,9 @@ LOGOUT_REDIRECT_URL = "login"
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # Production keeps each process's connection for a minute (checked before reuse)
+        # rather than opening one per request.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60),
         conn_health_checks=True,
     )
 }
@@ -152,15 +160,44 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["actionplan.formats"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("ACTIONPLAN_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Published reports' files. Production points this at shared storage (every web process and
-# worker must see the same files); they are served only through a view that checks access.
+# Every file the product keeps (published reports, background reports, uploads awaiting an
+# import's confirmation) goes through the default storage, and is served only through views
+# that check access: never from a public URL. One machine keeps them on its disk under
+# MEDIA_ROOT; several machines share an S3-compatible bucket (docs/operations.md).
 MEDIA_ROOT = Path(env_str("ACTIONPLAN_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
+ACTIONPLAN_S3_BUCKET = env_str("ACTIONPLAN_S3_BUCKET")
+if ACTIONPLAN_S3_BUCKET:
+    file_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ACTIONPLAN_S3_BUCKET,
+            "location": env_str("ACTIONPLAN_S3_PREFIX", ""),
+            "endpoint_url": env_str("ACTIONPLAN_S3_ENDPOINT_URL"),
+            "region_name": env_str("ACTIONPLAN_S3_REGION"),
+            # Unset: boto3's own chain (AWS_ACCESS_KEY_ID…, an instance or pod role).
+            "access_key": env_str("ACTIONPLAN_S3_ACCESS_KEY_ID"),
+            "secret_key": env_str("ACTIONPLAN_S3_SECRET_ACCESS_KEY"),
+            "addressing_style": env_str("ACTIONPLAN_S3_ADDRESSING_STYLE"),
+            # Private objects (the bucket's own default, no public-read ACL); any URL made for
+            # one is signed and short-lived; a second report of the same name never replaces
+            # the first.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
+else:
+    file_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"file_permissions_mode": 0o640, "directory_permissions_mode": 0o750},
+    }
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -270,10 +307,21 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # background; smaller ones are made while the user waits. See docs/report-jobs.md.
 ACTIONPLAN_SYNC_REPORT_MAX_ACTIONS = env_int("ACTIONPLAN_SYNC_REPORT_MAX_ACTIONS", 150)
 
+# Logs go to standard error, one line per record (and one per request, with its method, path,
+# status and duration: actionplan/requestlog.py): JSON in production, plain text otherwise.
+ACTIONPLAN_LOG_FORMAT = env_str("ACTIONPLAN_LOG_FORMAT", "plain" if DEBUG else "json")
+if ACTIONPLAN_LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(
+        f"ACTIONPLAN_LOG_FORMAT must be plain or json, not {ACTIONPLAN_LOG_FORMAT!r}."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "actionplan.requestlog.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": ACTIONPLAN_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     # WeasyPrint reports each rendering step at INFO: noise in a server's log.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},

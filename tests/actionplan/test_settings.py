@@ -50,3 +50,57 @@ def test_dates_are_shown_the_british_way(settings):
 
 def test_no_model_change_lacks_a_migration(db):
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def _production_settings(env: dict[str, str], *names: str) -> list[str]:
+    """The values of settings under production environment variables, one per line."""
+    code = "from django.conf import settings as s; " + "; ".join(f"print({n})" for n in names)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        env={**BASE_ENV, "DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "a.gov.uk", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_production_keeps_database_connections_with_health_checks_and_logs_json():
+    assert _production_settings(
+        {},
+        "s.DATABASES['default']['CONN_MAX_AGE']",
+        "s.DATABASES['default']['CONN_HEALTH_CHECKS']",
+        "s.LOGGING['handlers']['console']['formatter']",
+        "s.STORAGES['default']['BACKEND']",
+    ) == ["60", "True", "json", "django.core.files.storage.FileSystemStorage"]
+    assert _production_settings(
+        {"DATABASE_CONN_MAX_AGE": "0"}, "s.DATABASES['default']['CONN_MAX_AGE']"
+    ) == ["0"]
+
+
+def test_a_bucket_in_the_environment_puts_every_file_in_private_object_storage():
+    backend, options = _production_settings(
+        {
+            "ACTIONPLAN_S3_BUCKET": "council-actionplan",
+            "ACTIONPLAN_S3_ENDPOINT_URL": "https://objects.example.net",
+            "ACTIONPLAN_S3_REGION": "eu-west-2",
+        },
+        "s.STORAGES['default']['BACKEND']",
+        "sorted(s.STORAGES['default']['OPTIONS'].items())",
+    )
+    assert backend == "storages.backends.s3.S3Storage"
+    for expected in (
+        "('bucket_name', 'council-actionplan')",
+        "('endpoint_url', 'https://objects.example.net')",
+        "('region_name', 'eu-west-2')",
+        "('default_acl', None)",
+        "('file_overwrite', False)",
+        "('querystring_auth', True)",
+    ):
+        assert expected in options
+
+
+def test_an_unknown_log_format_is_refused_by_name():
+    result = _check({"DJANGO_DEBUG": "1", "ACTIONPLAN_LOG_FORMAT": "xml"})
+    assert "ACTIONPLAN_LOG_FORMAT must be plain or json" in result.stderr

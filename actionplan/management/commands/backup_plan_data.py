@@ -12,7 +12,8 @@ class Command(BaseCommand):
     help = (
         "Back up the plans, people, logins and all change history to a JSON file "
         "(Django's JSON fixture format with natural keys, read back by loaddata). Published "
-        "reports' files are in MEDIA_ROOT: copy that directory as well (docs/operations.md)."
+        "reports' files are in the file storage (MEDIA_ROOT or the bucket): copy them as well "
+        "(docs/operations.md)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
