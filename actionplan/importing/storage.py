@@ -108,10 +108,13 @@ def set_mapping(*, plan: Plan, token: str, mapping: dict[str, str]) -> bool:
     """Keep the user's column mapping with the upload; False if the upload is gone."""
     if fetch(plan=plan, token=token) is None:
         return False
-    meta_path = _directory() / f"{token}.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta_name = _name(token, ".json")
+    with default_storage.open(meta_name, "rb") as handle:
+        meta = json.loads(handle.read().decode("utf-8"))
     meta["mapping"] = mapping
-    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    # Storages never overwrite a name (they would pick another): replace the description.
+    default_storage.delete(meta_name)
+    default_storage.save(meta_name, ContentFile(json.dumps(meta).encode()))
     return True
 
 
