@@ -136,7 +136,7 @@ class ActionFilter(django_filters.FilterSet):
     )
     owner = django_filters.ModelChoiceFilter(
         label="Owner",
-        queryset=Owner.objects.order_by("kind", "name"),
+        queryset=None,  # the owners of the plan's actions, set in __init__
         method="filter_owner",
         empty_label="Any owner",
         help_text="A person's actions include those of the groups they belong to.",
@@ -144,7 +144,7 @@ class ActionFilter(django_filters.FilterSet):
     )
     unit = django_filters.ModelChoiceFilter(
         label="Directorate or service",
-        queryset=Unit.objects.all(),
+        queryset=None,  # the plan's actions' units, set in __init__
         empty_label="Any directorate or service",
         error_messages={"invalid_choice": "Choose a directorate or service from the list."},
     )
@@ -197,6 +197,10 @@ class ActionFilter(django_filters.FilterSet):
         self.today = today
         self.awaiting_since = awaiting_since or awaiting.awaiting_since(plan, today)
         self.filters["theme"].queryset = plan.themes.order_by("position", "id")
+        self.filters["owner"].queryset = Owner.objects.choosable_for(plan)
+        self.filters["unit"].queryset = Unit.objects.filter(
+            pk__in=Action.objects.for_plan(plan).values("unit_id")
+        )
         self.filters["awaiting"].extra["help_text"] = (
             f"Open, with no progress update since {date_format(self.awaiting_since, 'j F Y')}."
         )

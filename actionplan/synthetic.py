@@ -103,6 +103,7 @@ def build_plan(
         for a in range(actions_per_project):
             status = rng.choice([*OPEN_STATUSES, Status.COMPLETED])
             action = Action(
+                plan=plan,
                 theme_id=project.theme_id,
                 project=project,
                 reference=f"{a + 1}({chr(97 + a % 26)})",
@@ -114,7 +115,7 @@ def build_plan(
                 completed_on=date(2010, 11, 1) if status == Status.COMPLETED else None,
                 percent_complete=rng.randint(0, 100),
             )
-            parsed = action.target_date  # bulk_create skips save(), so parse here
+            parsed = action.target_date  # bulk_create skips save(): parse here
             action.target_kind, action.target_earliest, action.target_latest = (
                 parsed.kind.value,
                 parsed.earliest,
@@ -134,6 +135,7 @@ def build_plan(
     bulk_create_with_history(
         [
             ProgressUpdate(
+                plan=plan,
                 action=action,
                 reported_on=start + timedelta(days=30 * u + i % 30),
                 narrative=f"Update {u + 1} on {action.reference}",
