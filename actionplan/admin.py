@@ -6,9 +6,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
 from actionplan import services
+from actionplan.adminbase import HistoryHelpersAdmin
 from actionplan.forms import ActionForm
 from actionplan.models import (
     Action,
@@ -28,7 +28,7 @@ from actionplan.models import (
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
+class UnitAdmin(HistoryHelpersAdmin):
     list_display = ["name", "short_name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
@@ -42,7 +42,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Owner)
-class OwnerAdmin(SimpleHistoryAdmin):
+class OwnerAdmin(HistoryHelpersAdmin):
     list_display = ["name", "short_name", "kind", "unit", "job_title", "user"]
     list_filter = ["kind", "unit"]
     search_fields = ["name", "short_name", "aliases", "job_title", "email"]
@@ -58,7 +58,7 @@ class ThemeInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(HistoryHelpersAdmin):
     list_display = ["title", "version_label", "organisation", "status", "adopted_on"]
     list_filter = ["status", "organisation"]
     search_fields = ["title", "organisation", "description", "source"]
@@ -67,14 +67,14 @@ class PlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(HistoryHelpersAdmin):
     list_display = ["__str__", "plan", "kind", "position"]
     list_filter = ["plan", "kind"]
     search_fields = ["reference", "title", "description"]
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(HistoryHelpersAdmin):
     list_display = ["__str__", "theme", "position"]
     list_filter = ["theme__plan", "theme"]
     search_fields = ["reference", "title", "description"]
@@ -132,7 +132,7 @@ class TargetRevisionInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(HistoryHelpersAdmin):
     form = ActionForm
     list_display = [
         "__str__",
@@ -184,9 +184,13 @@ class ActionAdmin(SimpleHistoryAdmin):
         # Save removals and non-leads first so the one-lead constraint holds at every step.
         links = formset.save(commit=False)
         for link in formset.deleted_objects:
-            link.delete()
+            services.delete_with_history(
+                link, user=request.user, reason="Owner removed in the admin"
+            )
         for link in sorted(links, key=lambda link: link.is_lead):
-            link.save()
+            services.save_with_history(
+                link, user=request.user, reason="Owner changed in the admin", validate=False
+            )
         formset.save_m2m()
 
     def save_model(self, request: HttpRequest, obj: Action, form: ActionForm, change: bool) -> None:
@@ -199,7 +203,7 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(HistoryHelpersAdmin):
     list_display = ["action", "reported_on", "author", "author_name", "status", "rag"]
     list_filter = ["action__theme__plan", "status", "rag", "is_no_change"]
     search_fields = ["narrative", "author_name", "action__description", "action__reference"]
@@ -209,14 +213,14 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(HistoryHelpersAdmin):
     list_display = ["text", "action", "target", "done_on"]
     search_fields = ["text", "action__description"]
     autocomplete_fields = ["action"]
 
 
 @admin.register(TargetRevision)
-class TargetRevisionAdmin(SimpleHistoryAdmin):
+class TargetRevisionAdmin(HistoryHelpersAdmin):
     list_display = ["action", "old_target", "new_target", "revised_at", "revised_by"]
     search_fields = ["reason", "old_target", "new_target", "action__description"]
     readonly_fields = ["action", "old_target", "new_target", "reason", "revised_at", "revised_by"]
@@ -226,7 +230,7 @@ class TargetRevisionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ActionOwner)
-class ActionOwnerAdmin(SimpleHistoryAdmin):
+class ActionOwnerAdmin(HistoryHelpersAdmin):
     list_display = ["action", "owner", "is_lead"]
     list_filter = ["is_lead", "owner"]
     search_fields = ["owner__name", "owner__short_name", "action__description"]
@@ -234,7 +238,7 @@ class ActionOwnerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GroupMembership)
-class GroupMembershipAdmin(SimpleHistoryAdmin):
+class GroupMembershipAdmin(HistoryHelpersAdmin):
     list_display = ["person", "group"]
     autocomplete_fields = ["person", "group"]
     search_fields = ["person__name", "group__name"]
@@ -257,7 +261,7 @@ class UpdateRequestInline(admin.TabularInline):
 
 
 @admin.register(UpdateRound)
-class UpdateRoundAdmin(SimpleHistoryAdmin):
+class UpdateRoundAdmin(HistoryHelpersAdmin):
     list_display = ["title", "plan", "meeting_date", "deadline", "opened_at", "closed_at"]
     list_filter = ["plan", ("closed_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "note"]
@@ -283,7 +287,7 @@ class UpdateRoundAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(UpdateRequest)
-class UpdateRequestAdmin(SimpleHistoryAdmin):
+class UpdateRequestAdmin(HistoryHelpersAdmin):
     list_display = ["round", "action", "owner", "via_group", "requested_at", "reminder_count"]
     list_filter = ["round__plan", "round"]
     search_fields = ["owner__name", "owner__short_name", "action__description"]
@@ -303,7 +307,7 @@ class UpdateRequestAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PublishedReport)
-class PublishedReportAdmin(SimpleHistoryAdmin):
+class PublishedReportAdmin(HistoryHelpersAdmin):
     """Read-only: a published report is the record of a committee paper, files and all."""
 
     list_display = ["plan", "committee", "meeting_date", "as_at", "since", "published_by"]
@@ -327,7 +331,7 @@ class PublishedReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportJob)
-class ReportJobAdmin(SimpleHistoryAdmin):
+class ReportJobAdmin(HistoryHelpersAdmin):
     """Read-only: who asked for which background report, and how it went."""
 
     list_display = ["plan", "kind", "requested_by", "requested_at", "state", "finished_at"]
