@@ -223,13 +223,15 @@ def recent_changes(plan: Plan, *, limit: int = RECENT_LIMIT) -> list[ChangeRow]:
     )
     records = list(
         latest.select_related("history_user").annotate(
-            still_exists=Exists(Action.objects.filter(pk=OuterRef("id")))
+            still_exists=Exists(Action.objects.filter(plan=plan, pk=OuterRef("id")))
         )[:limit]
     )
     # Selected by subquery rather than by ids, so it is one query even when there are none.
     previous = {
         record.history_id: record
-        for record in history.objects.filter(history_id__in=latest.values("previous_id")[:limit])
+        for record in history.objects.filter(
+            plan=plan, history_id__in=latest.values("previous_id")[:limit]
+        )
     }
     rows = [
         ChangeRow(
