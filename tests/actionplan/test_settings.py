@@ -50,3 +50,21 @@ def test_dates_are_shown_the_british_way(settings):
 
 def test_no_model_change_lacks_a_migration(db):
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_an_unknown_cache_backend_is_named_in_the_error():
+    result = _check({"DJANGO_DEBUG": "1", "ACTIONPLAN_CACHE": "memcache"})
+    assert result.returncode != 0
+    assert "ACTIONPLAN_CACHE must be one of locmem, redis, database, dummy" in result.stderr
+
+
+def test_the_database_cache_can_be_chosen_from_the_environment():
+    script = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", script],
+        env={**BASE_ENV, "DJANGO_DEBUG": "1", "ACTIONPLAN_CACHE": "database"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip() == "django.core.cache.backends.db.DatabaseCache", result.stderr
