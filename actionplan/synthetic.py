@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from actionplan import stamps
 from actionplan.models import (
     Action,
     ActionOwner,
@@ -148,4 +149,6 @@ def build_plan(
         ProgressUpdate,
         batch_size=2000,
     )
+    # Bulk writes skip the helpers: give the plan the stamp any write through them would.
+    stamps.bump([f"plan:{plan.pk}"])
     return plan

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -43,7 +45,7 @@ def _action_page_queryset():
     )
 
 
-def _action_sections(access: ActionAccess, today) -> str:
+def _action_sections(access: ActionAccess, today: date) -> str:
     """The action's details, progress and (unless the viewer may revert) history, rendered."""
     action = _action_page_queryset().get(pk=access.action.pk)
     with_history = not access.can_delete

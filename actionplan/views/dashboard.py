@@ -1,5 +1,7 @@
 """The plan dashboard: the steering group's meeting view of one plan."""
 
+from datetime import date
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,7 +17,7 @@ from standards.cse_dashboard import cse_panel
 from standards.dashboard import standards_panel
 
 
-def _dashboard_body(plan: Plan, today) -> str:
+def _dashboard_body(plan: Plan, today: date) -> str:
     """The figures, lists and panels, rendered: the same for everyone who may see the plan."""
     context = {
         "plan": plan,
