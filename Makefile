@@ -81,11 +81,20 @@ clean:
 frontend:
 	bash frontend/build.sh
 
-# Page timings and query counts at 50 and about 5,000 actions, as ratios (a throwaway database).
+# Page timings and query counts at 50 and about 5,000 actions, as ratios (a throwaway database),
+# then the load test. BENCH_ARGS="--neighbour" adds a small plan beside a 20,000-action one.
 bench: install
 	rm -f /tmp/actionplan-bench.sqlite3
 	DATABASE_URL=sqlite:////tmp/actionplan-bench.sqlite3 $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=sqlite:////tmp/actionplan-bench.sqlite3 $(BIN)/python manage.py bench $(BENCH_ARGS)
+	$(MAKE) bench-load
+
+# 20 clients against gunicorn with production settings on a throwaway PostgreSQL database
+# (BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres): requests/s, p50/p99
+# and each page's share of a bare page's requests/s. See actionplan/loadtest.py.
+.PHONY: bench-load
+bench-load: install
+	$(BIN)/python -m actionplan.loadtest
 
 # Only the spreadsheet import figures of `make bench` (preview and write vs export time).
 .PHONY: bench-import

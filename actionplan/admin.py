@@ -9,9 +9,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
 from actionplan import services
+from actionplan.adminbase import HistoryHelpersAdmin
 from actionplan.forms import ActionForm
 from actionplan.models import (
     Action,
@@ -34,14 +34,14 @@ from actionplan.models import (
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(HistoryHelpersAdmin):
     list_display = ["name", "short_name", "slug", "public_pages"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(HistoryHelpersAdmin):
     list_display = ["user", "organisation", "role"]
     list_filter = ["organisation", "role"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
@@ -49,7 +49,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PlanMembership)
-class PlanMembershipAdmin(SimpleHistoryAdmin):
+class PlanMembershipAdmin(HistoryHelpersAdmin):
     list_display = ["user", "plan", "role"]
     list_filter = ["plan__organisation", "role"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "plan__title"]
@@ -57,7 +57,7 @@ class PlanMembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
+class UnitAdmin(HistoryHelpersAdmin):
     list_display = ["name", "short_name", "kind", "organisation"]
     list_filter = ["organisation", "kind"]
     search_fields = ["name", "short_name"]
@@ -71,7 +71,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Owner)
-class OwnerAdmin(SimpleHistoryAdmin):
+class OwnerAdmin(HistoryHelpersAdmin):
     list_display = ["name", "short_name", "kind", "organisation", "unit", "job_title", "user"]
     list_filter = ["organisation", "kind"]
     search_fields = ["name", "short_name", "aliases", "job_title", "email"]
@@ -87,7 +87,7 @@ class ThemeInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(HistoryHelpersAdmin):
     list_display = ["title", "version_label", "organisation", "status", "adopted_on"]
     list_filter = ["status", "organisation"]
     search_fields = ["title", "organisation__name", "description", "source"]
@@ -96,14 +96,14 @@ class PlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(HistoryHelpersAdmin):
     list_display = ["__str__", "plan", "kind", "position"]
     list_filter = ["plan", "kind"]
     search_fields = ["reference", "title", "description"]
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(HistoryHelpersAdmin):
     list_display = ["__str__", "theme", "position"]
     list_filter = ["theme__plan", "theme"]
     search_fields = ["reference", "title", "description"]
@@ -161,7 +161,7 @@ class TargetRevisionInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(HistoryHelpersAdmin):
     form = ActionForm
     list_display = [
         "__str__",
@@ -213,9 +213,13 @@ class ActionAdmin(SimpleHistoryAdmin):
         # Save removals and non-leads first so the one-lead constraint holds at every step.
         links = formset.save(commit=False)
         for link in formset.deleted_objects:
-            link.delete()
+            services.delete_with_history(
+                link, user=request.user, reason="Owner removed in the admin"
+            )
         for link in sorted(links, key=lambda link: link.is_lead):
-            link.save()
+            services.save_with_history(
+                link, user=request.user, reason="Owner changed in the admin", validate=False
+            )
         formset.save_m2m()
 
     def save_model(self, request: HttpRequest, obj: Action, form: ActionForm, change: bool) -> None:
@@ -228,7 +232,7 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(HistoryHelpersAdmin):
     list_display = ["action", "reported_on", "author", "author_name", "status", "rag"]
     list_filter = ["action__theme__plan", "status", "rag", "is_no_change"]
     search_fields = ["narrative", "author_name", "action__description", "action__reference"]
@@ -238,14 +242,14 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(HistoryHelpersAdmin):
     list_display = ["text", "action", "target", "done_on"]
     search_fields = ["text", "action__description"]
     autocomplete_fields = ["action"]
 
 
 @admin.register(TargetRevision)
-class TargetRevisionAdmin(SimpleHistoryAdmin):
+class TargetRevisionAdmin(HistoryHelpersAdmin):
     list_display = ["action", "old_target", "new_target", "revised_at", "revised_by"]
     search_fields = ["reason", "old_target", "new_target", "action__description"]
     readonly_fields = ["action", "old_target", "new_target", "reason", "revised_at", "revised_by"]
@@ -255,7 +259,7 @@ class TargetRevisionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ActionOwner)
-class ActionOwnerAdmin(SimpleHistoryAdmin):
+class ActionOwnerAdmin(HistoryHelpersAdmin):
     list_display = ["action", "owner", "is_lead"]
     list_filter = ["is_lead", "owner"]
     search_fields = ["owner__name", "owner__short_name", "action__description"]
@@ -263,7 +267,7 @@ class ActionOwnerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GroupMembership)
-class GroupMembershipAdmin(SimpleHistoryAdmin):
+class GroupMembershipAdmin(HistoryHelpersAdmin):
     list_display = ["person", "group"]
     autocomplete_fields = ["person", "group"]
     search_fields = ["person__name", "group__name"]
@@ -286,7 +290,7 @@ class UpdateRequestInline(admin.TabularInline):
 
 
 @admin.register(UpdateRound)
-class UpdateRoundAdmin(SimpleHistoryAdmin):
+class UpdateRoundAdmin(HistoryHelpersAdmin):
     list_display = ["title", "plan", "meeting_date", "deadline", "opened_at", "closed_at"]
     list_filter = ["plan", ("closed_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "note"]
@@ -312,7 +316,7 @@ class UpdateRoundAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(UpdateRequest)
-class UpdateRequestAdmin(SimpleHistoryAdmin):
+class UpdateRequestAdmin(HistoryHelpersAdmin):
     list_display = ["round", "action", "owner", "via_group", "requested_at", "reminder_count"]
     list_filter = ["round__plan", "round"]
     search_fields = ["owner__name", "owner__short_name", "action__description"]
@@ -332,7 +336,7 @@ class UpdateRequestAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PublishedReport)
-class PublishedReportAdmin(SimpleHistoryAdmin):
+class PublishedReportAdmin(HistoryHelpersAdmin):
     """Read-only: a published report is the record of a committee paper, files and all."""
 
     list_display = ["plan", "committee", "meeting_date", "as_at", "since", "published_by"]
@@ -356,7 +360,7 @@ class PublishedReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportJob)
-class ReportJobAdmin(SimpleHistoryAdmin):
+class ReportJobAdmin(HistoryHelpersAdmin):
     """Read-only: who asked for which background report, and how it went."""
 
     list_display = ["plan", "kind", "requested_by", "requested_at", "state", "finished_at"]

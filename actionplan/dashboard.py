@@ -20,7 +20,6 @@ from django.db.models import (
     Exists,
     OuterRef,
     Q,
-    Subquery,
     Value,
     When,
     Window,
@@ -73,13 +72,13 @@ def summaries_by_plan(
     for plan_id, day in since.items():
         by_day.setdefault(day, []).append(plan_id)
     plan_since = Case(
-        *[When(theme__plan_id__in=ids, then=Value(day)) for day, ids in sorted(by_day.items())],
+        *[When(plan_id__in=ids, then=Value(day)) for day, ids in sorted(by_day.items())],
         output_field=DateField(),
     )
     found = (
-        Action.objects.filter(theme__plan__in=[plan.pk for plan in plans])
+        Action.objects.filter(plan__in=[plan.pk for plan in plans])
         .annotate(awaiting_since=plan_since)
-        .summaries_by("theme__plan_id", today=today, awaiting_since=OuterRef("awaiting_since"))
+        .summaries_by("plan_id", today=today, awaiting_since=OuterRef("awaiting_since"))
     )
     return {plan.pk: found.get(plan.pk) or summary_from_row(None) for plan in plans}
 
@@ -205,16 +204,18 @@ def _describe_change(record: models.Model, previous: models.Model | None) -> str
 
 
 def recent_changes(plan: Plan, *, limit: int = RECENT_LIMIT) -> list[ChangeRow]:
-    """The latest edits to the plan's actions and the latest progress updates (three queries)."""
+    """The latest edits to the plan's actions and the latest progress updates (three queries).
+
+    Both read backwards along an index that starts with the plan and stop at the limit, so
+    neither the plan's size nor other plans' rows change their cost.
+    """
     history = Action.history.model
     earlier = history.objects.filter(id=OuterRef("id")).filter(
         Q(history_date__lt=OuterRef("history_date"))
         | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
     )
-    # Filtering on the plan's theme ids (not a join) lets the database walk the history-date
-    # index back from the newest row and stop at the limit, whatever the plan's size.
     latest = (
-        Action.history.filter(theme_id__in=Theme.objects.filter(plan=plan).values("pk"))
+        Action.history.filter(plan=plan)
         .annotate(
             previous_id=earlier.order_by("-history_date", "-history_id").values("history_id")[:1]
         )
@@ -222,13 +223,15 @@ def recent_changes(plan: Plan, *, limit: int = RECENT_LIMIT) -> list[ChangeRow]:
     )
     records = list(
         latest.select_related("history_user").annotate(
-            still_exists=Exists(Action.objects.filter(pk=OuterRef("id")))
+            still_exists=Exists(Action.objects.filter(plan=plan, pk=OuterRef("id")))
         )[:limit]
     )
     # Selected by subquery rather than by ids, so it is one query even when there are none.
     previous = {
         record.history_id: record
-        for record in history.objects.filter(history_id__in=latest.values("previous_id")[:limit])
+        for record in history.objects.filter(
+            plan=plan, history_id__in=latest.values("previous_id")[:limit]
+        )
     }
     rows = [
         ChangeRow(
@@ -242,16 +245,10 @@ def recent_changes(plan: Plan, *, limit: int = RECENT_LIMIT) -> list[ChangeRow]:
         for record in records
     ]
     # Ids rise with each update recorded, so the newest ids are the most recently recorded.
-    # Picking the ids first reads only the index; the full rows are then fetched for ten.
-    newest = (
-        ProgressUpdate.objects.filter(action__in=Action.objects.for_plan(plan).values("pk"))
-        .order_by("-id")
-        .values("pk")[:limit]
-    )
     updates = (
-        ProgressUpdate.objects.filter(pk__in=Subquery(newest))
+        ProgressUpdate.objects.filter(plan=plan)
         .select_related("action", "author")
-        .order_by("-id")
+        .order_by("-id")[:limit]
     )
     rows += [
         ChangeRow(

@@ -76,6 +76,19 @@ class OwnerKind(models.TextChoices):
     GROUP = "group", "Group"
 
 
+class IndexedHistoricalRecords(HistoricalRecords):
+    """History whose table carries extra indexes, such as one to list a plan's latest changes."""
+
+    def __init__(self, *args, indexes: tuple[models.Index, ...] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.extra_indexes = indexes
+
+    def get_meta_options(self, model: type[models.Model]) -> dict:
+        options = super().get_meta_options(model)
+        options["indexes"] = (*options.get("indexes", ()), *self.extra_indexes)
+        return options
+
+
 class Versioned(models.Model):
     """A row that carries a version number, raised on every save, to detect edit conflicts."""
 
@@ -348,6 +361,11 @@ class Project(Versioned):
 class Action(Versioned):
     """Something the council will do, with owners, a target date and a status."""
 
+    # The theme's plan, kept on the row so every per-plan read (and the history of the plan's
+    # actions) starts from an index on the plan, whatever other plans the database holds.
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="actions", editable=False, blank=True
+    )
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="actions")
     project = models.ForeignKey(
         Project, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
@@ -387,7 +405,14 @@ class Action(Versioned):
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = IndexedHistoricalRecords(
+        # "Recent changes": the plan's newest history rows, read backwards from the limit.
+        indexes=(
+            models.Index(
+                fields=["plan", "history_date", "history_id"], name="action_history_plan_recent"
+            ),
+        )
+    )
 
     objects = ActionQuerySet.as_manager()
 
@@ -396,6 +421,8 @@ class Action(Versioned):
         indexes = [
             # Overdue and due-soon lists sort open actions of a theme by their deadline.
             models.Index(fields=["theme", "status", "target_latest"], name="action_deadline"),
+            # The dashboard's lists and counts read one plan's actions by status and deadline.
+            models.Index(fields=["plan", "status", "target_latest"], name="action_plan_deadline"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -433,8 +460,10 @@ class Action(Versioned):
         super().save(*args, **kwargs)
 
     def cache_target_dates(self) -> None:
-        """The parsed dates are a cache of the text, kept so SQL can sort and filter on them
-        (set here for save(), and by bulk writers, which do not call it)."""
+        """The plan (from the theme) and the parsed dates, caches kept so SQL can find, sort
+        and filter on them (set here for save(), and by bulk writers, which do not call it)."""
+        if self.plan_id is None:
+            self.plan_id = self.theme.plan_id
         parsed = self.target_date
         self.target_kind = parsed.kind.value
         self.target_earliest = parsed.earliest
@@ -444,6 +473,9 @@ class Action(Versioned):
         errors: dict[str, str] = {}
         if self.project_id and self.theme_id and self.project.theme_id != self.theme_id:
             errors["project"] = "The project must belong to the action's theme."
+        theme_chosen = Action.theme.is_cached(self) and self.theme is not None
+        if theme_chosen and self.plan_id and self.theme.plan_id != self.plan_id:
+            errors["theme"] = "An action can only move to a theme of its own plan."
         if (
             self.unit_id
             and self.theme_id
@@ -459,10 +491,6 @@ class Action(Versioned):
             )
         if errors:
             raise ValidationError(errors)
-
-    @property
-    def plan(self) -> Plan:
-        return self.theme.plan
 
     @property
     def target_date(self) -> TargetDate:
@@ -612,6 +640,11 @@ class Milestone(models.Model):
 class ProgressUpdate(models.Model):
     """A dated progress note on an action, with the status, RAG and percentage reported."""
 
+    # The action's plan (actions never change plan), so "the plan's latest updates" reads only
+    # this plan's rows through an index that starts with it.
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="+", editable=False, blank=True
+    )
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     reported_on = models.DateField()
     date_as_written = models.CharField(
@@ -644,6 +677,8 @@ class ProgressUpdate(models.Model):
             # "Latest update" and "no update since" are asked of every action on most pages.
             models.Index(fields=["action", "reported_on"], name="update_action_reported"),
             models.Index(fields=["-created_at"], name="update_created"),
+            # The dashboard's recent changes: the plan's newest updates, by id.
+            models.Index(fields=["plan", "id"], name="update_plan_recent"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -661,6 +696,11 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reported_on:%d/%m/%Y}: {self.narrative[:60]}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.plan_id is None:
+            self.plan_id = self.action.plan_id
+        super().save(*args, **kwargs)
 
 
 # Update rounds: collecting progress before a steering-group meeting.
@@ -956,3 +996,18 @@ class ImportColumnChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.heading} → {self.field}"
+
+
+class ChangeStamp(models.Model):
+    """A token that changes with every write that can change what a plan's pages show.
+
+    One row per plan ("plan:<id>") and one for what every plan shows ("site": owners, units,
+    standards of no plan). Cached fragments are keyed by it (actionplan/stamps.py). Not audited:
+    it is bookkeeping, rewritten in the same transaction as the write it stands for.
+    """
+
+    scope = models.CharField(max_length=40, primary_key=True)
+    token = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.token}"

@@ -112,6 +112,18 @@ class OwnerQuerySet(models.QuerySet):
         """The owner and the groups they belong to: whose actions are theirs to update."""
         return self.filter(Q(pk=owner.pk) | Q(memberships__person=owner))
 
+    def choosable_for(self, plan) -> OwnerQuerySet:
+        """Whom the plan's actions can be filtered by: the owners of its actions, and the
+        members of the groups among them (a person's actions include their groups').
+
+        Read from the plan's own actions, so the list grows with this plan only.
+        """
+        from actionplan.models import ActionOwner, GroupMembership
+
+        owning = ActionOwner.objects.filter(action__plan=plan).values("owner_id")
+        members = GroupMembership.objects.filter(group_id__in=owning).values("person_id")
+        return self.filter(Q(pk__in=owning) | Q(pk__in=members)).order_by("kind", "name")
+
     def spelling_index(self) -> dict[str, Owner]:
         """Every known spelling (name, short name, alias) → owner; one query."""
         index: dict[str, Owner] = {}
@@ -139,7 +151,8 @@ class OwnerQuerySet(models.QuerySet):
 
 class ActionQuerySet(models.QuerySet):
     def for_plan(self, plan) -> ActionQuerySet:
-        return self.filter(theme__plan=plan)
+        """The plan's actions, read through an index on the plan (no join to its themes)."""
+        return self.filter(plan=plan)
 
     def open(self) -> ActionQuerySet:
         return self.filter(IS_OPEN)

@@ -42,7 +42,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from actionplan.models import (
     Action,
@@ -57,7 +56,7 @@ from actionplan.models import (
     UpdateRound,
 )
 from actionplan.querysets import DUE_SOON_DAYS, is_due_between, is_overdue
-from actionplan.services import User, save_with_history
+from actionplan.services import User, bulk_save_with_history, save_with_history
 from actionplan.summary import percentage
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
@@ -349,11 +348,8 @@ def round_open(
         raise ValidationError(
             "No open action in this plan has an owner, so there is nobody to ask for an update."
         )
-    bulk_create_with_history(
-        requests,
-        UpdateRequest,
-        default_user=user,
-        default_change_reason="Asked for an update when the round opened",
+    bulk_save_with_history(
+        requests, UpdateRequest, user=user, reason="Asked for an update when the round opened"
     )
     people = _by_person(requests)
     emailed = sorted((p for p in people if p.email), key=lambda p: p.name)
@@ -467,12 +463,12 @@ def round_send_reminders(
             request.last_reminded_at = now
             request.reminder_count += 1
             reminded_requests.append(request)
-    bulk_update_with_history(
+    bulk_save_with_history(
         reminded_requests,
         UpdateRequest,
-        ["last_reminded_at", "reminder_count"],
-        default_user=user,
-        default_change_reason=f"Reminder sent ({reason})",
+        update_fields=["last_reminded_at", "reminder_count"],
+        user=user,
+        reason=f"Reminder sent ({reason})",
     )
     send_mass_mail(messages, fail_silently=False)
     return RemindersSent(

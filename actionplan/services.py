@@ -7,13 +7,16 @@ whether it is called from a view, the admin or a management command.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from actionplan import stamps
 from actionplan.conflicts import refuse_conflicts
 from actionplan.models import (
     ACTION_CONTENT_FIELDS,
@@ -31,10 +34,16 @@ from actionplan.targetdates import parse_target_date
 User = AbstractBaseUser
 
 
+def _one_transaction() -> AbstractContextManager:
+    """A transaction for the write and its stamp, unless the caller's already holds both."""
+    return nullcontext() if transaction.get_connection().in_atomic_block else transaction.atomic()
+
+
 def save_with_history(
     obj: models.Model, *, user: User | None, reason: str, validate: bool = True
 ) -> None:
-    """Save obj, recording `user` and `reason` on its history row.
+    """Save obj, recording `user` and `reason` on its history row, and move the change stamp
+    of the plan it belongs to (actionplan/stamps.py) in the same transaction.
 
     Setting these on the instance works outside a request too (commands, the admin, tasks).
     """
@@ -42,13 +51,40 @@ def save_with_history(
         obj.full_clean()
     obj._history_user = user
     obj._change_reason = reason
-    obj.save()
+    with _one_transaction():
+        obj.save()
+        stamps.bump_for(obj)
 
 
 def delete_with_history(obj: models.Model, *, user: User | None, reason: str) -> None:
     obj._history_user = user
     obj._change_reason = reason
-    obj.delete()
+    with _one_transaction():
+        scopes = stamps.scopes_for(obj)  # while its relations can still be read
+        obj.delete()
+        stamps.bump(scopes)
+
+
+def bulk_save_with_history(
+    objs: Sequence[models.Model],
+    model: type[models.Model],
+    *,
+    user: User | None,
+    reason: str,
+    update_fields: Sequence[str] = (),
+) -> None:
+    """Insert `objs` (or, given `update_fields`, update those fields of them) in bulk, each
+    with its history row, and move the stamps of the plans they belong to."""
+    if not objs:
+        return
+    with _one_transaction():
+        if update_fields:
+            bulk_update_with_history(
+                objs, model, list(update_fields), default_user=user, default_change_reason=reason
+            )
+        else:
+            bulk_create_with_history(objs, model, default_user=user, default_change_reason=reason)
+        stamps.bump({scope for obj in objs for scope in stamps.scopes_for(obj)})
 
 
 def links_sync_with_history(

@@ -300,6 +300,32 @@ ACTIONPLAN_AWAITING_UPDATE_DAYS = env_int("ACTIONPLAN_AWAITING_UPDATE_DAYS", 90)
 ACTIONPLAN_IMPORT_MAX_BYTES = env_int("ACTIONPLAN_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 ACTIONPLAN_IMPORT_MAX_ROWS = env_int("ACTIONPLAN_IMPORT_MAX_ROWS", 50_000)
 
+# The cache of expensive page fragments (actionplan/pagecache.py), keyed by each plan's change
+# stamp so a write shows at once. Local memory suits one machine; several machines may share
+# Redis (ACTIONPLAN_CACHE=redis, ACTIONPLAN_CACHE_LOCATION=redis://host:6379/0) or the
+# database (ACTIONPLAN_CACHE=database after `manage.py createcachetable`); correctness never
+# depends on sharing, since every machine reads the stamp from the database. See README.
+CACHE_BACKENDS = {
+    "locmem": ("django.core.cache.backends.locmem.LocMemCache", "actionplan"),
+    "redis": ("django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/0"),
+    "database": ("django.core.cache.backends.db.DatabaseCache", "actionplan_cache"),
+    "dummy": ("django.core.cache.backends.dummy.DummyCache", ""),
+}
+ACTIONPLAN_CACHE = env_str("ACTIONPLAN_CACHE", "locmem")
+if ACTIONPLAN_CACHE not in CACHE_BACKENDS:
+    raise ImproperlyConfigured(
+        f"ACTIONPLAN_CACHE must be one of {', '.join(CACHE_BACKENDS)}, not {ACTIONPLAN_CACHE!r}."
+    )
+CACHES = {
+    "default": {
+        "BACKEND": CACHE_BACKENDS[ACTIONPLAN_CACHE][0],
+        "LOCATION": env_str("ACTIONPLAN_CACHE_LOCATION", CACHE_BACKENDS[ACTIONPLAN_CACHE][1]),
+        "OPTIONS": {"MAX_ENTRIES": 2000} if ACTIONPLAN_CACHE in ("locmem", "database") else {},
+    }
+}
+# How long a fragment may stay unused in the cache; a write makes it unreachable at once.
+ACTIONPLAN_FRAGMENT_SECONDS = env_int("ACTIONPLAN_FRAGMENT_SECONDS", 24 * 60 * 60)
+
 # Slow reports (large PDFs and workbooks, every publication) are made by `manage.py db_worker`
 # processes; the database is the queue (django-tasks with django-tasks-db).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

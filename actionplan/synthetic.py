@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from actionplan import stamps
 from actionplan.models import (
     Action,
     ActionOwner,
@@ -122,6 +123,7 @@ def build_plan(
         for a in range(actions_per_project):
             status = rng.choice([*OPEN_STATUSES, Status.COMPLETED])
             action = Action(
+                plan=plan,
                 theme_id=project.theme_id,
                 project=project,
                 reference=f"{a + 1}({chr(97 + a % 26)})",
@@ -133,7 +135,7 @@ def build_plan(
                 completed_on=date(2010, 11, 1) if status == Status.COMPLETED else None,
                 percent_complete=rng.randint(0, 100),
             )
-            parsed = action.target_date  # bulk_create skips save(), so parse here
+            parsed = action.target_date  # bulk_create skips save(): parse here
             action.target_kind, action.target_earliest, action.target_latest = (
                 parsed.kind.value,
                 parsed.earliest,
@@ -153,6 +155,7 @@ def build_plan(
     bulk_create_with_history(
         [
             ProgressUpdate(
+                plan=plan,
                 action=action,
                 reported_on=start + timedelta(days=30 * u + i % 30),
                 narrative=f"Update {u + 1} on {action.reference}",
@@ -165,4 +168,6 @@ def build_plan(
         ProgressUpdate,
         batch_size=2000,
     )
+    # Bulk writes skip the helpers: give the plan the stamp any write through them would.
+    stamps.bump([f"plan:{plan.pk}"])
     return plan

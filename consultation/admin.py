@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from actionplan.adminbase import HistoryHelpersAdmin
 from consultation.models import (
     Exercise,
     Finding,
@@ -18,7 +18,7 @@ from consultation.models import (
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(SimpleHistoryAdmin):
+class ExerciseAdmin(HistoryHelpersAdmin):
     list_display = ["title", "plan", "method", "started_on", "published"]
     list_filter = ["plan", "method", "published"]
     search_fields = ["title", "summary"]
@@ -36,7 +36,7 @@ class FindingActionInline(admin.TabularInline):
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
+class FindingAdmin(HistoryHelpersAdmin):
     list_display = ["__str__", "exercise", "published"]
     list_filter = ["published", "exercise__plan"]
     search_fields = ["said", "we_did"]
@@ -44,7 +44,7 @@ class FindingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PublicPage)
-class PublicPageAdmin(SimpleHistoryAdmin):
+class PublicPageAdmin(HistoryHelpersAdmin):
     list_display = ["plan", "you_said_we_did_published"]
 
 
@@ -54,7 +54,7 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(ScrutinyMeeting)
-class ScrutinyMeetingAdmin(SimpleHistoryAdmin):
+class ScrutinyMeetingAdmin(HistoryHelpersAdmin):
     list_display = ["body", "title", "meeting_date", "plan"]
     inlines = [RecommendationInline]
 
@@ -66,7 +66,7 @@ class RecommendationActionInline(admin.TabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(HistoryHelpersAdmin):
     list_display = ["reference", "meeting", "response", "report_back_due", "reported_back_on"]
     list_filter = ["response", "meeting__plan"]
     search_fields = ["text"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +12,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -21,6 +24,7 @@ from actionplan.forms import ActionEditForm, ProgressForm, RetireForm, add_model
 from actionplan.history import action_history
 from actionplan.models import Action, ActionOwner
 from actionplan.ownertext import unknown_owners_message
+from actionplan.pagecache import plan_fragment
 from actionplan.views.redirects import redirect_back
 from consultation.answers import consultation_answers
 from standards.cse_coverage import action_cse_links
@@ -41,11 +45,10 @@ def _action_page_queryset():
     )
 
 
-@login_required
-def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access = action_for_user(request.user, pk)
+def _action_sections(access: ActionAccess, today: date) -> str:
+    """The action's details, progress and (unless the viewer may revert) history, rendered."""
     action = _action_page_queryset().get(pk=access.action.pk)
-    updates = sorted(action.updates.all(), key=lambda u: (u.reported_on, u.pk), reverse=True)
+    with_history = not access.can_delete
     context = {
         "action": action,
         "plan": action.theme.plan,
@@ -53,16 +56,39 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "owners": action.action_owners.all(),
         "milestones": action.milestones.all(),
         "revisions": action.target_revisions.all(),
-        "updates": updates,
-        "history": action_history(action, can_revert=access.can_delete),
+        "updates": sorted(action.updates.all(), key=lambda u: (u.reported_on, u.pk), reverse=True),
+        "history": action_history(action) if with_history else [],
+        "with_history": with_history,
+        "can_edit": access.can_edit,
+        "can_change": access.can_edit or access.can_record_progress,
+        "cse_links": action_cse_links(action),
+        "consultation_answers": consultation_answers(action),
+        "standard_links": standard_links_for(action),
+    }
+    return render_to_string("actionplan/actions/_sections.html", context)
+
+
+@login_required
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = action_for_user(request.user, pk)
+    action, today = access.action, timezone.localdate()
+    # What the sections show depends on the action, the day and what the viewer may change.
+    rights = (access.can_edit, access.can_record_progress, access.can_delete)
+    parts = (str(action.pk), today.isoformat(), *(str(int(right)) for right in rights))
+    sections = plan_fragment(
+        action.theme.plan, "action", parts, lambda: _action_sections(access, today)
+    )
+    context = {
+        "action": action,
+        "plan": action.theme.plan,
+        "sections": sections,
+        # Revert buttons carry the viewer's own form token: never cached.
+        "history": action_history(action, can_revert=True) if access.can_delete else [],
         "can_edit": access.can_edit,
         "can_record_progress": access.can_record_progress,
         "can_delete": access.can_delete,
-        "is_overdue": action.is_overdue(timezone.localdate()),
-        "cse_links": action_cse_links(action),
+        "is_overdue": action.is_overdue(today),
         "nav_section": "plans",
-        "consultation_answers": consultation_answers(action),
-        "standard_links": standard_links_for(action),
     }
     return render(request, "actionplan/actions/detail.html", context)
 

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -25,7 +26,8 @@ from actionplan.filters import (
     ActionFilter,
     browse_filterset,
 )
-from actionplan.models import Action, Project, Theme
+from actionplan.models import Action, Plan, Project, Theme
+from actionplan.pagecache import plan_fragment
 
 PAGE_SIZE = 50
 
@@ -141,9 +143,15 @@ def pagination_items(page: Page) -> list[PageLink]:
     ]
 
 
-@login_required
-def plan_browse(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = plan_for_user(request.user, slug)
+@dataclass(frozen=True)
+class BrowseContent:
+    """The browser's filters and results, rendered, and whether a filter needs correcting."""
+
+    html: str
+    has_errors: bool
+
+
+def _browse_content(request: HttpRequest, plan: Plan) -> BrowseContent:
     filterset = browse_filterset(plan, request.GET, today=timezone.localdate())
     page = Paginator(filterset.results, PAGE_SIZE).get_page(request.GET.get("page"))
     actions = list(page.object_list)
@@ -162,6 +170,21 @@ def plan_browse(request: HttpRequest, slug: str) -> HttpResponse:
         "active_filters": active_filters(filterset, request.GET),
         "sort_label": SORT_LABELS[sort],
         "headings": sort_headings(sort),
+    }
+    html = render_to_string("actionplan/browse/_content.html", context, request=request)
+    return BrowseContent(html=html, has_errors=context["has_errors"])
+
+
+@login_required
+def plan_browse(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = plan_for_user(request.user, slug)
+    # What is shown depends only on the plan, the day and the query string.
+    parts = (timezone.localdate().isoformat(), request.GET.urlencode())
+    content = plan_fragment(plan, "browse", parts, lambda: _browse_content(request, plan))
+    context = {
+        "plan": plan,
+        "has_errors": content.has_errors,
+        "content": content.html,
         "nav_section": "plans",
     }
     return render(request, "actionplan/browse/plan_browse.html", context)

@@ -1,31 +1,48 @@
 """The plan dashboard: the steering group's meeting view of one plan."""
 
+from datetime import date
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from actionplan.access import can_manage_plans, plan_for_user
 from actionplan.dashboard import build_dashboard
+from actionplan.models import Plan
+from actionplan.pagecache import plan_fragment
 from consultation.dashboard import consultation_panel
 from standards.cse_dashboard import cse_panel
 from standards.dashboard import standards_panel
 
 
+def _dashboard_body(plan: Plan, today: date) -> str:
+    """The figures, lists and panels, rendered: the same for everyone who may see the plan."""
+    context = {
+        "plan": plan,
+        "dashboard": build_dashboard(plan, today=today),
+        "cse_panel": cse_panel(plan),
+        "consultation_panel": consultation_panel(plan, today),
+        "standards_panel": standards_panel(plan, today),
+    }
+    return render_to_string("actionplan/dashboard/_body.html", context)
+
+
 @login_required
 def plan_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     plan = plan_for_user(request.user, slug)
-    dashboard = build_dashboard(plan, today=timezone.localdate())
+    today = timezone.localdate()
+    body = plan_fragment(
+        plan, "dashboard", (today.isoformat(),), lambda: _dashboard_body(plan, today)
+    )
     return render(
         request,
         "actionplan/dashboard/plan.html",
         {
             "plan": plan,
-            "dashboard": dashboard,
+            "body": body,
             "can_manage": can_manage_plans(request.user, plan),
-            "cse_panel": cse_panel(plan),
             "nav_section": "plans",
-            "consultation_panel": consultation_panel(plan, timezone.localdate()),
-            "standards_panel": standards_panel(plan, timezone.localdate()),
         },
     )

@@ -104,3 +104,21 @@ def test_a_bucket_in_the_environment_puts_every_file_in_private_object_storage()
 def test_an_unknown_log_format_is_refused_by_name():
     result = _check({"DJANGO_DEBUG": "1", "ACTIONPLAN_LOG_FORMAT": "xml"})
     assert "ACTIONPLAN_LOG_FORMAT must be plain or json" in result.stderr
+
+
+def test_an_unknown_cache_backend_is_named_in_the_error():
+    result = _check({"DJANGO_DEBUG": "1", "ACTIONPLAN_CACHE": "memcache"})
+    assert result.returncode != 0
+    assert "ACTIONPLAN_CACHE must be one of locmem, redis, database, dummy" in result.stderr
+
+
+def test_the_database_cache_can_be_chosen_from_the_environment():
+    script = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", script],
+        env={**BASE_ENV, "DJANGO_DEBUG": "1", "ACTIONPLAN_CACHE": "database"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip() == "django.core.cache.backends.db.DatabaseCache", result.stderr

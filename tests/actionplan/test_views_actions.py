@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -352,11 +353,27 @@ def test_the_action_page_costs_the_same_queries_for_a_busy_action(
         )
     client.force_login(steering_member)
     client.get(reverse("action_detail", args=[quiet.pk]))  # warm the session
-    # session, user, access (action, role groups, plan visible), the page's action, then its
-    # owners, milestones, revisions, updates, update authors; five history tables; names met
-    # in history (owners, themes, projects); what it answers of the CSE standard (one query);
-    # the findings and recommendations it answers (two); the standards it helps to meet (one).
-    with django_assert_num_queries(23) as quiet_queries:
+    cache.clear()
+    # session, user, access (action, role groups, plan visible), the plan's change stamp, the
+    # page's action, then its owners, milestones, revisions, updates, update authors; five
+    # history tables; names met in history (owners, themes, projects); what it answers of the
+    # CSE standard (one query); the findings and recommendations it answers (two); the
+    # standards it helps to meet (one).
+    with django_assert_num_queries(24) as quiet_queries:
         client.get(reverse("action_detail", args=[quiet.pk]))
     with django_assert_num_queries(len(quiet_queries)):
         client.get(reverse("action_detail", args=[busy.pk]))
+    # Again: the sections come from the cache (session, user, access, the change stamp).
+    with django_assert_num_queries(6):
+        page = client.get(reverse("action_detail", args=[busy.pk])).content.decode()
+    assert page.count('class="app-timeline__item"') == 12 + 5
+
+
+def test_progress_recorded_shows_on_the_cached_action_page_at_once(client, action, steering_member):
+    client.force_login(steering_member)
+    url = reverse("action_detail", args=[action.pk])
+    assert "Survey drafted" not in client.get(url).content.decode()
+    action_record_progress(
+        action=action, reported_on=date(2010, 12, 1), narrative="Survey drafted", user=None
+    )
+    assert "Survey drafted" in client.get(url).content.decode()

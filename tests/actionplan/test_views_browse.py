@@ -10,8 +10,25 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from actionplan.models import GroupMembership, PlanStatus, ProgressUpdate, Project, Rag, Status
-from actionplan.services import action_revise_target, action_set_owners
+from actionplan.models import (
+    GroupMembership,
+    Owner,
+    OwnerKind,
+    Plan,
+    PlanStatus,
+    ProgressUpdate,
+    Project,
+    Rag,
+    Status,
+    Theme,
+    Unit,
+)
+from actionplan.services import (
+    action_record_progress,
+    action_revise_target,
+    action_set_owners,
+    save_with_history,
+)
 from actionplan.synthetic import build_plan
 from tests.conftest import home_council, make_action
 
@@ -313,10 +330,13 @@ def test_the_csv_neutralises_a_formula_in_a_description(client, adopted, project
 
 # Query counts ---------------------------------------------------------------------------
 
-# Page: session, user, the user's role groups, the plan, the theme and owner and unit choices
-# (rendered in the form), the count of matching actions, the page of actions (joined to theme,
-# plan, project and unit, with the latest update as subqueries), their owners.
-PAGE_QUERIES = 10
+# Page: session, user, the user's role groups, the plan, the plan's change stamp, the theme and
+# owner and unit choices (rendered in the form; only the plan's), the count of matching
+# actions, the page of actions (joined to theme, plan, project and unit, with the latest update
+# as subqueries), their owners.
+PAGE_QUERIES = 11
+# From the cache: session, user, role groups, the plan, its change stamp.
+CACHED_PAGE_QUERIES = 5
 # CSV: session, user, role groups, plan, the actions, their owners.
 CSV_QUERIES = 6
 
@@ -364,3 +384,70 @@ def test_the_csv_costs_the_same_queries_whatever_the_plans_size(
     with django_assert_num_queries(CSV_QUERIES):
         response = client.get(csv_url(plan))
     assert len(csv_rows(response)) == 6 * actions_per_project
+
+
+def test_a_second_look_at_the_same_filters_comes_from_the_cache(
+    client, adopted, project, viewer, django_assert_num_queries
+):
+    action = make_action(project, status=Status.AT_RISK)
+    action_revise_target(action=action, new_target="Mar 2005", reason="Delay", user=None)
+    client.force_login(viewer)
+    query = "?status=at_risk&sort=target"
+    first = client.get(browse_url(adopted, query))
+    with django_assert_num_queries(CACHED_PAGE_QUERIES):
+        second = client.get(browse_url(adopted, query))
+    assert page_ids(second) == page_ids(first) == [action.pk]
+    assert "1 action matches" in second.content.decode()
+
+
+def test_a_progress_update_shows_in_the_cached_browser_at_once(client, adopted, project, viewer):
+    action = make_action(project, status=Status.AT_RISK)
+    action_revise_target(action=action, new_target="Mar 2005", reason="Delay", user=None)
+    client.force_login(viewer)
+    assert page_ids(client.get(browse_url(adopted, "?status=at_risk"))) == [action.pk]
+    action_record_progress(
+        action=action,
+        reported_on=date.today(),
+        narrative="Back on track after the recabling",
+        status=Status.ON_TRACK,
+        user=None,
+    )
+    assert page_ids(client.get(browse_url(adopted, "?status=at_risk"))) == []
+    html = client.get(browse_url(adopted)).content.decode()
+    assert "Back on track after the recabling" in html
+
+
+def _options(html: str, name: str) -> list[str]:
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S).group()
+    return [label.strip() for label in re.findall(r"<option[^>]*>([^<]*)</option>", select)]
+
+
+def test_the_owner_and_unit_choices_list_only_what_this_plan_uses(client, adopted, project, viewer):
+    ee = Unit.objects.create(name="Environment and Economy", short_name="E&E")
+    save_with_history(Unit(name="Leisure and Communities"), user=None, reason="t")
+    rf = Owner.objects.create(name="Rita Fox", short_name="RF")
+    pag = Owner.objects.create(kind=OwnerKind.GROUP, name="Project Assurance Group")
+    member = Owner.objects.create(name="Paul Knight", short_name="PK")
+    GroupMembership.objects.create(group=pag, person=member)
+    elsewhere = Owner.objects.create(name="Owner of another plan only")
+    mine, ours = make_action(project, unit=ee), make_action(project)
+    action_set_owners(action=mine, owners=[rf], user=None, reason="t")
+    action_set_owners(action=ours, owners=[pag], user=None, reason="t")
+    other_plan = Plan.objects.create(slug="other", title="Other", organisation="Elsewhere")
+    other_theme = Theme.objects.create(plan=other_plan, reference="1", title="Other theme")
+    theirs = make_action(Project.objects.create(theme=other_theme, title="Theirs"))
+    action_set_owners(action=theirs, owners=[elsewhere], user=None, reason="t")
+    client.force_login(viewer)
+    html = client.get(browse_url(adopted)).content.decode()
+    assert _options(html, "owner") == [
+        "Any owner",
+        "Project Assurance Group",
+        "Paul Knight (PK)",  # a member of a group that owns an action: their actions include it
+        "Rita Fox (RF)",
+    ]
+    assert _options(html, "unit") == [
+        "Any directorate or service",
+        "Environment and Economy (E&amp;E)",
+    ]
+    refused = client.get(browse_url(adopted, f"?owner={elsewhere.pk}")).content.decode()
+    assert "Choose an owner from the list." in refused

@@ -129,8 +129,9 @@ def test_preview_and_confirm_take_the_same_queries_whatever_the_plan_size(
         client.get(reverse("plan_import_preview", args=[plan.slug, token]))
     # The same four, a savepoint, the plan locked, the index again under lock, the owners'
     # spellings for linking; then the one changed action saved (its update and history row,
-    # no re-read: the index locked it) and the savepoint released.
-    with django_assert_num_queries(18):
+    # no re-read: the index locked it, and its plan's change stamp moved) and the savepoint
+    # released.
+    with django_assert_num_queries(19):
         client.post(reverse("plan_import_confirm", args=[plan.slug, token]))
     assert Action.objects.filter(description="Changed in the spreadsheet").count() == 1
 
@@ -236,8 +237,8 @@ def test_a_new_progress_row_previews_and_imports_in_the_same_queries_whatever_th
     # preview: 11), the owners' spellings for linking; then the update recorded through the
     # progress service:
     # a savepoint, its action re-read under lock, full_clean (foreign keys, two constraint
-    # checks in savepoints), the update and its history row, the savepoints released; and
-    # the remembered column choices, as for the preview.
+    # checks in savepoints), the update and its history row, its plan's change stamp moved,
+    # the savepoints released; and the remembered column choices, as for the preview.
     with django_assert_num_queries(33):
         result = client.post(reverse("plan_import_confirm", args=[plan.slug, token]))
     assert "1 progress update" in result.content.decode()

@@ -2,7 +2,10 @@
 
 Run through `make bench`, which points DATABASE_URL at a throwaway SQLite file. Times are
 medians of several requests through Django's test client (server time only, no network);
-what matters is the ratio between the sizes, not the seconds on this machine.
+what matters is the ratio between the sizes, not the seconds on this machine. The two sizes
+are asked for in turn (small, large, small, large …) so a busy moment of the machine falls on
+both alike. Each page is timed with its cached fragments cleared before every request (what a
+page costs after a write) and from the cache. Memory is never measured while timing.
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from actionplan import stamps
 from actionplan.exports import (
     PLAN_SHEET_COLUMNS,
     PROGRESS_SHEET_COLUMNS,
@@ -63,6 +68,12 @@ class Command(BaseCommand):
             help="Also time the full committee report's PDF at 5,000 actions (takes minutes).",
         )
         parser.add_argument(
+            "--neighbour",
+            action="store_true",
+            help="Also time the small plan before and after a 20,000-action plan with 200,000 "
+            "progress updates joins it in the database (builds it: minutes).",
+        )
+        parser.add_argument(
             "--only",
             choices=["pages", "reports", "workbooks", "imports", "councils"],
             help="Measure only the pages, the committee report PDFs, the workbooks, the "
@@ -86,15 +97,18 @@ class Command(BaseCommand):
         sizes = SIZES if wanted["pages"] else {"large": SIZES["large"]}
         plans = {name: self._plan(f"bench-{name}", *shape) for name, shape in sizes.items()}
         if wanted["pages"]:
+            # A stamp for each plan, as every write through the application gives it, so its
+            # pages are cached as in real use.
+            stamps.bump(f"plan:{plan.pk}" for plan in plans.values())
             clients = {name: self._client(name, plan) for name, plan in plans.items()}
-            rows = []
-            for label, url_for in self._pages():
-                measured = {
-                    name: self._measure(clients[name], url_for(plan), options["repeat"])
-                    for name, plan in plans.items()
-                }
-                rows.append((label, measured))
-            self._print(rows, plans)
+            for cached in (False, True):
+                rows = []
+                for label, url_for in self._pages():
+                    urls = {name: url_for(plan) for name, plan in plans.items()}
+                    rows.append((label, self._measure(clients, urls, options["repeat"], cached)))
+                self._print(rows, plans, cached=cached)
+            if options["neighbour"]:
+                self._bench_neighbour(clients["small"], plans["small"], options["repeat"])
         if wanted["reports"]:
             self._bench_reports(plans["large"], full=options["full_pdf"])
         if wanted["workbooks"]:
@@ -157,35 +171,83 @@ class Command(BaseCommand):
             ("my actions", lambda p: reverse("my_actions")),
         ]
 
-    def _measure(self, client: Client, url: str, repeat: int) -> tuple[float, int, int]:
-        response = client.get(url)  # warm caches and check the page works
-        if response.status_code != 200:
-            raise CommandError(f"{url} answered {response.status_code}")
-        times = []
+    def _measure(
+        self, clients: dict[str, Client], urls: dict[str, str], repeat: int, cached: bool
+    ) -> dict[str, tuple[float, int, int]]:
+        """Median ms, queries and bytes of each URL, asked for in turn (A, B, A, B …)."""
+        times: dict[str, list[float]] = {name: [] for name in urls}
+        queries: dict[str, int] = {}
+        sizes: dict[str, int] = {}
+        for name, url in urls.items():  # warm the caches and check the page works
+            response = clients[name].get(url)
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}")
+            sizes[name] = len(response.content)
         for _ in range(repeat):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                client.get(url)
-                times.append(time.perf_counter() - started)
-        return statistics.median(times) * 1000, len(queries), len(response.content)
+            for name, url in urls.items():
+                if not cached:
+                    cache.clear()
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    clients[name].get(url)
+                    times[name].append(time.perf_counter() - started)
+                queries[name] = len(captured)
+        return {
+            name: (statistics.median(times[name]) * 1000, queries[name], sizes[name])
+            for name in urls
+        }
 
-    def _print(self, rows, plans) -> None:
+    def _print(self, rows, plans, *, cached: bool) -> None:
         sizes = {name: Action.objects.for_plan(plan).count() for name, plan in plans.items()}
         small, large = sizes["small"], sizes["large"]
-        self.stdout.write(f"\nplan sizes: {small} and {large} actions ({large / small:.0f}x)\n")
+        how = "from the cache" if cached else "cache cleared before each request (after a write)"
+        self.stdout.write(
+            f"\nplan sizes: {small} and {large} actions ({large / small:.0f}x), "
+            f"sizes interleaved, medians; {how}\n"
+        )
         header = (
             f"{'page':<24}{'ms @' + str(small):>10}{'ms @' + str(large):>12}"
-            f"{'time ratio':>12}{'queries':>10}{'queries':>10}  goal: ratio <= 1.5"
+            f"{'time ratio':>12}{'queries':>10}{'queries':>10}{'KB':>8}  goal: ratio <= 1.5"
         )
         self.stdout.write(header)
         for label, measured in rows:
-            (t_small, q_small, _), (t_large, q_large, _) = measured["small"], measured["large"]
+            (t_small, q_small, b_small), (t_large, q_large, _) = (
+                measured["small"],
+                measured["large"],
+            )
             ratio = t_large / t_small if t_small else float("inf")
             verdict = "ok" if ratio <= 1.5 and q_small == q_large else "over"
             self.stdout.write(
                 f"{label:<24}{t_small:>10.1f}{t_large:>12.1f}{ratio:>12.2f}"
-                f"{q_small:>10}{q_large:>10}  {verdict}"
+                f"{q_small:>10}{q_large:>10}{b_small / 1024:>8.0f}  {verdict}"
             )
+
+    def _bench_neighbour(self, client: Client, small: Plan, repeat: int) -> None:
+        """The small plan's pages (cache cleared) before and after a 20,000-action plan joins
+        it in the database. Not interleaved: the neighbour is built between the two runs."""
+        urls = {label: url_for(small) for label, url_for in self._pages()}
+        before = {
+            label: self._measure({"small": client}, {"small": url}, repeat, False)["small"]
+            for label, url in urls.items()
+        }
+        self._plan("bench-neighbour", 12, 10, 167, 10, 200)
+        after = {
+            label: self._measure({"small": client}, {"small": url}, repeat, False)["small"]
+            for label, url in urls.items()
+        }
+        self.stdout.write(
+            f"\n{Action.objects.for_plan(small).count()}-action plan alone, then beside a "
+            "20,040-action plan (200,400 updates); cache cleared before each request"
+        )
+        self.stdout.write(
+            f"{'page':<24}{'ms alone':>10}{'ms beside':>11}{'ratio':>8}{'queries':>9}"
+            "  goal: ratio <= 1.2, same queries"
+        )
+        for label in urls:
+            (t0, q0, _), (t1, q1, _) = before[label], after[label]
+            ratio = t1 / t0 if t0 else float("inf")
+            verdict = "ok" if ratio <= 1.2 and q0 == q1 else "over"
+            self.stdout.write(f"{label:<24}{t0:>10.1f}{t1:>11.1f}{ratio:>8.2f}{q1:>9}  {verdict}")
 
     def _bench_reports(self, plan: Plan, *, full: bool) -> None:
         """Report PDFs at about 5,000 actions: our part (queries, rebuild, template) vs layout.
