@@ -182,15 +182,15 @@ def action_save(
     user: User | None,
     reason: str,
     target_reason: str = "",
-    version: int | None = None,
+    base: dict | None = None,
 ) -> Action:
     """Save an edited (or new) action; a changed target needs a reason and is kept as a re-plan.
 
-    For an edit, `version` is the version the form was loaded at: if someone else has changed
-    the action's content since, conflicts.EditConflict is raised and nothing is saved.
+    For an edit, `base` is what the form was loaded with (conflicts.py): if someone else has
+    changed the action's content since, conflicts.EditConflict is raised and nothing is saved.
     """
     if action.pk:
-        refuse_conflicts(action, version, fields=ACTION_CONTENT_FIELDS)
+        refuse_conflicts(action, base)
         stored = Action.objects.select_for_update().get(pk=action.pk)
         action.original_target = stored.original_target
         action.replan_count = stored.replan_count
@@ -268,7 +268,11 @@ def action_record_progress(
 
 
 @transaction.atomic
-def milestone_save(*, milestone: Milestone, user: User | None, reason: str) -> Milestone:
+def milestone_save(
+    *, milestone: Milestone, user: User | None, reason: str, base: dict | None = None
+) -> Milestone:
+    """Save a milestone; `base` (an edit form's start) refuses saving over another's change."""
+    refuse_conflicts(milestone, base)
     save_with_history(milestone, user=user, reason=reason)
     return milestone
 

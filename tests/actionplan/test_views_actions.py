@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplan.models import Action, ProgressUpdate, Status
+from actionplan.models import ACTION_CONTENT_FIELDS, Action, ProgressUpdate, Status
 from actionplan.services import action_record_progress, action_revise_target
 from actionplan.synthetic import build_plan
+from tests.formstate import loaded, loaded_on_page
 
 
 @pytest.fixture
@@ -217,7 +218,7 @@ def _edit_data(action: Action, **changes) -> dict:
         "completed_on": "",
         "notes": action.notes,
         "target_change_reason": "",
-        "version": action.version,
+        "loaded": loaded(action, ACTION_CONTENT_FIELDS),
     }
     return data | changes
 
@@ -266,14 +267,20 @@ def test_the_second_of_two_simultaneous_edits_is_refused_showing_the_first(
     assert "Their wording" in page and "My wording" in page and "At risk" in page
     action.refresh_from_db()
     assert action.description == "Their wording"
-    # Saving again, having seen their changes, goes ahead.
+    # Saving again, choosing mine for the description both changed, keeps their status.
     third = client.post(
         reverse("action_edit", args=[action.pk]),
-        loaded | {"description": "My wording", "version": action.version},
+        loaded
+        | {
+            "description": "My wording",
+            "status": "at_risk",
+            "keep_description": "mine",
+            "loaded": loaded_on_page(page),
+        },
     )
     assert third.status_code == 302
     action.refresh_from_db()
-    assert action.description == "My wording"
+    assert (action.description, action.status) == ("My wording", "at_risk")
 
 
 # Retire and revert -------------------------------------------------------------------------
