@@ -37,6 +37,7 @@ from actionplan.models import (
     Status,
     Theme,
 )
+from actionplan.people import person_name
 from actionplan.querysets import DUE_SOON_DAYS, ActionQuerySet, summary_from_row
 from actionplan.summary import Count as Tally
 from actionplan.summary import PlanSummary
@@ -176,9 +177,7 @@ class ChangeRow:
 
 
 def _person(user: AbstractBaseUser | None, fallback: str = "") -> str:
-    if user is None:
-        return fallback or "Not recorded"
-    return user.get_full_name() or user.get_username()
+    return person_name(user, fallback=fallback or "Not recorded")
 
 
 def _describe_change(record: models.Model, previous: models.Model | None) -> str:
