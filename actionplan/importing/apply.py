@@ -58,10 +58,26 @@ class ImportResult:
     projects_created: int = 0
     owners_created: list[str] = field(default_factory=list)
 
+    def headline(self) -> str:
+        """What the import wrote, in words that hold at zero, one and many."""
+        parts = [
+            _counted(self.created, "new action"),
+            _counted(self.changed, "changed action"),
+            _counted(self.progress_recorded, "new progress update"),
+        ]
+        said = [part for part in parts if part]
+        if not said:
+            return "Nothing was new or changed"
+        return ", ".join(said[:-1]) + (" and " if len(said) > 1 else "") + said[-1]
+
     @property
     def left_out(self) -> int:
         counts = self.preview.counts
         return counts["conflict"] + counts["error"]
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}" if count else ""
 
 
 def import_reason(filename: str) -> str:
@@ -97,7 +113,6 @@ def import_apply(
                 result.changed += 1
             elif row.outcome == Outcome.PROGRESS:
                 writer.record_progress(row)
-                result.progress_recorded += 1
     except (ValidationError, IntegrityError) as error:
         # A row the preview passed but the database refuses: write nothing at all.
         why = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
@@ -105,6 +120,8 @@ def import_apply(
             f"Nothing was imported: a row was refused when saving ({why}). Correct the file "
             "and try again."
         ) from error
+    # New and changed actions' rows bring progress too: count every update written.
+    result.progress_recorded = writer.progress_recorded
     result.themes_created = len(writer.themes)
     result.projects_created = len(writer.projects)
     return result
@@ -117,6 +134,7 @@ class _Writer:
         self.projects: dict[int, Project] = {}
         self.positions: dict[tuple, int] = {}
         self.owner_index = Owner.objects.all().spelling_index()
+        self.progress_recorded = 0
 
     def create_owners(self, names: list[str]) -> list[str]:
         created = []
@@ -242,6 +260,7 @@ class _Writer:
             date_as_written=report["date_as_written"],
             reason=self.reason,
         )
+        self.progress_recorded += 1
 
     def link_owners(self, action: Action) -> None:
         action_set_owners(
@@ -264,3 +283,4 @@ class _Writer:
             percent_complete=action.percent_complete,
         )
         save_with_history(update, user=self.user, reason=self.reason)
+        self.progress_recorded += 1
