@@ -121,11 +121,12 @@ def read_loaded(token: str, obj: models.Model) -> Loaded | None:
 
 def _display(model: type[models.Model], name: str, value: Any) -> str:
     """A plain value as people read it: choice labels, related rows by name, dates in words."""
+    model_field = model._meta.get_field(name)
+    choices = dict(model_field.flatchoices) if model_field.choices else {}
+    if value in choices:  # a blank choice may have a name ("Not assessed")
+        return str(choices[value])
     if value is None or value == "":
         return "(blank)"
-    model_field = model._meta.get_field(name)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
     if model_field.is_relation:
         related = model_field.related_model._default_manager.filter(pk=value).first()
         return str(related) if related else "(deleted)"

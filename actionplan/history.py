@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 
 from actionplan.models import (
     Action,
@@ -79,10 +80,11 @@ class _Names:
         }
 
     def show(self, model_field: models.Field, value: Any) -> Any:
+        choices = dict(model_field.flatchoices) if model_field.choices else {}
+        if value in choices:  # a blank choice may have a name ("Not assessed")
+            return choices[value]
         if value is None or value == "":
             return "(blank)"
-        if model_field.choices:
-            return dict(model_field.flatchoices).get(value, value)
         if isinstance(model_field, models.ForeignKey):
             target = model_field.related_model
             return self.names.get(target, {}).get(value, f"#{value} {REMOVED}")
@@ -126,7 +128,7 @@ def _changes(model: type[models.Model], record, previous, names: _Names) -> list
             continue
         result.append(
             FieldChange(
-                label=str(model_field.verbose_name).capitalize(),
+                label=capfirst(str(model_field.verbose_name)),  # "RAG", not "Rag"
                 old=names.show(model_field, old) if previous is not None else "",
                 new=names.show(model_field, new),
             )
