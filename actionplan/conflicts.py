@@ -59,9 +59,17 @@ class Change:
 class EditConflict(Exception):
     """Raised instead of saving over someone else's change; carries what they changed."""
 
-    def __init__(self, changes: list[Change], *, base: dict[str, Any], version: int | None) -> None:
+    def __init__(
+        self,
+        changes: list[Change],
+        *,
+        base: dict[str, Any],
+        version: int | None,
+        own: list[Change] | None = None,
+    ) -> None:
         super().__init__("; ".join(str(c) for c in changes))
         self.changes = changes
+        self.own = own or []  # what only the user changed: kept, shown beside theirs
         self.base = base  # the stored row's values: the state a second save starts from
         self.version = version
 
@@ -180,6 +188,26 @@ def find_conflicts(obj: models.Model, base: dict[str, Any]) -> tuple[list[Change
     return changes, stored
 
 
+def _own_changes(obj: models.Model, stored: models.Model, base: dict[str, Any]) -> list[Change]:
+    """Fields only the user changed since `base`: they go ahead on the next save."""
+    model = type(obj)
+    theirs, yours = base_of(stored, base), base_of(obj, base)
+    return [
+        Change(
+            field=name,
+            label=str(model._meta.get_field(name).verbose_name),
+            was=_display(model, name, base[name]),
+            theirs=_display(model, name, theirs[name]),
+            yours=_display(model, name, yours[name]),
+            changed_by="",
+            changed_at=None,
+            mine_changed=True,
+        )
+        for name in base
+        if yours[name] != base[name] and theirs[name] == base[name]
+    ]
+
+
 def refuse_conflicts(obj: models.Model, base: dict[str, Any] | None) -> None:
     """Raise EditConflict if others changed what the form showed since `base`; None skips it.
 
@@ -191,7 +219,12 @@ def refuse_conflicts(obj: models.Model, base: dict[str, Any] | None) -> None:
         changes, stored = find_conflicts(obj, base)
     version = stored.version if isinstance(stored, Versioned) else None
     if changes:
-        raise EditConflict(changes, base=base_of(stored, base), version=version)
+        raise EditConflict(
+            changes,
+            base=base_of(stored, base),
+            version=version,
+            own=_own_changes(obj, stored, base),
+        )
     if version is not None:
         obj.version = version
 

@@ -61,6 +61,12 @@ OUT_OF_DATE = "This page is out of date. Open it again and make your change."
 KEEP_THEIRS, USE_MINE = "theirs", "mine"
 
 
+def _in_sentence(label: str) -> str:
+    """A field's label inside a sentence: "target date", but "RAG" stays in capitals."""
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() and len(first) > 1 else label[:1].lower() + label[1:]
+
+
 class ConflictCheckedForm(ConstraintsForm):
     """An edit form that refuses to save over someone else's change (conflicts.py), three-way.
 
@@ -98,17 +104,15 @@ class ConflictCheckedForm(ConstraintsForm):
 
     def _ask(self, name: str, *, theirs: str, yours: str) -> None:
         """Put a required "keep theirs / use mine" choice right after field `name`."""
-        label = self.fields[name].label or name
+        label = _in_sentence(str(self.fields[name].label or name))
         choice = forms.ChoiceField(
-            label=f"Which {str(label).lower()} do you want to keep?",
+            label=f"Which {label} do you want to keep?",
             choices=[
                 (KEEP_THEIRS, f"Keep theirs: “{theirs}”"),
                 (USE_MINE, f"Use mine: “{yours}” (as in the box above)"),
             ],
             widget=forms.RadioSelect,
-            error_messages={
-                "required": f"Choose whether to keep their {str(label).lower()} or use yours."
-            },
+            error_messages={"required": f"Choose whether to keep their {label} or use yours."},
         )
         fields = {}
         for key, value in self.fields.items():

@@ -48,6 +48,7 @@ def test_two_people_change_rag_and_target_at_once_and_both_changes_are_kept(
     changed = member.get_by_role("table", name="What pat.admin changed, and your answers")
     expect(changed).to_contain_text("Amber")
     expect(changed).to_contain_text("Not assessed")
+    expect(changed).to_contain_text("Mar 2005: kept when you save again")
     # The form now holds their RAG and the member's own target.
     expect(member.get_by_label("RAG (optional)")).to_have_value(Rag.AMBER)
     expect(member.locator("#id_target")).to_have_value("Mar 2005")
@@ -92,7 +93,7 @@ def test_when_both_change_the_same_field_the_second_must_choose(
     member.get_by_role("button", name="Save action").click()
     check_accessibility(member)
     expect(member.locator(".govuk-error-summary")).to_contain_text(
-        "Choose whether to keep their rag or use yours"
+        "Choose whether to keep their RAG or use yours"
     )
     assert Action.objects.get(pk=action.pk).rag == Rag.AMBER
     member.get_by_label("Use mine: “Red”").check()
