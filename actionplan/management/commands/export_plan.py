@@ -28,7 +28,8 @@ class Command(BaseCommand):
         "Write the committee report of a plan to a file: the same report as the report "
         "builder's PDF, Excel or CSV download. Dates are day/month/year (31/03/2011) or "
         "ISO (2011-03-31, or 2011-03-31T17:00 for an exact moment); a date means the end of "
-        "that day for --as-at and the start of it for --since. Without --since the changes are those since the plan's last published "
+        "that day for --as-at and the start of it for --since. Without --since the changes "
+        "are those since the plan's last published "
         f"report, if any; --since {NO_SINCE} leaves them out."
     )
 
