@@ -18,6 +18,7 @@ from django.urls import reverse
 from actionplan.models import Milestone
 from actionplan.services import save_with_history
 from standards.cse_models import SubCriterion
+from standards.cse_reference import cse_reference_load
 from tests.consultation.conftest import make_exercise, make_finding, make_recommendation
 from tests.security.htmlforms import main_form
 from tests.standards.conftest import record_evidence
@@ -38,6 +39,11 @@ def _milestone(plan, action):
     milestone = Milestone(action=action, text="Consult staff", target="Nov 2004")
     milestone.save()
     return milestone
+
+
+def _sub_criterion() -> SubCriterion:
+    cse_reference_load()  # the data migration's rows are gone after a flushing test
+    return SubCriterion.objects.order_by("pk").first()
 
 
 CASES = {
@@ -79,7 +85,7 @@ CASES = {
     ),
     "evidence": Case(
         "cse_evidence_edit",
-        lambda plan, action: record_evidence(plan, [SubCriterion.objects.order_by("pk").first()]),
+        lambda plan, action: record_evidence(plan, [_sub_criterion()]),
         "evidence item",
         ("note", "Their note"),
         ("title", "My title"),
