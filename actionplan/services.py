@@ -341,7 +341,10 @@ def _revert_moment(action: Action, record: models.Model) -> datetime:
 
 def _revert_milestones(*, action: Action, moment: datetime, user: User | None, reason: str) -> None:
     then = latest_by_id(as_of_rows(Milestone, moment).filter(action_id=action.pk))
-    now = {m.pk: m for m in Milestone.objects.select_for_update().filter(action_id=action.pk)}
+    now = {
+        m.pk: m
+        for m in Milestone.objects.select_for_update().filter(action_id=action.pk).order_by("pk")
+    }
     for pk, milestone in now.items():
         if pk not in then:
             delete_with_history(milestone, user=user, reason=reason)
