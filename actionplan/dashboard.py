@@ -24,6 +24,7 @@ from django.db.models import (
     When,
     Window,
 )
+from django.utils import formats
 
 from actionplan import charts
 from actionplan.awaiting import awaiting_since, awaiting_since_by_plan
@@ -36,6 +37,7 @@ from actionplan.models import (
     Status,
     Theme,
 )
+from actionplan.people import person_name
 from actionplan.querysets import DUE_SOON_DAYS, ActionQuerySet, summary_from_row
 from actionplan.summary import Count as Tally
 from actionplan.summary import PlanSummary
@@ -175,9 +177,7 @@ class ChangeRow:
 
 
 def _person(user: AbstractBaseUser | None, fallback: str = "") -> str:
-    if user is None:
-        return fallback or "Not recorded"
-    return user.get_full_name() or user.get_username()
+    return person_name(user, fallback=fallback or "Not recorded")
 
 
 def _describe_change(record: models.Model, previous: models.Model | None) -> str:
@@ -356,6 +356,20 @@ class Dashboard:
     recent: list[ChangeRow]
     status_chart: charts.StackedBarChart
     rag_chart: charts.BarChart
+
+    @property
+    def open_total(self) -> int:
+        return sum(c.count for c in self.summary.by_status if c.key in OPEN_STATUSES)
+
+    @property
+    def all_updated_sentence(self) -> str:
+        """Said when no open action is awaiting an update: true with none, one or many open."""
+        since = formats.date_format(self.awaiting_since, "j F Y")
+        if not self.open_total:
+            return "No action is open, so none is awaiting an update."
+        if self.open_total == 1:
+            return f"The one open action has an update since {since}."
+        return f"Each of the {self.open_total} open actions has an update since {since}."
 
     @property
     def watch(self) -> list[WatchRow]:

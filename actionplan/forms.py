@@ -7,7 +7,14 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import UniqueConstraint
 from django.utils import timezone
 
-from actionplan.conflicts import EditConflict, conflict_summary
+from actionplan.conflicts import (
+    EditConflict,
+    Loaded,
+    base_of,
+    conflict_summary,
+    read_loaded,
+    sign_loaded,
+)
 from actionplan.models import (
     ACTION_CONTENT_FIELDS,
     Action,
@@ -59,36 +66,114 @@ class ConstraintsForm(forms.ModelForm):
                 self.add_error("reference" if on_reference else None, error.messages)
 
 
-class VersionedForm(ConstraintsForm):
-    """Carries the version the row had when the form was loaded, to refuse edit conflicts.
+OUT_OF_DATE = "This page is out of date. Open it again and make your change."
+KEEP_THEIRS, USE_MINE = "theirs", "mine"
 
-    The view passes `cleaned_data["version"]` to the service; on conflicts.EditConflict it
-    calls `show_conflict`, which keeps the user's answers and shows theirs beside them.
+
+def _in_sentence(label: str) -> str:
+    """A field's label inside a sentence: "target date", but "RAG" stays in capitals."""
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() and len(first) > 1 else label[:1].lower() + label[1:]
+
+
+class ConflictCheckedForm(ConstraintsForm):
+    """An edit form that refuses to save over someone else's change (conflicts.py), three-way.
+
+    It carries, signed, the values it started from (`loaded`). The view passes `form.base` to
+    the service; on conflicts.EditConflict it calls `show_conflict`, after which the form holds
+    their changes and the user's, and asks "keep theirs / use mine" where both changed a field.
     """
 
     conflict_noun = "item"
 
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        required=False,
-        error_messages={
-            "required": "This page is out of date. Open it again and make your change.",
-            "invalid": "This page is out of date. Open it again and make your change.",
-        },
-    )
+    loaded = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
-        self.fields["version"].required = self.instance.pk is not None
+        self.conflict: EditConflict | None = None
+        self.kept_theirs: set[str] = set()
+        self.carried: Loaded | None = None
+        model = type(self.instance)
+        concrete = {f.name for f in model._meta.concrete_fields}
+        self.checked_fields = [name for name in self._meta.fields if name in concrete]
+        if self.instance.pk is None:
+            return
+        self.fields["loaded"].initial = sign_loaded(
+            self.instance, base_of(self.instance, self.checked_fields)
+        )
+        self.carried = self._carried()
+        for name, (theirs, yours) in (self.carried.ask if self.carried else {}).items():
+            if name in self.fields:
+                self._ask(name, theirs=theirs, yours=yours)
+
+    def _carried(self) -> Loaded | None:
+        if not self.is_bound:
+            return None
+        return read_loaded(self.data.get(self.add_prefix("loaded"), ""), self.instance)
+
+    def _ask(self, name: str, *, theirs: str, yours: str) -> None:
+        """Put a required "keep theirs / use mine" choice right after field `name`."""
+        label = _in_sentence(str(self.fields[name].label or name))
+        choice = forms.ChoiceField(
+            label=f"Which {label} do you want to keep?",
+            choices=[
+                (KEEP_THEIRS, f"Keep theirs: “{theirs}”"),
+                (USE_MINE, f"Use mine: “{yours}” (as in the box above)"),
+            ],
+            widget=forms.RadioSelect,
+            error_messages={"required": f"Choose whether to keep their {label} or use yours."},
+        )
+        fields = {}
+        for key, value in self.fields.items():
+            fields[key] = value
+            if key == name:
+                fields[f"keep_{name}"] = choice
+        self.fields = fields
+
+    @property
+    def base(self) -> dict | None:
+        """The values the user started from, for the service's conflict check (None: adding)."""
+        return self.carried.base if self.carried is not None else None
+
+    @property
+    def changed_data(self) -> list[str]:
+        return [name for name in super().changed_data if name not in self.kept_theirs]
+
+    def clean(self) -> dict:
+        if self.instance.pk is not None and self.carried is None:
+            raise forms.ValidationError(OUT_OF_DATE)
+        for name in self.carried.ask if self.carried else {}:
+            if self.cleaned_data.get(f"keep_{name}") == KEEP_THEIRS:
+                self.kept_theirs.add(name)
+        cleaned = super().clean()
+        for name in self.kept_theirs:
+            # The row as stored now: the service refuses again if it moved on meanwhile.
+            cleaned[name] = getattr(self.instance, name)
+        return cleaned
 
     def show_conflict(self, conflict: EditConflict) -> None:
-        """Refuse the save with what the other person changed; saving again keeps yours."""
-        self.data = self.data.copy()
-        self.data[self.add_prefix("version")] = conflict.version
+        """Refuse the save, showing theirs beside yours; the form now starts from theirs."""
+        self.conflict = conflict
+        data = self.data.copy()
+        ask = {}
+        for change in conflict.changes:
+            if change.mine_changed:
+                ask[change.field] = [change.theirs, change.yours]
+            elif change.field in self.fields:
+                data[self.add_prefix(change.field)] = "" if change.stored is None else change.stored
+        data[self.add_prefix("loaded")] = sign_loaded(self.instance, conflict.base, ask)
+        for name in self.carried.ask if self.carried else {}:
+            data.pop(self.add_prefix(f"keep_{name}"), None)
+        self.data = data
         self.add_error(None, conflict_summary(conflict, noun=self.conflict_noun))
         for change in conflict.changes:
-            self.add_error(change.field if change.field in self.fields else None, str(change))
+            target = change.field if change.field in self.fields else None
+            if change.mine_changed and target:
+                if f"keep_{change.field}" not in self.fields:
+                    self._ask(change.field, theirs=change.theirs, yours=change.yours)
+                self.add_error(f"keep_{change.field}", str(change))
+            else:
+                self.add_error(target, str(change))
 
 
 class ActionForm(forms.ModelForm):
@@ -125,7 +210,7 @@ class ActionForm(forms.ModelForm):
         return cleaned
 
 
-class ActionEditForm(VersionedForm, ActionForm):
+class ActionEditForm(ConflictCheckedForm, ActionForm):
     """An existing action, with its theme and project limited to its own plan's."""
 
     conflict_noun = "action"
@@ -220,8 +305,10 @@ class ProgressForm(forms.Form):
         return cleaned
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(ConflictCheckedForm):
     """A step within an action. Its target must fall within the action's own target."""
+
+    conflict_noun = "milestone"
 
     class Meta:
         model = Milestone

@@ -7,13 +7,16 @@ computed in Python, so the page costs the same for an action with 3 changes or 3
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 
 from actionplan.models import (
     Action,
@@ -21,11 +24,9 @@ from actionplan.models import (
     Milestone,
     Owner,
     ProgressUpdate,
-    Project,
     TargetRevision,
-    Theme,
-    Unit,
 )
+from actionplan.people import REMOVED, person_name
 
 KIND_WORDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 # Columns that are bookkeeping, not content a reader cares about.
@@ -59,39 +60,34 @@ class HistoryEntry:
 
 
 class _Names:
-    """Display names for foreign keys met in history, fetched once per model."""
+    """Display names for foreign keys met in history (owners, themes, people…), one query per
+    related model. A row is "(removed)" only when it really no longer exists."""
 
-    def __init__(self, records: list[models.Model]) -> None:
-        ids: dict[type[models.Model], set[int]] = {
-            Owner: set(),
-            Theme: set(),
-            Project: set(),
-            Unit: set(),
-        }
-        for record in records:
-            for attr, model in (
-                ("owner_id", Owner),
-                ("theme_id", Theme),
-                ("project_id", Project),
-                ("unit_id", Unit),
-            ):
-                value = getattr(record, attr, None)
-                if value:
-                    ids[model].add(value)
+    def __init__(self, loaded: list[tuple[type[models.Model], list[models.Model]]]) -> None:
+        ids: dict[type[models.Model], set[int]] = defaultdict(set)
+        for model, records in loaded:
+            for model_field in model._meta.fields:
+                if not isinstance(model_field, models.ForeignKey) or model_field.name == "action":
+                    continue
+                target = model_field.related_model
+                for record in records:
+                    value = getattr(record, model_field.attname, None)
+                    if value:
+                        ids[target].add(value)
         self.names = {
-            model: {pk: str(obj) for pk, obj in model.objects.in_bulk(pks).items()}
+            model: {pk: _name(obj) for pk, obj in model._default_manager.in_bulk(pks).items()}
             for model, pks in ids.items()
-            if pks
         }
 
     def show(self, model_field: models.Field, value: Any) -> Any:
+        choices = dict(model_field.flatchoices) if model_field.choices else {}
+        if value in choices:  # a blank choice may have a name ("Not assessed")
+            return choices[value]
         if value is None or value == "":
             return "(blank)"
-        if model_field.choices:
-            return dict(model_field.flatchoices).get(value, value)
         if isinstance(model_field, models.ForeignKey):
             target = model_field.related_model
-            return self.names.get(target, {}).get(value, f"#{value} (removed)")
+            return self.names.get(target, {}).get(value, f"#{value} {REMOVED}")
         if isinstance(value, bool):
             return "Yes" if value else "No"
         if isinstance(value, datetime):
@@ -99,6 +95,10 @@ class _Names:
         if isinstance(value, date):
             return date_format(value, "DATE_FORMAT")
         return value
+
+
+def _name(obj: models.Model) -> str:
+    return person_name(obj) if isinstance(obj, AbstractBaseUser) else str(obj)
 
 
 def _subject(model: type[models.Model], record: models.Model, names: _Names) -> str:
@@ -128,7 +128,7 @@ def _changes(model: type[models.Model], record, previous, names: _Names) -> list
             continue
         result.append(
             FieldChange(
-                label=str(model_field.verbose_name).capitalize(),
+                label=capfirst(str(model_field.verbose_name)),  # "RAG", not "Rag"
                 old=names.show(model_field, old) if previous is not None else "",
                 new=names.show(model_field, new),
             )
@@ -149,7 +149,7 @@ def action_history(action: Action, *, can_revert: bool = False) -> list[HistoryE
         (model, list(qs.select_related("history_user").order_by("history_date", "history_id")))
         for model, qs in sources
     ]
-    names = _Names([record for _, records in loaded for record in records])
+    names = _Names(loaded)
     entries: list[HistoryEntry] = []
     latest_action_record = loaded[0][1][-1].history_id if loaded[0][1] else None
     for model, records in loaded:
@@ -164,7 +164,7 @@ def action_history(action: Action, *, can_revert: bool = False) -> list[HistoryE
             entries.append(
                 HistoryEntry(
                     when=record.history_date,
-                    who=(user.get_full_name() or user.username) if user else "System",
+                    who=person_name(user, fallback="System"),
                     kind=KIND_WORDS[record.history_type],
                     subject=_subject(model, record, names),
                     reason=record.history_change_reason or "",

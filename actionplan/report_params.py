@@ -4,9 +4,10 @@ The builder page, the print page, the PDF, workbook and CSV downloads, publishin
 export_plan command all read the same parameters here, so a link or a cron line gives the
 report the page previewed:
 
-    as_at, since     dd/mm/yyyy or yyyy-mm-dd (the end of that day), or an ISO datetime
-                     (exact); since=none gives no changes; since left out (or blank) is the
-                     last published report's moment before as_at, if the plan has one
+    as_at, since     dd/mm/yyyy or yyyy-mm-dd, or with a time ("02/12/2026 12:25", or an
+                     ISO datetime: exact). A date alone is the end of that day for as_at and
+                     the start of it for since. since=none gives no changes; since left out
+                     (or blank) is the last published report's moment before as_at, if any
     theme, owner     ids, each may repeat
     unit             a directorate or service id
     exceptions=1     only red, amber, slipped, overdue or awaiting update
@@ -28,15 +29,37 @@ from django.utils.formats import date_format
 from actionplan.filters import DATE_INPUT_FORMATS, FlagWidget
 from actionplan.models import Owner, Plan, PublishedReport, Unit
 from actionplan.report_pdf import moment_label
-from actionplan.reports import Moment, Report, ReportOptions, build_report, moment_from
+from actionplan.reports import (
+    Moment,
+    Report,
+    ReportOptions,
+    build_report,
+    moment_from,
+    since_moment_from,
+)
 
 NO_SINCE = "none"
 DEFAULT_COMMITTEE = ReportOptions.committee
 
 
+MOMENT_INPUT_FORMATS = [
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%y %H:%M",
+    "%d/%m/%Y, %H:%M",
+    "%Y-%m-%d %H:%M",
+]
+
+
 def parse_moment(text: str) -> Moment | None:
-    """A date as officers write it (dd/mm/yyyy) or ISO, or an ISO datetime; None if neither."""
-    text = text.strip()
+    """A date as officers write it (dd/mm/yyyy) or ISO, or either with a time ("02/12/2026
+    12:25", an ISO datetime); None if neither."""
+    text = " ".join(text.split())
+    for pattern in MOMENT_INPUT_FORMATS:
+        try:
+            return datetime.strptime(text, pattern)
+        except ValueError:
+            continue
     for pattern in DATE_INPUT_FORMATS:
         try:
             return datetime.strptime(text, pattern).date()
@@ -90,16 +113,19 @@ class ReportParamsForm(forms.Form):
 
     as_at = MomentField(
         label="As at",
-        help_text="The plan as it stood at the end of this day. For example 31/03/2011. "
-        "Leave blank for now.",
-        error_messages={"invalid": "Enter the 'as at' date as day/month/year, like 31/03/2011"},
+        help_text="The plan as it stood at the end of this day, or at a time on it. For example "
+        "31/03/2011, or 31/03/2011 12:25. Leave blank for now.",
+        error_messages={
+            "invalid": "Enter the 'as at' date as day/month/year, like 31/03/2011, or with a "
+            "time, like 31/03/2011 12:25"
+        },
     )
     since = MomentField(
         label="Changes since",
         allow_none_word=True,
         error_messages={
-            "invalid": "Enter the 'since' date as day/month/year, like 14/01/2011, or write "
-            "'none' for no list of changes"
+            "invalid": "Enter the 'since' date as day/month/year, like 14/01/2011, or with a "
+            "time, like 14/01/2011 09:00, or write 'none' for no list of changes"
         },
     )  # help text set in __init__: it names the last published report
     theme = forms.ModelMultipleChoiceField(
@@ -226,8 +252,10 @@ class ReportParamsForm(forms.Form):
             self._describe_default_since(self.default_since)
         elif since == NO_SINCE:
             cleaned["since"] = None
-        elif moment_from(since) >= self.moment:
+        elif since_moment_from(since) >= self.moment:
             self.add_error("since", "The 'since' moment must be before the 'as at' moment.")
+        else:
+            cleaned["since"] = since_moment_from(since)  # a date: from the start of that day
         return cleaned
 
     def _describe_default_since(self, default: datetime | None) -> None:
@@ -238,7 +266,10 @@ class ReportParamsForm(forms.Form):
                 "Leave blank for changes since the last published report "
                 f"({moment_label(default)})."
             )
-        text = f"{usual} Or enter a date, like 14/01/2011, or 'none' for no list of changes."
+        text = (
+            f"{usual} Or enter a date, like 14/01/2011 (from the start of that day), a date and "
+            "time, like 14/01/2011 09:00, or 'none' for no list of changes."
+        )
         # Validation has already made the bound field, which copied the field's help text.
         self.fields["since"].help_text = self["since"].help_text = text
 

@@ -36,6 +36,9 @@ PRINT_TEMPLATE = "actionplan/reports/print.html"
 # our static files under it, so a relative URL can only ever reach those.
 BASE_URL = "https://report.invalid/"
 PDF_VARIANT = "pdf/ua-1"
+# A section of at least this many actions starts on a new page; a shorter one follows on, so
+# that a forced break never leaves most of a page blank before a few lines.
+LONG_SECTION_ROWS = 12
 
 
 # Fetching ---------------------------------------------------------------------------------
@@ -128,10 +131,11 @@ class ExceptionRow:
     reasons: list[str]
 
 
-def moment_label(moment: datetime) -> str:
-    """ "23 November 2026" for the end of a day (a date's report), else with the time."""
+def moment_label(moment: datetime, *, start: bool = False) -> str:
+    """ "23 November 2026" for the end of a day (a date's report) or, with `start`, the start
+    of one (a date's "since"); else with the time."""
     local = timezone.localtime(moment)
-    if local.time() >= time(23, 59, 59):
+    if local.time() >= time(23, 59, 59) or (start and local.time() == time.min):
         return format_date(local, "j F Y")
     return format_date(local, "j F Y, H:i")
 
@@ -216,7 +220,7 @@ def report_context(report: Report, options: ReportOptions, *, for_pdf: bool = Fa
         "logo_url": logo_url(report.organisation_logo) if for_pdf else "",
         "title": report_title(report, options),
         "as_at_label": moment_label(report.as_at),
-        "since_label": moment_label(report.changes.since) if report.changes else "",
+        "since_label": moment_label(report.changes.since, start=True) if report.changes else "",
         "summary": report.summary,
         "status_columns": [c for c in report.summary.by_status if c.count],
         "status_rows": _status_rows(report, status_keys),
@@ -231,7 +235,13 @@ def report_context(report: Report, options: ReportOptions, *, for_pdf: bool = Fa
         "exception_counts": _exception_counts(exceptions, report.summary.total),
         "changes": report.changes,
         "appendix": appendix,
+        "themes_new_page": _long(report),
+        "appendix_new_page": appendix is not None and _long(appendix),
     }
+
+
+def _long(report: Report) -> bool:
+    return sum(1 for _ in report.rows()) >= LONG_SECTION_ROWS
 
 
 def render_report_html(report: Report, options: ReportOptions, *, for_pdf: bool = False) -> str:

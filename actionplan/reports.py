@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from actionplan.models import FINISHED_STATUSES, Plan, Rag, Status
 from actionplan.querysets import DERIVED_LABELS, summary_from_row
+from actionplan.report_as_reported import AsReported, as_reported, before_first_record, local_day
 from actionplan.report_changes import (  # re-exported: the outputs import them from here
     ActionChange,
     Changes,
@@ -77,7 +78,7 @@ class ActionRow:
     rag_label: str
     percent_complete: int | None
     completed_on: date | None
-    latest_update_on: date | None
+    latest_update_on: date | None  # the latest progress written: "no change" never hides it
     latest_update_text: str
     is_open: bool
     is_revised: bool
@@ -85,6 +86,7 @@ class ActionRow:
     is_awaiting_update: bool
     version: int
     last_changed: datetime
+    no_change_on: date | None = None  # a "no change" reported after the latest progress
 
     @property
     def is_exception(self) -> bool:
@@ -139,6 +141,12 @@ class Report:
     changes: Changes | None = None
     consultation: ConsultationSection | None = None
     standards: StandardsSection | None = None
+    first_recorded: datetime | None = None  # when the plan was first recorded here
+    as_reported: AsReported | None = None  # before that: what its dated updates reported
+
+    @property
+    def before_first_record(self) -> bool:
+        return self.first_recorded is not None and self.as_at < self.first_recorded
 
     def rows(self) -> Iterator[ActionRow]:
         for theme in self.themes:
@@ -156,10 +164,19 @@ def moment_from(value: Moment | None) -> datetime:
     return datetime.combine(value, time.max, tzinfo=timezone.get_default_timezone())
 
 
+def since_moment_from(value: Moment) -> datetime:
+    """Where a list of changes starts: a date is the start of that day, a datetime exact."""
+    if isinstance(value, datetime):
+        return moment_from(value)
+    return datetime.combine(value, time.min, tzinfo=timezone.get_default_timezone())
+
+
 def _row(snap: _Snapshot, action: Any, today: date, awaiting_since: date) -> ActionRow:
     links = snap.links.get(action.id, [])
     updates = snap.updates.get(action.id, [])
-    latest = updates[-1] if updates else None
+    written = [u for u in updates if not u.is_no_change]
+    latest = written[-1] if written else None
+    no_change = updates[-1] if updates and updates[-1].is_no_change else None
     is_open = action.status not in FINISHED_STATUSES
     unit = snap.units.get(action.unit_id)
     return ActionRow(
@@ -197,6 +214,7 @@ def _row(snap: _Snapshot, action: Any, today: date, awaiting_since: date) -> Act
         is_awaiting_update=is_open and not any(u.reported_on >= awaiting_since for u in updates),
         version=action.version,
         last_changed=action.history_date,
+        no_change_on=no_change.reported_on if no_change else None,
     )
 
 
@@ -317,7 +335,7 @@ def build_report(
     filtered = bool(themes or owners or exceptions_only or unit is not None)
     changes = None
     if since is not None:
-        start = moment_from(since)
+        start = since_moment_from(since)
         if start > moment:
             raise ValueError("The start of the changes must be before the report's moment.")
         then = _snapshot(plan, start, owners)
@@ -328,6 +346,8 @@ def build_report(
         }
         changes = _changes(then, snap, scope)
 
+    first, before = before_first_record(plan, moment)
+    reported = as_reported(plan, day=local_day(moment)) if before else None
     return Report(
         plan_id=plan.pk,
         plan_slug=snap.plan.slug,
@@ -347,6 +367,8 @@ def build_report(
         standards=standards_section(
             plan_id=plan.pk, organisation_id=plan.organisation_id, moment=moment, today=today
         ),
+        first_recorded=first,
+        as_reported=reported if reported is not None and reported.rows else None,
     )
 
 

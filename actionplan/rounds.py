@@ -102,9 +102,18 @@ class RoundProgress:
         return percentage(self.answered, self.asked)
 
     def __str__(self) -> str:
+        if not self.asked:
+            return "No actions were asked about in this round"
         noun = "action has" if self.asked == 1 else "actions have"
         text = f"{self.answered} of {self.asked} {noun} an update"
         return f"{text}; {self.late} late" if self.late else text
+
+    @property
+    def sentence(self) -> str:
+        """The round page's headline: str() and how many are still to come."""
+        if self.outstanding:
+            return f"{self}; {self.outstanding} still to come."
+        return f"{self}."
 
 
 def round_progress(update_round: UpdateRound) -> RoundProgress:

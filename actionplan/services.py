@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from actionplan import stamps
@@ -29,6 +29,7 @@ from actionplan.models import (
     Status,
     TargetRevision,
 )
+from actionplan.report_snapshot import as_of_rows, latest_by_id
 from actionplan.targetdates import parse_target_date
 
 User = AbstractBaseUser
@@ -223,15 +224,15 @@ def action_save(
     user: User | None,
     reason: str,
     target_reason: str = "",
-    version: int | None = None,
+    base: dict | None = None,
 ) -> Action:
     """Save an edited (or new) action; a changed target needs a reason and is kept as a re-plan.
 
-    For an edit, `version` is the version the form was loaded at: if someone else has changed
-    the action's content since, conflicts.EditConflict is raised and nothing is saved.
+    For an edit, `base` is what the form was loaded with (conflicts.py): if someone else has
+    changed the action's content since, conflicts.EditConflict is raised and nothing is saved.
     """
     if action.pk:
-        refuse_conflicts(action, version, fields=ACTION_CONTENT_FIELDS)
+        refuse_conflicts(action, base)
         stored = Action.objects.select_for_update().get(pk=action.pk)
         action.original_target = stored.original_target
         action.replan_count = stored.replan_count
@@ -309,7 +310,11 @@ def action_record_progress(
 
 
 @transaction.atomic
-def milestone_save(*, milestone: Milestone, user: User | None, reason: str) -> Milestone:
+def milestone_save(
+    *, milestone: Milestone, user: User | None, reason: str, base: dict | None = None
+) -> Milestone:
+    """Save a milestone; `base` (an edit form's start) refuses saving over another's change."""
+    refuse_conflicts(milestone, base)
     save_with_history(milestone, user=user, reason=reason)
     return milestone
 
@@ -347,19 +352,79 @@ def actions_reparse_targets(*, user: User | None, reason: str) -> int:
     return changed
 
 
+# An edit writes the action, then its owner links, within moments: a revert to that edit's
+# record takes in the links and milestones the same person wrote this soon after it.
+SAME_EDIT = timedelta(seconds=2)
+
+
+def _revert_moment(action: Action, record: models.Model) -> datetime:
+    """The moment the version in `record` stood complete, with the rows its edit wrote."""
+    later = (
+        action.history.filter(history_date__gt=record.history_date)
+        .order_by("history_date")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+    until = min(record.history_date + SAME_EDIT, later or record.history_date + SAME_EDIT)
+    moment = record.history_date
+    for model in (ActionOwner, Milestone):
+        rows = model.history.filter(
+            action_id=action.pk,
+            history_date__gt=record.history_date,
+            history_date__lt=until,
+            history_user_id=record.history_user_id,
+        )
+        newest = rows.order_by("-history_date").values_list("history_date", flat=True).first()
+        if newest and newest > moment:
+            moment = newest
+    return moment
+
+
+def _revert_milestones(*, action: Action, moment: datetime, user: User | None, reason: str) -> None:
+    then = latest_by_id(as_of_rows(Milestone, moment).filter(action_id=action.pk))
+    now = {
+        m.pk: m
+        for m in Milestone.objects.select_for_update().filter(action_id=action.pk).order_by("pk")
+    }
+    for pk, milestone in now.items():
+        if pk not in then:
+            delete_with_history(milestone, user=user, reason=reason)
+    for pk, row in then.items():
+        milestone = now.get(pk) or Milestone(pk=pk, action_id=action.pk)
+        values = {name: getattr(row, name) for name in ("text", "target", "done_on", "position")}
+        if milestone.pk in now and all(getattr(milestone, k) == v for k, v in values.items()):
+            continue
+        for name, value in values.items():
+            setattr(milestone, name, value)
+        save_with_history(milestone, user=user, reason=reason, validate=False)
+
+
 @transaction.atomic
 def action_revert(*, action: Action, history_id: int, user: User | None) -> Action:
-    """Put the action's fields back as they were in one of its history records.
+    """Put the action back as it stood at one of its history records: its fields, its owners
+    (lead and order) and its milestones, each change recorded as "Reverted to <moment>".
 
-    The revert is itself a change in history; a target it restores counts as a re-plan.
+    Progress updates and target revisions are what happened, so they stay; a target the revert
+    restores counts as a re-plan.
     """
     record = action.history.filter(history_id=history_id).exclude(history_type="-").first()
     if record is None:
         raise ValidationError("That version of the action does not exist.")
+    moment = _revert_moment(action, record)
     locked = Action.objects.select_for_update().get(pk=action.pk)
     for name in ACTION_CONTENT_FIELDS:
         attname = Action._meta.get_field(name).attname  # the id of a related row
         setattr(locked, attname, getattr(record, attname))
-    when = f"{record.history_date:%d/%m/%Y %H:%M}"
-    reason = f"Reverted to the version of {when}"
-    return action_save(action=locked, user=user, reason=reason, target_reason=reason)
+    when = formats.date_format(timezone.localtime(moment), "j F Y H:i:s")
+    reason = f"Reverted to {when}"
+    action_save(action=locked, user=user, reason=reason, target_reason=reason)
+    links = sorted(
+        latest_by_id(as_of_rows(ActionOwner, moment).filter(action_id=action.pk)).values(),
+        key=lambda link: (link.position, link.id),
+    )
+    owners_by_id = Owner.objects.in_bulk([link.owner_id for link in links])
+    owners = [owners_by_id[link.owner_id] for link in links if link.owner_id in owners_by_id]
+    lead = next((owners_by_id.get(link.owner_id) for link in links if link.is_lead), None)
+    action_set_owners(action=locked, owners=owners, lead=lead, user=user, reason=reason)
+    _revert_milestones(action=locked, moment=moment, user=user, reason=reason)
+    return locked

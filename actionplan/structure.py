@@ -130,23 +130,23 @@ def action_reorder(*, action: Action, direction: Direction, user: User | None) -
 
 
 @transaction.atomic
-def theme_save(*, theme: Theme, user: User | None, version: int | None = None) -> Theme:
+def theme_save(*, theme: Theme, user: User | None, base: dict | None = None) -> Theme:
     """Add a theme (at the end of its plan) or save an edited one.
 
-    For an edit, `version` is the version the form was loaded at: if someone else has changed
-    the theme's edited fields since, EditConflict is raised and nothing is saved.
+    For an edit, `base` is what the form was loaded with (conflicts.py): if someone else has
+    changed the theme's edited fields since, EditConflict is raised and nothing is saved.
     """
     if theme.pk is None:
         theme.position = _next_position(Theme.objects.filter(plan_id=theme.plan_id))
         save_with_history(theme, user=user, reason="Theme added")
         return theme
-    refuse_conflicts(theme, version, fields=THEME_FIELDS)
+    refuse_conflicts(theme, base)
     save_with_history(theme, user=user, reason="Theme edited")
     return theme
 
 
 @transaction.atomic
-def project_save(*, project: Project, user: User | None, version: int | None = None) -> Project:
+def project_save(*, project: Project, user: User | None, base: dict | None = None) -> Project:
     """Add a project (at the end of its theme) or save an edited one.
 
     A project moved to another theme goes to the end of that theme, and its actions move with
@@ -156,7 +156,7 @@ def project_save(*, project: Project, user: User | None, version: int | None = N
         project.position = _next_position(Project.objects.filter(theme_id=project.theme_id))
         save_with_history(project, user=user, reason="Project added")
         return project
-    refuse_conflicts(project, version, fields=PROJECT_FIELDS)
+    refuse_conflicts(project, base)
     stored = Project.objects.select_for_update().select_related("theme").get(pk=project.pk)
     if stored.theme_id == project.theme_id:
         save_with_history(project, user=user, reason="Project edited")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django import forms
 
 from actionplan import forms as plan_forms
-from actionplan.forms import ActionForm, ConstraintsForm, VersionedForm
+from actionplan.forms import ActionForm, ConflictCheckedForm, ConstraintsForm
 from actionplan.models import Action, Plan, Project, Theme
 from actionplan.structure import PROJECT_FIELDS, THEME_FIELDS
 
 
-class ThemeForm(VersionedForm):
+class ThemeForm(ConflictCheckedForm):
     conflict_noun = "theme"
 
     class Meta:
@@ -23,7 +23,7 @@ class ThemeForm(VersionedForm):
         }
 
 
-class ProjectForm(VersionedForm):
+class ProjectForm(ConflictCheckedForm):
     """A project under a theme. Choosing another theme moves the project and its actions."""
 
     conflict_noun = "project"

@@ -19,14 +19,30 @@ class ConsultationPanel:
     report_backs: list[Recommendation]  # overdue first, then due within DUE_WITHIN_DAYS
     overdue_total: int
     today: date
+    finding_total: int = 0
 
     @property
     def more_unanswered(self) -> bool:
         return self.unanswered_total > len(self.unanswered)
 
+    @property
+    def findings_sentence(self) -> str:
+        """Whether every finding is answered, true when there are none, one or many."""
+        total, unanswered = self.finding_total, self.unanswered_total
+        if not total:
+            return "No consultation findings are recorded for this plan yet."
+        if unanswered:
+            verb = "has" if unanswered == 1 else "have"
+            noun = "finding" if total == 1 else "findings"
+            return f"{unanswered} of {total} consultation {noun} {verb} no responding action."
+        if total == 1:
+            return "The one consultation finding has a responding action."
+        return f"Each of the {total} consultation findings has at least one responding action."
+
 
 def consultation_panel(plan: Plan, today: date) -> ConsultationPanel:
-    """Two queries: the findings with no responding action, the report-backs due."""
+    """Three queries: the findings with no responding action, all findings counted, the
+    report-backs due."""
     unanswered = list(
         Finding.objects.for_plan(plan)
         .without_responding_action()
@@ -45,4 +61,5 @@ def consultation_panel(plan: Plan, today: date) -> ConsultationPanel:
         report_backs=due,
         overdue_total=sum(rec.report_back_due < today for rec in due),
         today=today,
+        finding_total=Finding.objects.for_plan(plan).count(),
     )

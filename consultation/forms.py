@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from django import forms
 
-from actionplan.forms import ConstraintsForm
+from actionplan.forms import ConflictCheckedForm
 from actionplan.models import Action, Plan, Theme
 from consultation.models import Exercise, Finding, PublicPage, Recommendation, ScrutinyMeeting
 
 DATE_HELP = "For example 18/11/2004."
 
 
-class ExerciseForm(ConstraintsForm):
+class ExerciseForm(ConflictCheckedForm):
+    conflict_noun = "exercise"
+
     document_url = forms.URLField(
         label="Link to the results",
         required=False,
@@ -43,7 +45,9 @@ class ExerciseForm(ConstraintsForm):
         widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
 
 
-class FindingForm(ConstraintsForm):
+class FindingForm(ConflictCheckedForm):
+    conflict_noun = "finding"
+
     themes = forms.ModelMultipleChoiceField(
         queryset=Theme.objects.none(),
         required=False,
@@ -88,7 +92,9 @@ class PublicPageForm(forms.ModelForm):
         widgets = {"introduction": forms.Textarea(attrs={"rows": 5})}
 
 
-class RecommendationForm(ConstraintsForm):
+class RecommendationForm(ConflictCheckedForm):
+    conflict_noun = "recommendation"
+
     class Meta:
         model = Recommendation
         fields = [

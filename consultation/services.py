@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from actionplan.conflicts import refuse_conflicts
 from actionplan.models import Action, Theme
 from actionplan.services import (
     User,
@@ -37,15 +38,23 @@ def _plan_id_of_action(action: Action) -> int:
 
 
 @transaction.atomic
-def exercise_save(*, exercise: Exercise, user: User | None) -> Exercise:
+def exercise_save(*, exercise: Exercise, user: User | None, base: dict | None = None) -> Exercise:
+    """Add or save an exercise; `base` (an edit form's start) refuses saving over a change."""
+    refuse_conflicts(exercise, base)
     reason = "Consultation exercise " + ("added" if exercise.pk is None else "edited")
     save_with_history(exercise, user=user, reason=reason)
     return exercise
 
 
 @transaction.atomic
-def finding_save(*, finding: Finding, themes: Iterable[Theme], user: User | None) -> Finding:
-    """Save the finding and make its linked themes exactly `themes` (of the same plan)."""
+def finding_save(
+    *, finding: Finding, themes: Iterable[Theme], user: User | None, base: dict | None = None
+) -> Finding:
+    """Save the finding and make its linked themes exactly `themes` (of the same plan).
+
+    `base` (an edit form's start) refuses saving over someone else's change (conflicts.py).
+    """
+    refuse_conflicts(finding, base)
     plan_id = finding.exercise.plan_id
     wanted = {theme.pk: theme for theme in themes}
     if any(theme.plan_id != plan_id for theme in wanted.values()):
@@ -98,7 +107,11 @@ def meeting_save(*, meeting: ScrutinyMeeting, user: User | None) -> ScrutinyMeet
 
 
 @transaction.atomic
-def recommendation_save(*, recommendation: Recommendation, user: User | None) -> Recommendation:
+def recommendation_save(
+    *, recommendation: Recommendation, user: User | None, base: dict | None = None
+) -> Recommendation:
+    """Add or save a recommendation; `base` (an edit form's start) refuses saving over a change."""
+    refuse_conflicts(recommendation, base)
     reason = "Recommendation added" if recommendation.pk is None else "Recommendation edited"
     save_with_history(recommendation, user=user, reason=reason)
     return recommendation

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from actionplan.forms import ConflictCheckedForm
 from actionplan.models import Action, Plan, Theme
 from consultation.models import Exercise
 from standards.cse_models import (
@@ -26,8 +27,10 @@ def _sub_label(sub: SubCriterion) -> str:
     return f"{sub.reference} {sub.title}"
 
 
-class EvidenceForm(forms.ModelForm):
+class EvidenceForm(ConflictCheckedForm):
     """An evidence item and what it is linked to."""
+
+    conflict_noun = "evidence item"
 
     url = forms.URLField(
         label="Link",

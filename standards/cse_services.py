@@ -13,6 +13,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from actionplan.conflicts import refuse_conflicts
 from actionplan.models import Action, Plan, Theme
 from actionplan.services import User, links_sync_with_history, save_with_history
 from consultation.models import Exercise
@@ -43,8 +44,13 @@ def cse_evidence_save(
     exercises: Sequence[Exercise] = (),
     user: User | None,
     reason: str,
+    base: dict | None = None,
 ) -> Evidence:
-    """Save an evidence item and make its links exactly those given."""
+    """Save an evidence item and make its links exactly those given.
+
+    `base` (an edit form's start) refuses saving over someone else's change (conflicts.py).
+    """
+    refuse_conflicts(evidence, base)
     if not sub_criteria:
         raise ValidationError(
             {"sub_criteria": "Choose at least one sub-criterion this evidence supports."}

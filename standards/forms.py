@@ -8,7 +8,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
-from actionplan.forms import ConstraintsForm
+from actionplan.forms import ConflictCheckedForm
 from actionplan.models import Action, Owner, Plan, Unit
 from standards.figures import figure_value, parse_number
 from standards.models import PerformanceValue, Scope, Standard
@@ -18,8 +18,10 @@ DATE_HELP = "For example 01/04/2026. Leave blank if it has always applied."
 REASON_HELP = "Kept in the standard's history."
 
 
-class StandardForm(ConstraintsForm):
+class StandardForm(ConflictCheckedForm):
     """Add a standard, or correct one in place (a change of target is a revision instead)."""
+
+    conflict_noun = "standard"
 
     reason = forms.CharField(
         label="Reason for the change", max_length=200, required=False, help_text=REASON_HELP

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from actionplan.conflicts import refuse_conflicts
 from actionplan.models import Action
 from actionplan.services import User, delete_with_history, save_with_history
 from standards.models import PerformanceValue, Standard, StandardAction
@@ -38,6 +39,17 @@ REVISABLE_FIELDS = [
     "published",
     "note",
 ]
+
+
+@transaction.atomic
+def standard_save(
+    *, standard: Standard, user: User | None, reason: str, base: dict | None = None
+) -> Standard:
+    """Add a standard or correct one in place; `base` (an edit form's start) refuses saving
+    over someone else's correction (actionplan.conflicts)."""
+    refuse_conflicts(standard, base)
+    save_with_history(standard, user=user, reason=reason)
+    return standard
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from actionplan.access import (
     require,
     visible_plans,
 )
+from actionplan.conflicts import EditConflict
 from actionplan.forms import add_model_errors
 from actionplan.models import Action, Plan
 from standards import cse_services
@@ -126,7 +127,11 @@ def _save_evidence(request: HttpRequest, form: EvidenceForm, *, reason: str) -> 
             exercises=list(form.cleaned_data.get("exercises", [])),
             user=request.user,
             reason=reason,
+            base=form.base,
         )
+    except EditConflict as conflict:
+        form.show_conflict(conflict)
+        return None
     except ValidationError as error:
         add_model_errors(form, error)
         return None

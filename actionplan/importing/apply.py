@@ -65,6 +65,18 @@ class ImportResult:
     projects_created: int = 0
     owners_created: list[str] = field(default_factory=list)
 
+    def headline(self) -> str:
+        """What the import wrote, in words that hold at zero, one and many."""
+        parts = [
+            _counted(self.created, "new action"),
+            _counted(self.changed, "changed action"),
+            _counted(self.progress_recorded, "new progress update"),
+        ]
+        said = [part for part in parts if part]
+        if not said:
+            return "Nothing was new or changed"
+        return ", ".join(said[:-1]) + (" and " if len(said) > 1 else "") + said[-1]
+
     @property
     def progress_import_day(self) -> int:
         return self.progress_recorded - self.progress_dated
@@ -77,6 +89,10 @@ class ImportResult:
     def left_out(self) -> int:
         counts = self.preview.counts
         return counts["conflict"] + counts["error"]
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}" if count else ""
 
 
 def import_reason(filename: str) -> str:

@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from actionplan.importing import values as cells
 from actionplan.importing.rows import LABELS, Outcome, RowPlan, current_value, display, same
 from actionplan.models import Action
+from actionplan.people import person_name
 
 
 def resolve_stale(rows: list[RowPlan]) -> None:
@@ -77,7 +78,7 @@ def _settle_stale(row: RowPlan, exported: Model | None, latest: Model | None) ->
     when = ""
     if latest is not None:
         user = latest.history_user
-        who = (user.get_full_name() or user.get_username()) if user else "Someone"
+        who = person_name(user, fallback="Someone")
         when = " on " + formats.date_format(timezone.localtime(latest.history_date), "j M Y H:i")
     row.outcome = Outcome.CONFLICT
     for name in clashes:

@@ -139,7 +139,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     user=request.user,
                     reason="Edited in the browser",
                     target_reason=form.cleaned_data["target_change_reason"],
-                    version=form.cleaned_data["version"],
+                    base=form.base,
                 )
                 unknown = services.action_set_owners_from_text(
                     action=edited,

@@ -52,7 +52,7 @@ def _changes_counted(report: Report) -> list[Count]:
 def _since_label(report: Report | None) -> str:
     if report is None or report.changes is None:
         return ""
-    return report_pdf.moment_label(report.changes.since)
+    return report_pdf.moment_label(report.changes.since, start=True)
 
 
 def _params(data: QueryDict) -> QueryDict:
@@ -163,7 +163,9 @@ def published_list(request: HttpRequest, slug: str) -> HttpResponse:
             PublishedRow(
                 published=published,
                 as_at_label=report_pdf.moment_label(published.as_at),
-                since_label=report_pdf.moment_label(published.since) if published.since else "",
+                since_label=report_pdf.moment_label(published.since, start=True)
+                if published.since
+                else "",
             )
             for published in plan.published_reports.for_list_page()
         ],
@@ -202,7 +204,9 @@ def published_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "published": published,
         "options_described": _options_described(published.options),
         "as_at_label": report_pdf.moment_label(published.as_at),
-        "since_label": report_pdf.moment_label(published.since) if published.since else "",
+        "since_label": report_pdf.moment_label(published.since, start=True)
+        if published.since
+        else "",
         "pdf_name": publishing.published_file_name(published, "pdf"),
         "xlsx_name": publishing.published_file_name(published, "xlsx"),
         "nav_section": "plans",

@@ -160,9 +160,7 @@ def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ThemeForm(_posted(request), instance=theme)
     if form.is_valid():
         try:
-            structure.theme_save(
-                theme=form.instance, user=request.user, version=form.cleaned_data["version"]
-            )
+            structure.theme_save(theme=form.instance, user=request.user, base=form.base)
         except EditConflict as conflict:
             form.show_conflict(conflict)
         else:
@@ -223,9 +221,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProjectForm(_posted(request), instance=project, plan=theme.plan)
     if form.is_valid():
         try:
-            structure.project_save(
-                project=form.instance, user=request.user, version=form.cleaned_data["version"]
-            )
+            structure.project_save(project=form.instance, user=request.user, base=form.base)
         except EditConflict as conflict:
             form.show_conflict(conflict)
         except ValidationError as error:
@@ -403,9 +399,18 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = access.action
     form = MilestoneForm(_posted(request), instance=milestone, action=action)
     if form.is_valid():
-        milestone_save(milestone=form.instance, user=request.user, reason="Milestone edited")
-        messages.success(request, "Milestone saved.")
-        return redirect("action_detail", action.pk)
+        try:
+            milestone_save(
+                milestone=form.instance,
+                user=request.user,
+                reason="Milestone edited",
+                base=form.base,
+            )
+        except EditConflict as conflict:
+            form.show_conflict(conflict)
+        else:
+            messages.success(request, "Milestone saved.")
+            return redirect("action_detail", action.pk)
     context = {
         "form": form,
         "action": action,

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from actionplan.access import can_manage_plans, plan_for_user
+from actionplan.conflicts import EditConflict
 from consultation import services
 from consultation.access import exercise_for_user
 from consultation.forms import ExerciseForm, PublicPageForm
@@ -59,9 +60,13 @@ def exercise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     name = exercise.title
     form = ExerciseForm(_posted(request), instance=exercise)
     if form.is_valid():
-        services.exercise_save(exercise=form.instance, user=request.user)
-        messages.success(request, f"Consultation exercise “{exercise.title}” saved.")
-        return redirect("exercise_detail", pk=exercise.pk)
+        try:
+            services.exercise_save(exercise=form.instance, user=request.user, base=form.base)
+        except EditConflict as conflict:
+            form.show_conflict(conflict)
+        else:
+            messages.success(request, f"Consultation exercise “{exercise.title}” saved.")
+            return redirect("exercise_detail", pk=exercise.pk)
     context = {
         "form": form,
         "plan": exercise.plan,

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from actionplan.conflicts import EditConflict
 from actionplan.forms import add_model_errors
 from consultation import services
 from consultation.access import exercise_for_user, finding_for_user
@@ -23,8 +24,14 @@ def _save(request: HttpRequest, form: FindingForm) -> Finding | None:
         return None
     try:
         return services.finding_save(
-            finding=form.instance, themes=form.cleaned_data["themes"], user=request.user
+            finding=form.instance,
+            themes=form.cleaned_data["themes"],
+            user=request.user,
+            base=form.base,
         )
+    except EditConflict as conflict:
+        form.show_conflict(conflict)
+        return None
     except ValidationError as error:
         add_model_errors(form, error)
         return None

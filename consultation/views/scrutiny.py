@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from actionplan.access import can_manage_plans, plan_for_user, require, visible_plans
+from actionplan.conflicts import EditConflict
 from actionplan.forms import add_model_errors
 from consultation import paper, services
 from consultation.access import CHANGE_REFUSED, recommendation_for_user
@@ -116,7 +117,11 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = RecommendationForm(request.POST or None, instance=recommendation, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            services.recommendation_save(recommendation=form.instance, user=request.user)
+            services.recommendation_save(
+                recommendation=form.instance, user=request.user, base=form.base
+            )
+        except EditConflict as conflict:
+            form.show_conflict(conflict)
         except ValidationError as error:
             add_model_errors(form, error)
         else:

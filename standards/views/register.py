@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from actionplan.access import organisation_for_user, visible_organisations, visible_plans
+from actionplan.conflicts import EditConflict
 from actionplan.forms import add_model_errors
 from actionplan.models import Action, Organisation
-from actionplan.services import save_with_history
 from standards import services
 from standards.access import register_access, standard_for_user
 from standards.charts import line_chart
@@ -152,8 +152,9 @@ def standard_add(request: HttpRequest, org: str) -> HttpResponse:
     organisation = organisation_for_user(request.user, org, manage=True)
     form = StandardForm(request.POST or None, instance=Standard(organisation=organisation))
     if request.method == "POST" and form.is_valid():
-        standard = form.save(commit=False)
-        save_with_history(standard, user=request.user, reason="Standard added")
+        standard = services.standard_save(
+            standard=form.instance, user=request.user, reason="Standard added"
+        )
         messages.success(request, f"Standard {standard.reference} added.")
         return redirect("standard_detail", pk=standard.pk)
     context = {"form": form, "organisation": organisation, "nav_section": "standards"}
@@ -165,10 +166,18 @@ def standard_edit(request: HttpRequest, pk: int) -> HttpResponse:
     standard, _ = standard_for_user(request.user, pk, manage=True)
     form = StandardForm(request.POST or None, instance=standard)
     if request.method == "POST" and form.is_valid():
-        standard = form.save(commit=False)
-        save_with_history(standard, user=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, f"Standard {standard.reference} changed.")
-        return redirect("standard_detail", pk=standard.pk)
+        try:
+            services.standard_save(
+                standard=form.instance,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                base=form.base,
+            )
+        except EditConflict as conflict:
+            form.show_conflict(conflict)
+        else:
+            messages.success(request, f"Standard {standard.reference} changed.")
+            return redirect("standard_detail", pk=standard.pk)
     context = {
         "form": form,
         "standard": standard,

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionplan.forms import ProgressForm
+from actionplan.history import action_history
 from actionplan.models import Action, ActionOwner, Status
-from actionplan.services import action_record_progress
+from actionplan.services import action_record_progress, action_revise_target
 
 
 def _diff(record) -> dict[str, tuple]:
@@ -172,3 +173,29 @@ def test_load_demo_records_owner_links_as_the_demo_administrator(db):
     link = ActionOwner.history.filter(owner__short_name="PAG").earliest()
     assert link.history_user.username == "admin"
     assert link.history_change_reason.startswith("Demo data loaded from fixtures/")
+
+
+def test_people_in_history_are_named_by_full_name_and_username_never_removed_when_they_exist(
+    client, action, plan_admin
+):
+    plan_admin.first_name, plan_admin.last_name = "Pat", "Admin"
+    plan_admin.save()
+    action_revise_target(action=action, new_target="Mar 2005", reason="Slipped", user=plan_admin)
+    client.force_login(plan_admin)
+    page = client.get(reverse("action_detail", args=[action.pk])).content.decode()
+    assert "(removed)" not in page
+    assert "Pat Admin (pat.admin)" in page
+
+
+def test_a_person_is_removed_only_when_their_account_is_gone(action, plan_admin, steering_member):
+    action_revise_target(
+        action=action, new_target="Mar 2005", reason="Slipped", user=steering_member
+    )
+    steering_member.delete()
+    changes = [
+        change
+        for entry in action_history(action)
+        for change in entry.changes
+        if change.label == "Revised by"
+    ]
+    assert changes and all(str(c.new).endswith("(removed)") for c in changes)

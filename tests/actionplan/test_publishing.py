@@ -139,7 +139,10 @@ def test_parameters_in_error_are_refused_by_name(action, steering_member):
     with pytest.raises(ValidationError) as refused:
         _publish(action.theme.plan, steering_member, as_at="31/02/2011")
     assert refused.value.message_dict == {
-        "as_at": ["Enter the 'as at' date as day/month/year, like 31/03/2011"]
+        "as_at": [
+            "Enter the 'as at' date as day/month/year, like 31/03/2011, or with a time, like "
+            "31/03/2011 12:25"
+        ]
     }
 
 

@@ -72,7 +72,10 @@ def test_a_past_as_at_judges_overdue_on_that_day_not_today(plan):
 def test_an_unreadable_as_at_date_is_refused_with_an_example(plan):
     report, options, errors = _read(plan, "as_at=next+Tuesday")
     assert report is None
-    assert errors == ["Enter the 'as at' date as day/month/year, like 31/03/2011"]
+    assert errors == [
+        "Enter the 'as at' date as day/month/year, like 31/03/2011, or with a time, like "
+        "31/03/2011 12:25"
+    ]
 
 
 def test_an_as_at_date_after_today_is_refused(plan):
@@ -81,23 +84,36 @@ def test_an_as_at_date_after_today_is_refused(plan):
     assert errors == [f"The 'as at' date cannot be after today ({TODAY.day} {TODAY:%B %Y})"]
 
 
-def test_since_gives_the_changes_from_that_moment(plan):
+def test_since_a_date_gives_the_changes_from_the_start_of_that_day(plan):
     report, _, errors = _read(plan, "as_at=31/03/2011&since=14/01/2011")
     assert errors == []
-    assert report.changes.since == _end_of(date(2011, 1, 14))
+    assert report.changes.since == datetime(2011, 1, 14, 0, 0, tzinfo=LONDON)
+
+
+def test_as_at_and_since_accept_a_date_and_a_time(plan):
+    report, _, errors = _read(plan, "as_at=31/03/2011+12:25&since=14/01/2011+09:30")
+    assert errors == []
+    assert report.as_at == datetime(2011, 3, 31, 12, 25, tzinfo=LONDON)
+    assert report.changes.since == datetime(2011, 1, 14, 9, 30, tzinfo=LONDON)
+
+
+def test_since_today_with_as_at_now_is_accepted(plan):
+    report, _, errors = _read(plan, f"as_at=&since={TODAY:%d/%m/%Y}")
+    assert errors == []
+    assert report.changes.since == datetime.combine(TODAY, datetime.min.time(), tzinfo=LONDON)
 
 
 def test_since_must_be_before_as_at(plan):
-    for since in ("31/03/2011", "01/04/2011", "2011-03-31T23:59:59.999999"):
-        _, _, errors = _read(plan, f"as_at=31/03/2011&since={since}")
+    for since in ("01/04/2011", "2011-03-31T23:59:59.999999", "31/03/2011 23:59"):
+        _, _, errors = _read(plan, f"as_at=31/03/2011+12:00&since={since}")
         assert errors == ["The 'since' moment must be before the 'as at' moment."], since
 
 
 def test_an_unreadable_since_is_refused_and_says_none_is_allowed(plan):
     _, _, errors = _read(plan, "since=last+time")
     assert errors == [
-        "Enter the 'since' date as day/month/year, like 14/01/2011, or write 'none' for no "
-        "list of changes"
+        "Enter the 'since' date as day/month/year, like 14/01/2011, or with a time, like "
+        "14/01/2011 09:00, or write 'none' for no list of changes"
     ]
 
 

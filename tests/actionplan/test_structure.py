@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from actionplan.conflicts import EditConflict, check_version
+from actionplan.conflicts import EditConflict, base_of, find_conflicts
 from actionplan.models import (
     Action,
     ActionOwner,
@@ -19,6 +19,7 @@ from actionplan.models import (
 )
 from actionplan.services import action_record_progress, action_revise_target
 from actionplan.structure import (
+    THEME_FIELDS,
     action_create,
     action_delete,
     action_move,
@@ -124,7 +125,7 @@ def test_moving_a_project_to_another_theme_moves_its_actions_with_history(
     project.theme = target
     project.reference = "2"
 
-    project_save(project=project, user=steering_member, version=project.version)
+    project_save(project=project, user=steering_member)
 
     project.refresh_from_db()
     assert (project.theme, project.position) == (target, 1)
@@ -328,61 +329,72 @@ def _edited_elsewhere(theme: Theme, user, **changes) -> None:
     theirs = Theme.objects.get(pk=theme.pk)
     for field, value in changes.items():
         setattr(theirs, field, value)
-    theme_save(theme=theirs, user=user, version=theirs.version)
+    theme_save(theme=theirs, user=user)
 
 
 def test_no_conflict_when_nobody_else_changed_the_row(theme, steering_member):
+    base = base_of(theme, THEME_FIELDS)
     theme.title = "Telephone and e-mail"
-    assert check_version(theme, theme.version) == []
+    assert find_conflicts(theme, base)[0] == []
 
 
 def test_a_conflict_says_what_the_other_person_changed_against_yours(
     theme, steering_member, plan_admin
 ):
-    loaded_version = theme.version
+    base = base_of(theme, ["reference", "title", "kind"])
     _edited_elsewhere(theme, plan_admin, title="Telephone access", kind=ThemeKind.CSE_CRITERION)
     theme.title = "Telephone"  # the user's edit, from the form loaded before
 
-    changes = check_version(theme, loaded_version, fields=["reference", "title", "kind"])
+    changes, _ = find_conflicts(theme, base)
 
-    assert [(c.field, c.was, c.theirs, c.yours) for c in changes] == [
-        ("title", "Telephone Access", "Telephone access", "Telephone"),
+    assert [(c.field, c.was, c.theirs, c.yours, c.mine_changed) for c in changes] == [
+        ("title", "Telephone Access", "Telephone access", "Telephone", True),
         (
             "kind",
             "Strategy key topic",
             "Customer Service Excellence criterion",
             "Strategy key topic",
+            False,
         ),
     ]
     assert changes[0].changed_by == "pat.admin"
     assert str(changes[0]) == (
         "pat.admin changed the title to “Telephone access” (it was “Telephone Access”); "
-        "you entered “Telephone”."
+        "you entered “Telephone”. Choose which to keep."
     )
 
 
 def test_changes_to_fields_the_form_does_not_edit_are_no_conflict(themes, steering_member):
     loaded = Theme.objects.get(pk=themes[1].pk)
+    base = base_of(loaded, ["reference", "title"])
     theme_reorder(theme=themes[1], direction="up", user=steering_member)  # raises its version
     loaded.title = "Renamed"
-    assert check_version(loaded, loaded.version, fields=["reference", "title"]) == []
+    assert find_conflicts(loaded, base)[0] == []
+
+
+def test_the_same_change_made_by_both_is_no_conflict(theme, steering_member, plan_admin):
+    base = base_of(theme, THEME_FIELDS)
+    _edited_elsewhere(theme, plan_admin, title="Phones")
+    theme.title = "Phones"
+    assert find_conflicts(theme, base)[0] == []
 
 
 def test_saving_over_someone_elses_change_is_refused_and_nothing_is_saved(
     theme, steering_member, plan_admin
 ):
-    loaded_version = theme.version
+    base = base_of(theme, THEME_FIELDS)
     _edited_elsewhere(theme, plan_admin, description="Their words")
     mine = Theme.objects.get(pk=theme.pk)
     mine.description, mine.title = "My words", "My title"
 
     with pytest.raises(EditConflict) as conflict:
-        theme_save(theme=mine, user=steering_member, version=loaded_version)
+        theme_save(theme=mine, user=steering_member, base=base)
 
     assert [c.field for c in conflict.value.changes] == ["description"]
     assert conflict.value.version == Theme.objects.get(pk=theme.pk).version
+    assert conflict.value.base["description"] == "Their words"
     stored = Theme.objects.get(pk=theme.pk)
     assert (stored.title, stored.description) == ("Telephone Access", "Their words")
-    # Saving again with the version now shown keeps the user's answers.
-    theme_save(theme=mine, user=steering_member, version=conflict.value.version)
+    # Saving again from the state now shown goes ahead.
+    theme_save(theme=mine, user=steering_member, base=conflict.value.base)
     assert Theme.objects.get(pk=theme.pk).description == "My words"

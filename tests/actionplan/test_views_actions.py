@@ -7,10 +7,11 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplan.models import Action, ProgressUpdate, Status
+from actionplan.models import ACTION_CONTENT_FIELDS, Action, ProgressUpdate, Status
 from actionplan.services import action_record_progress, action_revise_target
 from actionplan.synthetic import build_plan
 from tests.conftest import home_council
+from tests.formstate import loaded, loaded_on_page
 
 
 @pytest.fixture
@@ -219,7 +220,7 @@ def _edit_data(action: Action, **changes) -> dict:
         "completed_on": "",
         "notes": action.notes,
         "target_change_reason": "",
-        "version": action.version,
+        "loaded": loaded(action, ACTION_CONTENT_FIELDS),
     }
     return data | changes
 
@@ -268,14 +269,20 @@ def test_the_second_of_two_simultaneous_edits_is_refused_showing_the_first(
     assert "Their wording" in page and "My wording" in page and "At risk" in page
     action.refresh_from_db()
     assert action.description == "Their wording"
-    # Saving again, having seen their changes, goes ahead.
+    # Saving again, choosing mine for the description both changed, keeps their status.
     third = client.post(
         reverse("action_edit", args=[action.pk]),
-        loaded | {"description": "My wording", "version": action.version},
+        loaded
+        | {
+            "description": "My wording",
+            "status": "at_risk",
+            "keep_description": "mine",
+            "loaded": loaded_on_page(page),
+        },
     )
     assert third.status_code == 302
     action.refresh_from_db()
-    assert action.description == "My wording"
+    assert (action.description, action.status) == ("My wording", "at_risk")
 
 
 # Retire and revert -------------------------------------------------------------------------
@@ -354,11 +361,12 @@ def test_the_action_page_costs_the_same_queries_for_a_busy_action(
     client.force_login(steering_member)
     client.get(reverse("action_detail", args=[quiet.pk]))  # warm the session
     cache.clear()
-    # session, user, access (action, role groups, plan visible), the plan's change stamp, the
-    # page's action, then its owners, milestones, revisions, updates, update authors; five
-    # history tables; names met in history (owners, themes, projects); what it answers of the
-    # CSE standard (one query); the findings and recommendations it answers (two); the
-    # standards it helps to meet (one).
+    # session, user, access (action among the plans the user sees, grants), the plan's change
+    # stamp, the page's action, then its owners, milestones, revisions, updates, update
+    # authors; five history tables; names met in history (owners, themes, projects, and the
+    # people who reported or revised, so none shows as removed); what it answers of the CSE
+    # standard (one query); the findings and recommendations it answers (two); the standards
+    # it helps to meet (one).
     with django_assert_num_queries(24) as quiet_queries:
         client.get(reverse("action_detail", args=[quiet.pk]))
     with django_assert_num_queries(len(quiet_queries)):

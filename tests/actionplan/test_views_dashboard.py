@@ -321,15 +321,15 @@ def test_a_plan_with_no_actions_says_so(client, plan, steering_member):
 
 # Queries ----------------------------------------------------------------------------------
 
-# 1 session, 2 user, 3 the user's groups (role), 4 the plan, 5 the plan's change stamp;
+# 1 session, 2 user, 3 the user's grants, 4 the plan, 5 the plan's change stamp;
 # 6 plan summary (ActionQuerySet.summary), 7 counts grouped by theme, 8 the themes;
 # 9 overdue, 10 due soon, 11 slipped, 12 awaiting update (each: first rows + window count);
 # 13 latest action history rows, 14 their previous versions, 15 latest progress updates;
 # 16 the latest CSE assessment with its rating counts; consultation panel: 17 findings with
-# no responding action, 18 scrutiny report-backs due; standards panel: 19 the standards,
-# 20 their figures.
-DASHBOARD_QUERIES = 20
-# From the cache: 1 session, 2 user, 3 the user's groups, 4 the plan, 5 its change stamp.
+# no responding action, 18 all findings counted (so "each finding is answered" is never said
+# of none), 19 scrutiny report-backs due; standards panel: 20 the standards, 21 their figures.
+DASHBOARD_QUERIES = 21
+# From the cache: 1 session, 2 user, 3 the user's grants, 4 the plan, 5 its change stamp.
 CACHED_DASHBOARD_QUERIES = 5
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -10,7 +12,7 @@ from django.urls import reverse
 from actionplan.exports import actions_workbook_bytes
 from actionplan.filters import browse_base_queryset
 from actionplan.importing import storage
-from actionplan.models import Action, Owner
+from actionplan.models import Action, Owner, ProgressUpdate
 from actionplan.synthetic import build_plan
 from tests.actionplan.import_files import edited, xlsx
 from tests.conftest import home_council
@@ -168,7 +170,7 @@ def test_the_result_lists_the_rows_that_were_not_imported(client, plan, people, 
     token = storage.stash(plan=plan, filename="p.xlsx", data=xlsx(sheet), uploaded_by="")
     client.force_login(steering_member)
     page = client.post(reverse("plan_import_confirm", args=[plan.slug, token])).content.decode()
-    assert "1 new and 0 changed actions" in page
+    assert "1 new action<" in page.replace("</div>", "<")
     assert "“Plan” row 3 (b): % complete “250” is not a number from 0 to 100." in page
 
 
@@ -241,7 +243,7 @@ def test_a_new_progress_row_previews_and_imports_in_the_same_queries_whatever_th
     # the savepoints released; and the remembered column choices, as for the preview.
     with django_assert_num_queries(33):
         result = client.post(reverse("plan_import_confirm", args=[plan.slug, token]))
-    assert "1 progress update" in result.content.decode()
+    assert "1 new progress update" in result.content.decode()
     first = Action.objects.for_plan(plan).order_by("pk").first()
     assert first.updates.filter(narrative="Went live on Monday").count() == 1
     assert Action.objects.for_plan(plan).count() == themes * projects * actions
@@ -345,3 +347,33 @@ def test_the_command_reads_a_word_plan_with_the_columns_given(tmp_path, plan, pe
     targets = dict(Action.objects.values_list("description", "target"))
     assert targets == {"Concentrate on FAQs": "Dec 2004", "Negotiate with WODC": "Jan 2005"}
     assert ImportColumnChoice.objects.get(heading="project").field == "description"
+
+
+def _summary_value(page: str, key: str) -> str:
+    """The value beside `key` in the result page's summary list."""
+    found = re.search(
+        rf'<dt class="govuk-summary-list__key">{re.escape(key)}</dt>'
+        r'<dd class="govuk-summary-list__value">([^<]*)</dd>',
+        page,
+    )
+    assert found, key
+    return found.group(1)
+
+
+@pytest.mark.parametrize("rows", [0, 1, 7])
+def test_the_result_counts_the_progress_updates_written_with_new_actions(
+    client, plan, people, steering_member, rows
+):
+    lines = [["Theme", "Ref", "Action", "Latest update"]]
+    lines += [["1", f"a{n}", f"Action {n}", f"Reported {n}"] for n in range(rows)]
+    lines += [["1", "z", "Action with no update", None]]
+    token = storage.stash(plan=plan, filename="p.xlsx", data=xlsx({"Plan": lines}), uploaded_by="")
+    client.force_login(steering_member)
+    page = client.post(reverse("plan_import_confirm", args=[plan.slug, token])).content.decode()
+
+    written = ProgressUpdate.objects.filter(action__theme__plan=plan).count()
+    assert written == rows
+    assert _summary_value(page, "New progress updates") == str(rows)
+    updates = {0: "", 1: " and 1 new progress update", 7: " and 7 new progress updates"}[rows]
+    actions = "1 new action" if rows == 0 else f"{rows + 1} new actions"
+    assert f"{actions}{updates}</div>" in page

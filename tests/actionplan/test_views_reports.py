@@ -24,8 +24,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # actionplan.reports._snapshot); the form's choices as rendered: themes, owners, directorates
 # (3); this user's reports made in the background (1). Each theme, owner or directorate
 # filtered on adds one query to check it. The consultation section: the plan's exercises as
-# at the moment (1; none here); the standards section: the register and its figures (2).
-BUILDER_PREVIEW_QUERIES = 21
+# at the moment (1; none here); the standards section: the register and its figures (2); when
+# the plan was first recorded (1: a report as at a moment before it says so).
+BUILDER_PREVIEW_QUERIES = 22
 # Session and user, grants, the plan, the reports with who published them.
 PUBLISHED_LIST_QUERIES = 5
 

@@ -18,8 +18,10 @@ from actionplan.models import (
     Status,
     Theme,
 )
+from actionplan.structure import PROJECT_FIELDS, THEME_FIELDS
 from actionplan.synthetic import build_plan
 from tests.conftest import home_council, make_action
+from tests.formstate import loaded, loaded_on_page
 
 ROLES = ["viewer", "action_owner", "steering_member", "plan_admin"]
 
@@ -253,7 +255,7 @@ def test_editing_a_theme_saves_it_with_history(client, steering_member, theme):
             "title": "Telephone and e-mail",
             "kind": "cse_criterion",
             "description": "Calls and messages",
-            "version": theme.version,
+            "loaded": loaded(theme, THEME_FIELDS),
         },
     )
     assert response.status_code == 302
@@ -268,15 +270,14 @@ def test_an_edit_conflict_is_refused_with_their_change_and_keeps_mine(
 ):
     client.force_login(steering_member)
     url = reverse("theme_edit", args=[theme.pk])
-    loaded = client.get(url)
-    assert f'name="version" value="{theme.version}"' in _page(loaded)
+    started = loaded_on_page(_page(client.get(url)))
     theirs = Theme.objects.get(pk=theme.pk)
     theirs.title = "Telephone access (theirs)"
     theirs._history_user = plan_admin
     theirs.save()
 
     mine = {"reference": "4", "title": "Telephone (mine)", "kind": "key_topic"}
-    response = client.post(url, {**mine, "version": theme.version})
+    response = client.post(url, {**mine, "loaded": started})
 
     assert response.status_code == 200
     summary = _errors(response)
@@ -286,10 +287,10 @@ def test_an_edit_conflict_is_refused_with_their_change_and_keeps_mine(
     assert "you entered “Telephone (mine)”" in summary
     assert 'value="Telephone (mine)"' in _page(response)
     assert Theme.objects.get(pk=theme.pk).title == "Telephone access (theirs)"
-    # The form now carries their version: saving again keeps mine.
-    new_version = Theme.objects.get(pk=theme.pk).version
-    assert f'name="version" value="{new_version}"' in _page(response)
-    assert client.post(url, {**mine, "version": new_version}).status_code == 302
+    # Both changed the title: saving again needs a choice, then keeps mine.
+    again = {**mine, "loaded": loaded_on_page(_page(response))}
+    assert "Choose whether to keep their title or use yours" in _errors(client.post(url, again))
+    assert client.post(url, {**again, "keep_title": "mine"}).status_code == 302
     assert Theme.objects.get(pk=theme.pk).title == "Telephone (mine)"
 
 
@@ -337,7 +338,7 @@ def test_moving_a_project_to_another_theme_moves_its_actions(
             "reference": "1",
             "title": project.title,
             "description": "",
-            "version": project.version,
+            "loaded": loaded(project, PROJECT_FIELDS),
         },
     )
     assert response.status_code == 302
@@ -356,7 +357,12 @@ def test_a_project_cannot_be_moved_to_a_theme_of_another_plan(
     client.force_login(steering_member)
     response = client.post(
         reverse("project_edit", args=[project.pk]),
-        {"theme": foreign.pk, "reference": "1", "title": "x", "version": project.version},
+        {
+            "theme": foreign.pk,
+            "reference": "1",
+            "title": "x",
+            "loaded": loaded(project, PROJECT_FIELDS),
+        },
     )
     assert response.status_code == 200
     assert "Select a valid choice" in _errors(response)
@@ -365,7 +371,7 @@ def test_a_project_cannot_be_moved_to_a_theme_of_another_plan(
 
 def test_a_project_edit_conflict_is_refused(client, steering_member, plan_admin, project):
     client.force_login(steering_member)
-    loaded_version = project.version
+    started = loaded(project, PROJECT_FIELDS)
     theirs = Project.objects.get(pk=project.pk)
     theirs.description = "Their description"
     theirs._history_user = plan_admin
@@ -377,7 +383,7 @@ def test_a_project_edit_conflict_is_refused(client, steering_member, plan_admin,
             "reference": "1",
             "title": "Mine",
             "description": "",
-            "version": loaded_version,
+            "loaded": started,
         },
     )
     assert response.status_code == 200
@@ -575,6 +581,9 @@ def test_viewers_refused_a_delete_are_not_offered_to_retire(client, viewer, acti
 # Milestones ----------------------------------------------------------------------------------
 
 
+MILESTONE = ["text", "target", "done_on"]
+
+
 def _milestone_data(**changes) -> dict:
     return {"text": "Consult staff", "target": "Nov 2004", "done_on": "", **changes}
 
@@ -636,7 +645,12 @@ def test_owners_edit_their_milestones_but_only_managers_delete_them(
     client.force_login(owner_of_action)
     edit_url = reverse("milestone_edit", args=[milestone.pk])
     assert "Delete this milestone" not in _page(client.get(edit_url))
-    client.post(edit_url, _milestone_data(text="Draft the full list", done_on="2/11/2004"))
+    client.post(
+        edit_url,
+        _milestone_data(
+            text="Draft the full list", done_on="2/11/2004", loaded=loaded(milestone, MILESTONE)
+        ),
+    )
     milestone.refresh_from_db()
     assert milestone.text == "Draft the full list"
     delete_url = reverse("milestone_delete", args=[milestone.pk])

@@ -10,10 +10,12 @@ from django.urls import reverse
 from actionplan.models import Action, Theme
 from actionplan.synthetic import build_plan
 from standards.cse_coverage import action_cse_links
+from standards.cse_forms import EvidenceForm
 from standards.cse_models import Assessment, Evidence, Rating, ThemeCriterion
 from standards.cse_services import cse_action_sub_criteria_set, cse_theme_mapping_save
 from standards.models import Standard
 from tests.conftest import home_council
+from tests.formstate import loaded
 from tests.standards.conftest import rate, record_evidence
 
 
@@ -129,6 +131,7 @@ def test_editing_evidence_changes_its_sub_criteria(client, steering_member, plan
             "text": evidence.text,
             "dated": "01/10/2010",
             "sub_criteria": [cse["2.1"].pk],
+            "loaded": loaded(evidence, EvidenceForm._meta.fields),
         },
     )
     assert response.status_code == 302

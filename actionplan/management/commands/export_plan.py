@@ -28,7 +28,8 @@ class Command(BaseCommand):
         "Write the committee report of a plan to a file: the same report as the report "
         "builder's PDF, Excel or CSV download. Dates are day/month/year (31/03/2011) or "
         "ISO (2011-03-31, or 2011-03-31T17:00 for an exact moment); a date means the end of "
-        "that day. Without --since the changes are those since the plan's last published "
+        "that day for --as-at and the start of it for --since. Without --since the changes "
+        "are those since the plan's last published "
         f"report, if any; --since {NO_SINCE} leaves them out."
     )
 
@@ -76,7 +77,7 @@ class Command(BaseCommand):
             f"Wrote {output} ({options['fmt'].upper()}, {len(content):,} bytes): {plan}, "
             f"as at {report_pdf.moment_label(report.as_at)}, {rows} {noun}"
             + (
-                f", changes since {report_pdf.moment_label(report.changes.since)}"
+                f", changes since {report_pdf.moment_label(report.changes.since, start=True)}"
                 if report.changes
                 else ""
             )

@@ -8,8 +8,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from standards.forms import StandardForm
 from standards.models import Standard
 from standards.services import standard_revise
+from tests.formstate import loaded
 from tests.standards.performance.conftest import add_value, make_standard
 
 
@@ -100,6 +102,7 @@ def _form(standard: Standard | None = None, **changes) -> dict:
             commitment=standard.commitment,
             target=str(standard.target),
             amber_tolerance=str(standard.amber_tolerance),
+            loaded=loaded(standard, StandardForm._meta.fields),
         )
     data.update(changes)
     return data

@@ -1,0 +1,14 @@
+"""`{{ user|person }}`: a person named the one way used everywhere (actionplan.people)."""
+
+from __future__ import annotations
+
+from django import template
+
+from actionplan.people import person_name
+
+register = template.Library()
+
+
+@register.filter
+def person(user, fallback: str = "") -> str:
+    return person_name(user, fallback=fallback)
