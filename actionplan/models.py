@@ -29,6 +29,7 @@ from actionplan.querysets import (
     UpdateRoundQuerySet,
 )
 from actionplan.targetdates import TargetDate, TargetKind, parse_target_date
+from actionplan.validators import single_line
 
 
 class PlanStatus(models.TextChoices):
@@ -616,7 +617,9 @@ class UpdateRound(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="update_rounds")
     title = models.CharField(
-        max_length=200, help_text='For example "Steering group 14 January 2011".'
+        max_length=200,
+        help_text='For example "Steering group 14 January 2011".',
+        validators=[single_line],  # it is the subject of every e-mail the round sends
     )
     meeting_date = models.DateField()
     deadline = models.DateField(

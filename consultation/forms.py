@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from actionplan.formfields import IdsField
 from actionplan.forms import ConstraintsForm
 from actionplan.models import Action, Plan, Theme
 from consultation.models import Exercise, Finding, PublicPage, Recommendation, ScrutinyMeeting
@@ -44,7 +45,7 @@ class ExerciseForm(ConstraintsForm):
 
 
 class FindingForm(ConstraintsForm):
-    themes = forms.ModelMultipleChoiceField(
+    themes = IdsField(
         queryset=Theme.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

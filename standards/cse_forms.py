@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from actionplan.formfields import IdsField
 from actionplan.models import Action, Plan, Theme
 from consultation.models import Exercise
 from standards.cse_models import (
@@ -39,25 +40,25 @@ class EvidenceForm(forms.ModelForm):
             "invalid": "Enter the link as a web address, like https://example.org/report."
         },
     )
-    sub_criteria = forms.ModelMultipleChoiceField(
+    sub_criteria = IdsField(
         label="Sub-criteria this evidence supports",
         queryset=SubCriterion.objects.select_related("criterion"),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one sub-criterion this evidence supports."},
     )
-    actions = forms.ModelMultipleChoiceField(
+    actions = IdsField(
         label="Plan actions it comes from or supports",
         queryset=Action.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    standards = forms.ModelMultipleChoiceField(
+    standards = IdsField(
         label="Service standards whose performance it shows",
         queryset=Standard.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    exercises = forms.ModelMultipleChoiceField(
+    exercises = IdsField(
         label="Consultation exercises it draws on",
         queryset=Exercise.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -97,6 +98,7 @@ class EvidenceForm(forms.ModelForm):
             if (self.instance.pk)
             else []
         )
+        self.fields["exercises"].queryset = Exercise.objects.filter(plan=plan)
         self.fields["standards"].queryset = Standard.objects.filter(
             Q(effective_to__isnull=True)
             | Q(effective_to__gte=timezone.localdate())
@@ -227,7 +229,7 @@ class MappingForm(forms.Form):
 class ActionCriteriaForm(forms.Form):
     """The sub-criteria an action addresses directly."""
 
-    sub_criteria = forms.ModelMultipleChoiceField(
+    sub_criteria = IdsField(
         label="Sub-criteria this action addresses",
         queryset=SubCriterion.objects.select_related("criterion"),
         widget=forms.CheckboxSelectMultiple,

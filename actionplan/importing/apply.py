@@ -33,6 +33,7 @@ from actionplan.models import (
     Plan,
     ProgressUpdate,
     Project,
+    Status,
     Theme,
     ThemeKind,
 )
@@ -44,6 +45,7 @@ from actionplan.services import (
     action_set_owners,
     save_with_history,
 )
+from actionplan.statusrules import status_change_check
 
 GROUP_WORDS = ("group", "board", "team", "panel", "forum", "partnership", "committee")
 
@@ -197,6 +199,9 @@ class _Writer:
         theme = self.theme(row.theme)
         project = self.project(row.project)
         action = Action(theme=theme, project=project, position=self.next_position(theme, project))
+        status_change_check(
+            user=self.user, current=Status.NOT_STARTED, new=row.fields.get("status") or ""
+        )
         for name, value in row.fields.items():
             setattr(action, name, value if value is not None or name != "rag" else "")
         # The preview validated every value; the database's constraints still hold the line.
@@ -207,6 +212,8 @@ class _Writer:
 
     def change(self, row: RowPlan) -> None:
         action = row.action  # locked by the preview's read inside this transaction
+        if "status" in row.fields:
+            status_change_check(user=self.user, current=action.status, new=row.fields["status"])
         for name, value in row.fields.items():
             setattr(action, name, value)
         if "target" in row.fields:  # a re-plan: the services keep the original target
