@@ -17,7 +17,6 @@ Every write is keyword-only and atomic, and records the acting user and a reason
 from __future__ import annotations
 
 import logging
-
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -503,8 +502,8 @@ def rounds_send_reminders(
     hold) is logged and reported in its result; the rounds after it are still reminded.
     """
     results = []
-    for update_round in UpdateRound.objects.open().select_related("plan").order_by(
-        "deadline", "pk"
+    for update_round in (
+        UpdateRound.objects.open().select_related("plan").order_by("deadline", "pk")
     ):
         try:
             sent = round_send_reminders(

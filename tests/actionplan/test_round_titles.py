@@ -50,7 +50,9 @@ def two_rounds(plan, action, people, steering_member, mailoutbox):
     """Two plans with a round open each; RF owes an update for both."""
     people["RF"].email = "rf@example.gov.uk"
     people["RF"].save()
-    other = Plan.objects.create(slug="other", title="Other plan", organisation="X", status="adopted")
+    other = Plan.objects.create(
+        slug="other", title="Other plan", organisation="X", status="adopted"
+    )
     project = Project.objects.create(
         theme=Theme.objects.create(plan=other, reference="1", title="Access"),
         reference="1",
@@ -64,9 +66,7 @@ def two_rounds(plan, action, people, steering_member, mailoutbox):
     return first_round, other_round
 
 
-def test_send_reminders_carries_on_past_a_round_that_fails_and_reports_it(
-    two_rounds, mailoutbox
-):
+def test_send_reminders_carries_on_past_a_round_that_fails_and_reports_it(two_rounds, mailoutbox):
     bad, good = two_rounds
     # A title stored before validation existed: no e-mail subject can hold it.
     UpdateRound.objects.filter(pk=bad.pk).update(title="Steering group\r\nBcc: all@example.org")

@@ -22,7 +22,7 @@ import pytest
 from django.core.signals import got_request_exception
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse, reverse_lazy
 
 from actionplan.models import UpdateRound
 from actionplan.rounds import round_close
@@ -31,20 +31,20 @@ from tests.security.reference import reference_data_load
 from tests.test_access_matrix import PAGES, POSTS, world  # noqa: F401 (world is a fixture)
 
 HUGE_ID = str(2**64)
-EDGE_VALUES = [
-    HUGE_ID,
-    str(-(2**63) - 1),
-    "0001-01-01",
-    "01/01/0001",
-    "9999-12-31",
-    "31/12/9999",
-    "0001-01-01T00:00:00+23:59",
-    "9999-12-31T23:59:59-23:59",
-    "0000-01",
-    "9999-12",
-    "x" * 5_000,
-    "One line\r\nBcc: someone@example.org",
-]
+IDS = [HUGE_ID, str(-(2**63) - 1)]
+DAYS = ["0001-01-01", "31/12/9999", "0001-01-01T00:00:00+23:59", "9999-12-31T23:59:59-23:59"]
+PERIODS = ["0000-01", "9999-12"]
+TEXTS = ["x" * 5_000, "One line\r\nBcc: someone@example.org"]
+EDGE_VALUES = IDS + DAYS + PERIODS + TEXTS
+# What each kind of form field is sent: a box people type into may get anything; a list, a
+# tick box or a hidden field carries ids; a paragraph of text carries text.
+VALUES_BY_KIND = {
+    "textarea": TEXTS,
+    "select": IDS + TEXTS[:1],
+    "checkbox": IDS + TEXTS[:1],
+    "radio": IDS + TEXTS[:1],
+    "hidden": IDS + DAYS[:1] + TEXTS[:1],
+}
 # Every name the site's views read from a query string (a page without a form for them
 # still reads them from its links: the print page, the downloads, the figures' template).
 QUERY_PARAMS = [
@@ -94,7 +94,10 @@ ONE_BY_ONE = {
 }
 # Forms whose fields are not walked: signing out (the walk would go on signed out) and in
 # (throttling has its own tests).
-SKIPPED_ACTIONS = {"/logout/", "/login/"}
+SKIPPED_ACTIONS = {reverse_lazy("logout"), reverse_lazy("login")}
+# Pages whose forms show only once something is asked (the builder's publish and background
+# buttons): asked for once more like this.
+SEEDS = {"report_builder": {"since": "none"}}
 
 
 def _patterns(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -113,7 +116,7 @@ def _admin_url(prefix: str, pattern: URLPattern) -> str:
     return "/" + route.replace("^", "").replace("$", "").replace("\\", "")
 
 
-def site_urls(world: dict) -> list[tuple[str, str, list[str]]]:
+def site_urls(objects: dict) -> list[tuple[str, str, list[str]]]:
     """(name, url, urls with an id beyond 64 bits) for every URL pattern of the URLconf."""
     found = []
     for prefix, pattern in _patterns(get_resolver()):
@@ -123,10 +126,10 @@ def site_urls(world: dict) -> list[tuple[str, str, list[str]]]:
             continue
         name = pattern.name
         kind, args_key = PAGES.get(name) or POSTS[name]
-        args = world[args_key]
+        args = objects[args_key]
         url = reverse(name, args=args)
         if name == "action_add":
-            url += f"?project={world['project'][0]}"
+            url += f"?project={objects['project'][0]}"
         huge = [
             reverse(name, args=[HUGE_ID if i == n else a for n, a in enumerate(args)])
             for i, arg in enumerate(args)
@@ -180,8 +183,10 @@ class Walk:
         parser.feed(response.content.decode())
         path = urlsplit(url).path
         for form in parser.forms:
-            action = form.action or path
-            if urlsplit(action).path in SKIPPED_ACTIONS or not form.kinds:
+            action = (
+                path if form.action in ("", "#") or form.action.startswith("#") else form.action
+            )
+            if urlsplit(action).path in {str(u) for u in SKIPPED_ACTIONS} or not form.kinds:
                 continue
             self.forms.setdefault((form.method, action), form)
 
@@ -204,6 +209,8 @@ def _walk(walk: Walk, urls: list[tuple[str, str, list[str]]]) -> None:
             continue
         if response.status_code == 200:
             walk.collect_forms(url, response)
+        if name in SEEDS:
+            walk.collect_forms(url, walk.ask("get", url, SEEDS[name], what="to show its forms"))
         for value in EDGE_VALUES:
             walk.ask("get", url, {p: value for p in QUERY_PARAMS}, what=f"every parameter={value}")
         for param in ONE_BY_ONE.get(name, []):
@@ -216,10 +223,10 @@ def _walk(walk: Walk, urls: list[tuple[str, str, list[str]]]) -> None:
             walk.ask("post", url, what="as a button")
     for (method, action), form in sorted(walk.forms.items()):
         base = _filled(form)
-        for field in form.kinds:
+        for field, kind in form.kinds.items():
             if field == "csrfmiddlewaretoken":
                 continue
-            for value in EDGE_VALUES:
+            for value in VALUES_BY_KIND.get(kind, EDGE_VALUES):
                 data = base | {field: [value]}
                 if method == "get":
                     data.pop("csrfmiddlewaretoken", None)
