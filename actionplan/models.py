@@ -866,3 +866,18 @@ class ReportJob(models.Model):
         if self.state == ReportJobState.RUNNING and self.started_at is not None:
             return now - self.started_at > REPORT_JOB_RUN_LIMIT
         return False
+
+
+class AppliedImport(models.Model):
+    """An import confirmed from the browser: its preview's token, so it is applied only once."""
+
+    token = models.CharField(max_length=64, unique=True)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=200)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.filename} imported into {self.plan}"

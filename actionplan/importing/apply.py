@@ -28,6 +28,7 @@ from actionplan.importing.reader import read_upload
 from actionplan.importing.safety import ImportRefused, Limits
 from actionplan.models import (
     Action,
+    AppliedImport,
     Owner,
     OwnerKind,
     Plan,
@@ -66,6 +67,22 @@ class ImportResult:
         return counts["conflict"] + counts["error"]
 
 
+class ImportAlreadyApplied(Exception):
+    """The same upload was confirmed before (two people, two tabs): it is applied once."""
+
+    def __init__(self, applied: AppliedImport) -> None:
+        by = applied.applied_by
+        who = (by.get_full_name() or by.get_username()) if by is not None else "someone"
+        when = timezone.localtime(applied.applied_at)
+        self.filename = applied.filename
+        self.message = (
+            f"{applied.filename} was already imported by {who} at {when:%H:%M} on "
+            f"{when:%d/%m/%Y}: its changes are in the plan once, and nothing was imported a "
+            "second time."
+        )
+        super().__init__(self.message)
+
+
 def import_reason(filename: str) -> str:
     return f"Imported from {filename}"[:100]
 
@@ -80,9 +97,24 @@ def import_apply(
     create_owners: bool = False,
     limits: Limits | None = None,
     today: date | None = None,
+    token: str = "",
 ) -> ImportResult:
-    """Import the file into the plan; ImportRefused (nothing written) if it cannot be read."""
+    """Import the file into the plan; ImportRefused (nothing written) if it cannot be read.
+
+    `token` names the browser's upload: a second confirmation of it, even one made at the
+    same moment (it waits for the plan's lock), raises ImportAlreadyApplied and writes nothing.
+    """
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if token:
+        applied = AppliedImport.objects.select_related("applied_by").filter(token=token).first()
+        if applied is not None:
+            raise ImportAlreadyApplied(applied)
+        AppliedImport.objects.create(
+            token=token,
+            plan=plan,
+            filename=filename[:200],
+            applied_by=user if getattr(user, "pk", None) else None,
+        )
     source = read_upload(filename, data, limits)
     preview = build_preview(plan=plan, source=source, lock=True, today=today)
     writer = _Writer(plan, user, import_reason(filename), today or timezone.localdate())

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 
 from actionplan.access import plan_for_user
 from actionplan.importing import storage
-from actionplan.importing.apply import import_apply
+from actionplan.importing.apply import ImportAlreadyApplied, import_apply
 from actionplan.importing.plan_diff import build_preview
 from actionplan.importing.reader import read_upload
 from actionplan.importing.safety import ImportRefused, Limits
-from actionplan.models import Plan
+from actionplan.models import AppliedImport, Plan
 
 
 class ImportUploadForm(forms.Form):
@@ -119,6 +119,11 @@ def import_preview(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     plan = plan_for_user(request.user, slug, manage=True)
+    applied = AppliedImport.objects.filter(plan=plan, token=token).select_related("applied_by")
+    if applied.exists():  # confirmed already, by someone else or in another tab
+        refusal = ImportAlreadyApplied(applied.get())
+        context = {"plan": plan, "filename": refusal.filename, "refusal": refusal.message}
+        return render(request, "actionplan/importing/result.html", context | {"again": True})
     stashed = _stashed(plan, token)
     form = ImportConfirmForm(request.POST)
     create_owners = form.is_valid() and form.cleaned_data["create_owners"]
@@ -130,7 +135,11 @@ def import_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
             data=stashed.data,
             user=request.user,
             create_owners=create_owners,
+            token=token,
         )
+    except ImportAlreadyApplied as refusal:
+        context |= {"refusal": refusal.message, "again": True}
+        return render(request, "actionplan/importing/result.html", context)
     except ImportRefused as refusal:
         context["refusal"] = refusal.message
     storage.discard(token)

@@ -58,7 +58,10 @@ def test_upload_preview_confirm_creates_the_actions_as_the_user(
     assert action.history.first().history_user == steering_member
     assert Owner.objects.filter(name="New Person").exists()
     assert storage.fetch(plan=plan, token=token) is None  # the upload is gone
-    assert client.post(confirm).status_code == 404  # and cannot be applied twice
+    again = client.post(confirm).content.decode()  # and cannot be applied twice
+    assert "plan.xlsx has already been imported" in again
+    assert f"was already imported by {steering_member.username}" in again
+    assert Action.objects.count() == 1
 
 
 def test_a_refused_file_is_reported_on_the_upload_form_and_nothing_is_kept(
@@ -116,10 +119,11 @@ def test_preview_and_confirm_take_the_same_queries_whatever_the_plan_size(
     # of rows (docs/import.md) its actions and (our workbook has an Owners column) their links.
     with django_assert_num_queries(12):
         client.get(reverse("plan_import_preview", args=[plan.slug, token]))
-    # The same four, a savepoint, the plan locked, the index again under lock, the owners'
-    # spellings for linking; then the one changed action saved (its update and history row,
-    # no re-read: the index locked it) and the savepoint released.
-    with django_assert_num_queries(18):
+    # The same four and whether the upload was applied before; a savepoint, the plan locked,
+    # the upload's record looked for and written (applied once), the index again under lock,
+    # the owners' spellings for linking; then the one changed action saved (its update and
+    # history row, no re-read: the index locked it) and the savepoint released.
+    with django_assert_num_queries(21):
         client.post(reverse("plan_import_confirm", args=[plan.slug, token]))
     assert Action.objects.filter(description="Changed in the spreadsheet").count() == 1
 

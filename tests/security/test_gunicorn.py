@@ -53,12 +53,16 @@ for n in range({WRITERS}):
     user = get_user_model().objects.create_user(f"writer{{n}}", password="{PASSWORD}")
     user.groups.add(group)
 print(" ".join(str(pk) for pk in Action.objects.order_by("position").values_list("pk", flat=True)))
+from actionplan.importing.storage import stash
+print(stash(plan=plan, filename="plan.csv", data=b"Theme,Action\\n1,Imported action\\n",
+            uploaded_by="writer0"))
 """
 COUNT = """
 import django
 django.setup()
-from actionplan.models import ProgressUpdate
-print(ProgressUpdate.objects.count(), ProgressUpdate.history.count())
+from actionplan.models import Action, ProgressUpdate
+print(ProgressUpdate.objects.count(), ProgressUpdate.history.count(),
+      Action.objects.filter(description="Imported action").count())
 """
 
 
@@ -196,10 +200,10 @@ def busy_site(tmp_path):
             [sys.executable, "-c", SETUP], env=env, cwd=BASE_DIR, capture_output=True, text=True
         )
         assert setup.returncode == 0, setup.stderr
-        actions = [int(pk) for pk in setup.stdout.split()]
+        ids, token = setup.stdout.splitlines()[-2:]
         server = Server(env)
         try:
-            yield server, actions, env
+            yield server, [int(pk) for pk in ids.split()], token, env
         finally:
             server.stop()
     finally:
@@ -207,7 +211,7 @@ def busy_site(tmp_path):
 
 
 def test_six_people_saving_progress_at_once_under_gunicorn_all_succeed(busy_site):
-    server, actions, env = busy_site
+    server, actions, _, env = busy_site
     shared = actions[-1]
     browsers = [Browser(server) for _ in range(WRITERS)]
     for n, browser in enumerate(browsers):
@@ -247,8 +251,44 @@ def test_six_people_saving_progress_at_once_under_gunicorn_all_succeed(busy_site
     counted = subprocess.run(
         [sys.executable, "-c", COUNT], env=env, cwd=BASE_DIR, capture_output=True, text=True
     )
-    updates, history = counted.stdout.split()
+    updates, history, _ = counted.stdout.split()
     assert int(updates) == WRITERS * EACH and int(history) == WRITERS * EACH
+
+
+def test_four_people_confirming_the_same_import_at_once_apply_it_once(busy_site):
+    server, _, token, env = busy_site
+    browsers = [Browser(server) for _ in range(4)]
+    for n, browser in enumerate(browsers):
+        browser.sign_in(f"writer{n}")
+    preview = f"/plans/busy/import/{token}/"
+    pages = [browser.get(preview)[1] for browser in browsers]
+    barrier = threading.Barrier(len(browsers))
+    answers: list[tuple[int, str]] = []
+
+    def confirm(browser: Browser, page: str) -> None:
+        barrier.wait(timeout=60)
+        response, content = browser.post(
+            preview + "confirm/", {"csrfmiddlewaretoken": csrf_token(page)}
+        )
+        answers.append((response.status, content))
+
+    threads = [
+        threading.Thread(target=confirm, args=pair) for pair in zip(browsers, pages, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+
+    assert sorted(status for status, _ in answers) == [200] * 4, answers
+    done = [content for _, content in answers if "Import complete" in content]
+    told = [content for _, content in answers if "plan.csv has already been imported" in content]
+    assert len(done) == 1 and len(told) == 3
+    assert all("was already imported by writer" in content for content in told)
+    counted = subprocess.run(
+        [sys.executable, "-c", COUNT], env=env, cwd=BASE_DIR, capture_output=True, text=True
+    )
+    assert counted.stdout.split()[2] == "1"
 
 
 @pytest.mark.parametrize(("proxy_header", "expected"), [("", 301), ("1", 200)])
