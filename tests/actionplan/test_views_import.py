@@ -218,12 +218,13 @@ def test_a_new_progress_row_previews_and_imports_in_the_same_queries_whatever_th
     assert "In the plan but not in the file — left alone" in text
     assert "1 action is in the plan but not on the file" in text
     assert "Import 0 new and 0 changed actions and 1 progress update" in text
-    # Session, user, role, plan; a savepoint, the plan locked, the index under lock (as the
+    # Session, user, role, plan, whether the upload was applied before; a savepoint, the plan
+    # locked, the upload's record looked for and written, the index under lock (as the
     # preview: 11), the owners' spellings for linking; then the update recorded through the
     # progress service:
     # a savepoint, its action re-read under lock, full_clean (foreign keys, two constraint
     # checks in savepoints), the update and its history row, the savepoints released.
-    with django_assert_num_queries(32):
+    with django_assert_num_queries(35):
         result = client.post(reverse("plan_import_confirm", args=[plan.slug, token]))
     assert "1 progress update" in result.content.decode()
     first = Action.objects.for_plan(plan).order_by("pk").first()
