@@ -16,10 +16,12 @@ from django.views.decorators.http import require_POST
 from actionplan.access import plan_for_user
 from actionplan.importing import storage
 from actionplan.importing.apply import ImportAlreadyApplied, import_apply
+from actionplan.importing.pages import preview_page
 from actionplan.importing.plan_diff import build_preview
 from actionplan.importing.reader import read_upload
 from actionplan.importing.safety import ImportRefused, Limits
 from actionplan.models import AppliedImport, Plan
+from actionplan.views.browse import pagination_items
 
 
 class ImportUploadForm(forms.Form):
@@ -105,12 +107,17 @@ def import_preview(request: HttpRequest, slug: str, token: str) -> HttpResponse:
             "actionplan/importing/result.html",
             {"plan": plan, "refusal": refusal.message, "filename": stashed.filename},
         )
+    shown = preview_page(preview, request.GET.get("page"))  # its size never grows with the file
     context = {
         "plan": plan,
         "preview": preview,
         "stashed": stashed,
         "counts": preview.counts,
         "form": ImportConfirmForm(),
+        "shown": shown,
+        "page": shown.page,
+        "pagination_items": pagination_items(shown.page),
+        "pagination_label": "Pages of rows",
     }
     return render(request, "actionplan/importing/preview.html", context)
 

@@ -31,7 +31,7 @@ from actionplan.exports import (
     report_plan_lines,
     report_workbook_bytes,
 )
-from actionplan.importing.benchmark import import_figures
+from actionplan.importing.benchmark import import_figures, row_limit_figures
 from actionplan.models import Action, Owner, Plan
 from actionplan.report_pdf import render_report_html, render_report_pdf
 from actionplan.reports import Report, ReportOptions, build_report
@@ -100,6 +100,7 @@ class Command(BaseCommand):
         if wanted["imports"]:
             medium = self._plan("bench-medium", 5, 10, 10, 10, 50)
             import_figures([medium, plans["large"]], self.stdout.write)
+            row_limit_figures(medium, self.stdout.write)
 
     def _plan(
         self, slug: str, themes: int, projects: int, actions: int, updates: int, owners: int
