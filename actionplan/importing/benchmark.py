@@ -87,7 +87,7 @@ def _one_plan(plan: Plan, limits: Limits, write: Callable[[str], None]) -> None:
     )
 
 
-def row_limit_figures(plan: Plan, write: Callable[[str], None], *, timeout: int = 30) -> None:
+def row_limit_figures(plan: Plan, write: Callable[[str], None], *, timeout: int = 60) -> None:
     """A council sheet at the row limit, as CSV and as a workbook: read, preview and the first
     page rendered, against the request timeout the README documents (gunicorn --timeout)."""
     import io
