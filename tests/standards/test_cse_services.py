@@ -35,7 +35,9 @@ def test_evidence_is_saved_with_every_link_and_who_made_it(plan, action, cse, st
     standard = Standard.objects.create(
         reference="T1", title="Telephone answering", channel="telephone", commitment="90% in 20s"
     )
-    exercise = Exercise.objects.create(title="Residents' survey 2004", method="residents_survey")
+    exercise = Exercise.objects.create(
+        plan=plan, title="Residents' survey 2004", method="residents_survey"
+    )
     evidence = cse_evidence_save(
         evidence=Evidence(
             plan=plan, title="Call answering", text="90% answered", dated=date(2010, 9, 1)
