@@ -270,7 +270,9 @@ class ProgressForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, action: Action, **kwargs) -> None:
+    def __init__(
+        self, *args, action: Action, statuses: list[tuple[str, str]] | None = None, **kwargs
+    ) -> None:
         self.action = action
         kwargs.setdefault(
             "initial",
@@ -281,6 +283,8 @@ class ProgressForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
+        if statuses is not None:  # statusrules.status_choices: what this user may choose
+            self.fields["status"].choices = statuses
 
     def clean_reported_on(self):
         reported_on = self.cleaned_data["reported_on"]

@@ -31,6 +31,7 @@ from actionplan.querysets import (
     UpdateRoundQuerySet,
 )
 from actionplan.targetdates import TargetDate, TargetKind, parse_target_date
+from actionplan.validators import single_line
 
 
 class PlanStatus(models.TextChoices):
@@ -711,7 +712,9 @@ class UpdateRound(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="update_rounds")
     title = models.CharField(
-        max_length=200, help_text='For example "Steering group 14 January 2011".'
+        max_length=200,
+        help_text='For example "Steering group 14 January 2011".',
+        validators=[single_line],  # it is the subject of every e-mail the round sends
     )
     meeting_date = models.DateField()
     deadline = models.DateField(
@@ -1011,3 +1014,18 @@ class ChangeStamp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}: {self.token}"
+
+
+class AppliedImport(models.Model):
+    """An import confirmed from the browser: its preview's token, so it is applied only once."""
+
+    token = models.CharField(max_length=64, unique=True)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=200)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.filename} imported into {self.plan}"

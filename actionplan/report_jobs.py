@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -27,7 +28,7 @@ from actionplan import exports, publishing, report_pdf
 from actionplan.models import Action, Plan, ReportJob, ReportJobKind, ReportJobState
 from actionplan.report_params import report_from_params, report_params_form
 from actionplan.reports import Report, ReportOptions
-from actionplan.services import save_with_history
+from actionplan.services import delete_with_history, save_with_history
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +40,22 @@ UNEXPECTED_FAILURE = (
 )
 
 
+# Publications go ahead of downloads in the queue (django-tasks runs higher numbers first).
+PUBLICATION_PRIORITY = 10
+DOWNLOAD_PRIORITY = 0
+WAITING = (ReportJobState.QUEUED, ReportJobState.RUNNING)
+
+
 class ReportRefused(Exception):
     """The job's parameters no longer make a report (say, a theme it names was deleted)."""
+
+
+class TooManyReportJobs(Exception):
+    """The user (or the plan) already has as many reports waiting as the site allows."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def report_size(report: Report, options: ReportOptions) -> int:
@@ -87,23 +102,84 @@ def report_job_request(
     )
     if not form.is_valid():
         raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
-    if not any(value.strip() for value in record.get("as_at", [])):
+    now = timezone.now()
+    as_at_given = any(value.strip() for value in record.get("as_at", []))
+    if not as_at_given:
         # "Now" means when the user asked, not whenever the worker gets to it: a change saved
         # while the job waits must not slip into the report they asked for.
-        record["as_at"] = [timezone.localtime().isoformat()]
+        record["as_at"] = [timezone.localtime(now).isoformat()]
+    requested_by = user if getattr(user, "pk", None) else None
+    if requested_by is not None:
+        twin = _waiting_twin(
+            plan=plan, kind=kind, record=record, as_at_given=as_at_given, user=requested_by
+        )
+        if twin is not None:
+            return twin  # the same report is already waiting: never queued twice
+        _refuse_too_many(plan=plan, kind=kind, user=requested_by)
     job = ReportJob(
-        plan=plan,
-        kind=kind,
-        params=record,
-        requested_by=user if getattr(user, "pk", None) else None,
+        plan=plan, kind=kind, params=record, requested_by=requested_by, requested_at=now
     )
     save_with_history(job, user=job.requested_by, reason="Report requested")
-    queued = report_job_run.enqueue(job.pk)
+    priority = PUBLICATION_PRIORITY if kind == ReportJobKind.PUBLISH else DOWNLOAD_PRIORITY
+    queued = report_job_run.using(priority=priority).enqueue(job.pk)
     # A backend that runs tasks at once (django-tasks' ImmediateBackend) has changed the row.
     job.refresh_from_db()
     job.task_id = str(queued.id)
     save_with_history(job, user=job.requested_by, reason="Report queued")
     return job
+
+
+def _asked_for_now(job: ReportJob) -> bool:
+    """True when the job's as-at moment is the moment it was asked for (no as-at given)."""
+    return job.params.get("as_at") == [timezone.localtime(job.requested_at).isoformat()]
+
+
+def _waiting_twin(
+    *,
+    plan: Plan,
+    kind: str,
+    record: dict[str, list[str]],
+    as_at_given: bool,
+    user: AbstractBaseUser,
+) -> ReportJob | None:
+    """The user's job for the same report that has not started yet, if there is one.
+
+    A report "as at now" matches a waiting one asked for "now" a little earlier: it has not
+    been made yet, so it will show the plan as the user expects.
+    """
+    waiting = ReportJob.objects.filter(
+        plan=plan, kind=kind, requested_by=user, state=ReportJobState.QUEUED
+    ).order_by("-requested_at", "-id")
+    for job in waiting:
+        wanted, have = dict(record), dict(job.params)
+        if not as_at_given and _asked_for_now(job):
+            wanted.pop("as_at", None)
+            have.pop("as_at", None)
+        if wanted == have:
+            return job
+    return None
+
+
+def _refuse_too_many(*, plan: Plan, kind: str, user: AbstractBaseUser) -> None:
+    """Raise TooManyReportJobs when the user, or the plan's downloads, are at their limit."""
+    # One request at a time per user: two pages asking at once cannot both pass the count.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    limit = settings.ACTIONPLAN_REPORT_JOBS_PER_USER
+    if ReportJob.objects.filter(requested_by=user, state__in=WAITING).count() >= limit:
+        raise TooManyReportJobs(
+            f"You already have {limit} reports waiting to be made or being made. When one of "
+            "them is ready (see “Your latest background reports” on the report builder), ask "
+            "for this one again."
+        )
+    plan_limit = settings.ACTIONPLAN_REPORT_JOBS_PER_PLAN
+    downloads = ReportJob.objects.filter(plan=plan, state__in=WAITING).exclude(
+        kind=ReportJobKind.PUBLISH
+    )
+    if kind != ReportJobKind.PUBLISH and downloads.count() >= plan_limit:
+        raise TooManyReportJobs(
+            f"{plan_limit} reports of this plan are already waiting to be made. Try again in "
+            "a few minutes, or download the CSV, which is made at once."
+        )
 
 
 def _record(job: ReportJob, reason: str, **fields: object) -> None:
@@ -223,3 +299,45 @@ def report_jobs_recover(*, now: datetime) -> Recovery:
         if outcome != "waiting":
             logger.warning("Report job %s seemed stuck: %s", pk, outcome)
     return recovery
+
+
+@dataclass(frozen=True)
+class Pruned:
+    jobs: int  # finished jobs deleted, with their files
+    stray_files: int  # files no job points at any more
+
+
+@transaction.atomic
+def report_jobs_prune(*, before: datetime, user: AbstractBaseUser | None = None) -> Pruned:
+    """Delete the jobs finished before `before` and their files, and stray files as old.
+
+    Waiting and running jobs are never touched; published reports keep their own files (this
+    touches only the files of ad-hoc downloads). Each deleted job leaves a history row.
+    """
+    finished = ReportJob.objects.filter(
+        state__in=(ReportJobState.DONE, ReportJobState.FAILED), finished_at__lt=before
+    )
+    jobs = 0
+    for job in finished.select_for_update():
+        if job.file:
+            job.file.delete(save=False)
+        delete_with_history(job, user=user, reason="Old report file deleted")
+        jobs += 1
+    return Pruned(jobs=jobs, stray_files=_stray_files_delete(before=before))
+
+
+def _stray_files_delete(*, before: datetime) -> int:
+    """Files under report-jobs/ that no job names (a plan deleted with its jobs, say)."""
+    storage = ReportJob._meta.get_field("file").storage
+    named = set(ReportJob.objects.exclude(file="").values_list("file", flat=True))
+    deleted = 0
+    root = "report-jobs"
+    if not storage.exists(root):
+        return 0
+    for folder in storage.listdir(root)[0]:
+        for name in storage.listdir(f"{root}/{folder}")[1]:
+            path = f"{root}/{folder}/{name}"
+            if path not in named and storage.get_modified_time(path) < before:
+                storage.delete(path)
+                deleted += 1
+    return deleted

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from actionplan.filters import DATE_INPUT_FORMATS, FlagWidget
+from actionplan.formfields import OUT_OF_RANGE_DAY, IdsField, day_in_range
 from actionplan.models import Owner, Plan, PublishedReport, Unit
 from actionplan.report_pdf import moment_label
 from actionplan.reports import (
@@ -95,6 +96,9 @@ class MomentField(forms.Field):
         moment = parse_moment(text)
         if moment is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if not day_in_range(moment):
+            # Year 1 or 9999 (with an offset of a day either way) leaves the calendar.
+            raise forms.ValidationError(OUT_OF_RANGE_DAY, code="out_of_range")
         if isinstance(moment, datetime) and timezone.is_naive(moment):
             moment = timezone.make_aware(moment, timezone.get_default_timezone())
         return moment
@@ -128,7 +132,7 @@ class ReportParamsForm(forms.Form):
             "time, like 14/01/2011 09:00, or write 'none' for no list of changes"
         },
     )  # help text set in __init__: it names the last published report
-    theme = forms.ModelMultipleChoiceField(
+    theme = IdsField(
         label="Themes",
         queryset=None,  # the plan's themes
         required=False,
@@ -139,7 +143,7 @@ class ReportParamsForm(forms.Form):
             "invalid_pk_value": "Choose themes of this plan from the list.",
         },
     )
-    owner = forms.ModelMultipleChoiceField(
+    owner = IdsField(
         label="Owner",
         queryset=None,  # the plan's organisation's owners
         required=False,

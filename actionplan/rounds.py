@@ -16,6 +16,7 @@ Every write is keyword-only and atomic, and records the acting user and a reason
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -58,6 +59,8 @@ from actionplan.models import (
 from actionplan.querysets import DUE_SOON_DAYS, is_due_between, is_overdue
 from actionplan.services import User, bulk_save_with_history, save_with_history
 from actionplan.summary import percentage
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 REMINDER_DAYS_BEFORE_DEADLINE = (3, 1)
@@ -409,6 +412,7 @@ class RemindersSent:
     reason: str
     reminded: dict[Owner, int] = field(default_factory=dict)  # person → actions outstanding
     without_email: list[Owner] = field(default_factory=list)
+    failure: str = ""  # why nothing was sent for this round today (the error is logged)
 
 
 @transaction.atomic
@@ -497,8 +501,25 @@ def _written_to_on(request: UpdateRequest, day: date) -> bool:
 def rounds_send_reminders(
     *, base_url: str, now: datetime | None = None, user: User | None = None
 ) -> list[RemindersSent]:
-    """Send today's reminders for every open round; each round commits on its own."""
-    rounds = UpdateRound.objects.open().order_by("deadline", "pk")
-    return [
-        round_send_reminders(update_round=r, base_url=base_url, now=now, user=user) for r in rounds
-    ]
+    """Send today's reminders for every open round; each round commits on its own.
+
+    A round that fails (a mail server refusing its messages, a title no e-mail subject can
+    hold) is logged and reported in its result; the rounds after it are still reminded.
+    """
+    results = []
+    for update_round in (
+        UpdateRound.objects.open().select_related("plan").order_by("deadline", "pk")
+    ):
+        try:
+            sent = round_send_reminders(
+                update_round=update_round, base_url=base_url, now=now, user=user
+            )
+        except Exception as error:  # one round's failure must not silence the others
+            logger.exception("Reminders for update round %s failed", update_round.pk)
+            sent = RemindersSent(
+                update_round=update_round,
+                reason="",
+                failure=f"{type(error).__name__}: {error}"[:300],
+            )
+        results.append(sent)
+    return results

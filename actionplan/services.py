@@ -30,6 +30,7 @@ from actionplan.models import (
     TargetRevision,
 )
 from actionplan.report_snapshot import as_of_rows, latest_by_id
+from actionplan.statusrules import status_change_check
 from actionplan.targetdates import parse_target_date
 
 User = AbstractBaseUser
@@ -234,6 +235,9 @@ def action_save(
     if action.pk:
         refuse_conflicts(action, base)
         stored = Action.objects.select_for_update().get(pk=action.pk)
+        status_change_check(
+            user=user, plan=action.theme.plan, current=stored.status, new=action.status
+        )
         action.original_target = stored.original_target
         action.replan_count = stored.replan_count
         if action.target.strip() != stored.target:
@@ -273,6 +277,7 @@ def action_record_progress(
     from plan.xlsx") replaces the history reasons written for the update and the action.
     """
     action = Action.objects.select_for_update().get(pk=action.pk)
+    status_change_check(user=user, plan=action.theme.plan, current=action.status, new=status)
     if is_no_change:
         status, rag, percent_complete = action.status, action.rag, action.percent_complete
         narrative = narrative.strip() or "No change since the last update."
@@ -325,6 +330,9 @@ def action_retire(*, action: Action, reason: str, user: User | None) -> Action:
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason the action is no longer appropriate."})
     action = Action.objects.select_for_update().get(pk=action.pk)
+    status_change_check(
+        user=user, plan=action.theme.plan, current=action.status, new=Status.DELETED
+    )
     action.status = Status.DELETED
     action.completed_on = None
     note = f"Deleted as no longer appropriate: {reason.strip()}"

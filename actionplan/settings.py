@@ -68,7 +68,7 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "actionplan.adminsite.SuperuserAdminConfig",  # django.contrib.admin, superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -144,6 +144,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default under several gunicorn workers: readers never wait for a writer
+    # (WAL), a writer waits its turn instead of failing with "database is locked" (timeout),
+    # and a write transaction takes the lock when it begins, so two cannot deadlock upgrading
+    # from a read (IMMEDIATE). docs/security.md, "Concurrency".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("ACTIONPLAN_SQLITE_TIMEOUT_SECONDS", 20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -265,14 +277,24 @@ CONTENT_SECURITY_POLICY = {
 # Login throttling (django-axes): after ACTIONPLAN_LOGIN_FAILURE_LIMIT wrong passwords for one
 # username from one address, that pair is refused with HTTP 429 until the cool-off has passed
 # (or `manage.py axes_reset_username NAME`). Keyed on the pair so a typo-prone colleague on
-# the same office address, or someone guessing at another person's name, locks out only that.
+# the same office address, or someone guessing at another person's name, locks out only that;
+# higher limits per address and per username stop spraying across accounts or addresses.
 AUTHENTICATION_BACKENDS = [  # the first checks lockouts, the second the password
     "actionplan.auth_backends.ThrottledSignInBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("ACTIONPLAN_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("ACTIONPLAN_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Also per address across usernames and per username across addresses, each with its own
+# limit (actionplan/throttling.py, docs/security.md).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
+AXES_HANDLER = "actionplan.throttling.ThrottlingHandler"
+ACTIONPLAN_LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int(
+    "ACTIONPLAN_LOGIN_FAILURE_LIMIT_PER_ADDRESS", 30
+)
+ACTIONPLAN_LOGIN_FAILURE_LIMIT_PER_USERNAME = env_int(
+    "ACTIONPLAN_LOGIN_FAILURE_LIMIT_PER_USERNAME", 15
+)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "actionplan.views.pages.locked_out"
 AXES_CLIENT_IP_CALLABLE = "actionplan.clientip.client_ip"
@@ -332,6 +354,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A PDF or workbook of more actions than this (after the report's filters) is made in the
 # background; smaller ones are made while the user waits. See docs/report-jobs.md.
 ACTIONPLAN_SYNC_REPORT_MAX_ACTIONS = env_int("ACTIONPLAN_SYNC_REPORT_MAX_ACTIONS", 150)
+# Bounds on that queue: reports one person may have waiting or being made at once, downloads
+# of one plan waiting at once, and how many days made files are kept (prune_report_jobs).
+ACTIONPLAN_REPORT_JOBS_PER_USER = env_int("ACTIONPLAN_REPORT_JOBS_PER_USER", 3)
+ACTIONPLAN_REPORT_JOBS_PER_PLAN = env_int("ACTIONPLAN_REPORT_JOBS_PER_PLAN", 20)
+ACTIONPLAN_REPORT_JOB_KEEP_DAYS = env_int("ACTIONPLAN_REPORT_JOB_KEEP_DAYS", 7)
 
 # Logs go to standard error, one line per record (and one per request, with its method, path,
 # status and duration: actionplan/requestlog.py): JSON in production, plain text otherwise.

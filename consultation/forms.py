@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from actionplan.formfields import IdsField
 from actionplan.forms import ConflictCheckedForm
 from actionplan.models import Action, Plan, Theme
 from consultation.models import Exercise, Finding, PublicPage, Recommendation, ScrutinyMeeting
@@ -48,7 +49,7 @@ class ExerciseForm(ConflictCheckedForm):
 class FindingForm(ConflictCheckedForm):
     conflict_noun = "finding"
 
-    themes = forms.ModelMultipleChoiceField(
+    themes = IdsField(
         queryset=Theme.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from actionplan.formfields import IdsField
 from actionplan.forms import ConflictCheckedForm
 from actionplan.models import Action, Plan, Theme
 from consultation.models import Exercise
@@ -42,25 +43,25 @@ class EvidenceForm(ConflictCheckedForm):
             "invalid": "Enter the link as a web address, like https://example.org/report."
         },
     )
-    sub_criteria = forms.ModelMultipleChoiceField(
+    sub_criteria = IdsField(
         label="Sub-criteria this evidence supports",
         queryset=SubCriterion.objects.select_related("criterion"),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one sub-criterion this evidence supports."},
     )
-    actions = forms.ModelMultipleChoiceField(
+    actions = IdsField(
         label="Plan actions it comes from or supports",
         queryset=Action.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    standards = forms.ModelMultipleChoiceField(
+    standards = IdsField(
         label="Service standards whose performance it shows",
         queryset=Standard.objects.none(),  # the plan organisation's, set in __init__
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    exercises = forms.ModelMultipleChoiceField(
+    exercises = IdsField(
         label="Consultation exercises it draws on",
         queryset=Exercise.objects.none(),  # the plan organisation's, set in __init__
         widget=forms.CheckboxSelectMultiple,
@@ -100,9 +101,8 @@ class EvidenceForm(ConflictCheckedForm):
             if (self.instance.pk)
             else []
         )
-        self.fields["exercises"].queryset = Exercise.objects.filter(
-            organisation_id=plan.organisation_id
-        )
+        # Only this plan's exercises (never another plan's, nor another council's).
+        self.fields["exercises"].queryset = Exercise.objects.filter(plan=plan)
         self.fields["standards"].queryset = Standard.objects.in_organisation(
             plan.organisation_id
         ).filter(
@@ -235,7 +235,7 @@ class MappingForm(forms.Form):
 class ActionCriteriaForm(forms.Form):
     """The sub-criteria an action addresses directly."""
 
-    sub_criteria = forms.ModelMultipleChoiceField(
+    sub_criteria = IdsField(
         label="Sub-criteria this action addresses",
         queryset=SubCriterion.objects.select_related("criterion"),
         widget=forms.CheckboxSelectMultiple,

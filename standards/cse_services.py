@@ -58,6 +58,10 @@ def cse_evidence_save(
     foreign = [a for a in actions if a.theme.plan_id != evidence.plan_id]
     if foreign:
         raise ValidationError({"actions": "Choose only actions of this plan."})
+    if any(exercise.plan_id != evidence.plan_id for exercise in exercises):
+        # Another plan's exercise (perhaps of a draft plan) would show its title to this
+        # plan's viewers.
+        raise ValidationError({"exercises": "Choose only consultation exercises of this plan."})
     if evidence.pk is None and evidence.created_by_id is None and user is not None:
         evidence.created_by = user
     save_with_history(evidence, user=user, reason=reason)

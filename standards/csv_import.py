@@ -74,7 +74,12 @@ def read_csv(data: bytes, *, organisation) -> CsvResult:
         result.errors.append(f"The file is larger than {MAX_BYTES // 1024} KB. Split it.")
         return result
     reader = csv.DictReader(io.StringIO(_decode(data)))
-    headers = [_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in reader.fieldnames or []]
+    try:
+        names = reader.fieldnames or []
+    except csv.Error as error:  # a field over the csv module's limit (128 KB), a stray NUL…
+        result.errors.append(f"The file cannot be read as CSV ({error}).")
+        return result
+    headers = [_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in names]
     missing = [name for name in REQUIRED if name not in headers]
     if missing or not ({"value", "numerator"} & set(headers)):
         result.errors.append(
@@ -83,7 +88,11 @@ def read_csv(data: bytes, *, organisation) -> CsvResult:
         )
         return result
     reader.fieldnames = headers
-    rows = list(reader)
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        result.errors.append(f"Row {reader.line_num} cannot be read as CSV ({error}).")
+        return result
     if len(rows) > MAX_ROWS:
         result.errors.append(f"The file has {len(rows)} rows; the most is {MAX_ROWS}. Split it.")
         return result

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from actionplan.formfields import EARLIEST_DAY, LATEST_DAY
+
 MONTHS = [
     "January",
     "February",
@@ -120,8 +122,15 @@ def parse_period(text: str, frequency: str = MONTHLY) -> Period:
     """Read "2026-10", "October 2026", "Oct 2026", "Q3 2026/27" or "2026/27".
 
     A month given for a quarterly or annual standard must be the first month of its period.
+    Years outside 1900–2999 are refused: year 0 or 9999's next month are not dates at all.
     """
     text = " ".join(text.split())
+    year = re.search(r"\d{4}", text)
+    if year and not EARLIEST_DAY.year <= int(year[0]) <= LATEST_DAY.year:
+        raise PeriodError(
+            f"{text[:20]!r} is not a period figures can be kept for: "
+            f"write a year between {EARLIEST_DAY.year} and {LATEST_DAY.year}."
+        )
     if match := _ISO.match(text):
         year, month = int(match[1]), int(match[2])
         if not 1 <= month <= 12:

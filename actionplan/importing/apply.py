@@ -32,6 +32,7 @@ from actionplan.importing.reader import read_upload
 from actionplan.importing.safety import ImportRefused, Limits
 from actionplan.models import (
     Action,
+    AppliedImport,
     Owner,
     Plan,
     ProgressUpdate,
@@ -47,6 +48,7 @@ from actionplan.services import (
     action_set_owners,
     save_with_history,
 )
+from actionplan.statusrules import status_change_check
 
 
 @dataclass
@@ -95,6 +97,22 @@ def _counted(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}" if count else ""
 
 
+class ImportAlreadyApplied(Exception):
+    """The same upload was confirmed before (two people, two tabs): it is applied once."""
+
+    def __init__(self, applied: AppliedImport) -> None:
+        by = applied.applied_by
+        who = (by.get_full_name() or by.get_username()) if by is not None else "someone"
+        when = timezone.localtime(applied.applied_at)
+        self.filename = applied.filename
+        self.message = (
+            f"{applied.filename} was already imported by {who} at {when:%H:%M} on "
+            f"{when:%d/%m/%Y}: its changes are in the plan once, and nothing was imported a "
+            "second time."
+        )
+        super().__init__(self.message)
+
+
 def import_reason(filename: str) -> str:
     return f"Imported from {filename}"[:100]
 
@@ -110,13 +128,26 @@ def import_apply(
     limits: Limits | None = None,
     today: date | None = None,
     mapping: Mapping[str, str] | None = None,
+    token: str = "",
 ) -> ImportResult:
     """Import the file into the plan; ImportRefused (nothing written) if it cannot be read.
 
     `mapping`: the columns as the user mapped them (columns.py); the organisation's
     remembered choices when None. The mapping used is remembered for the organisation.
+    `token` names the browser's upload: a second confirmation of it, even one made at the
+    same moment (it waits for the plan's lock), raises ImportAlreadyApplied and writes nothing.
     """
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if token:
+        applied = AppliedImport.objects.select_related("applied_by").filter(token=token).first()
+        if applied is not None:
+            raise ImportAlreadyApplied(applied)
+        AppliedImport.objects.create(
+            token=token,
+            plan=plan,
+            filename=filename[:200],
+            applied_by=user if getattr(user, "pk", None) else None,
+        )
     if mapping is None:
         mapping = remembered_mapping(plan)
     source = read_upload(filename, data, limits, mapping=mapping)
@@ -233,6 +264,13 @@ class _Writer:
 
     def change(self, row: RowPlan) -> None:
         action = row.action  # locked by the preview's read inside this transaction
+        if "status" in row.fields:
+            status_change_check(
+                user=self.user,
+                plan=self.plan,
+                current=action.status,
+                new=row.fields["status"],
+            )
         for name, value in row.fields.items():
             setattr(action, name, value)
         if "target" in row.fields:  # a re-plan: the services keep the original target

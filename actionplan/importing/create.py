@@ -21,7 +21,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from actionplan.importing.rows import RowPlan
-from actionplan.models import Action, ActionOwner, ProgressUpdate, TargetRevision
+from actionplan.models import Action, ActionOwner, ProgressUpdate, Status, TargetRevision
+from actionplan.statusrules import status_change_check
 
 if TYPE_CHECKING:
     from actionplan.importing.apply import _Writer
@@ -80,6 +81,13 @@ def _new_action(writer: _Writer, row: RowPlan) -> Action:
     theme = writer.theme(row.theme)
     project = writer.project(row.project)
     action = Action(theme=theme, project=project, position=writer.next_position(theme, project))
+    # A new row may start in any delivery status; retiring or deferring is the steering group's.
+    status_change_check(
+        user=writer.user,
+        plan=writer.plan,
+        current=Status.NOT_STARTED,
+        new=row.fields.get("status") or "",
+    )
     for name, value in row.fields.items():
         setattr(action, name, value if value is not None or name != "rag" else "")
     if row.original_target:

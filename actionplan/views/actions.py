@@ -25,6 +25,7 @@ from actionplan.history import action_history
 from actionplan.models import Action, ActionOwner
 from actionplan.ownertext import unknown_owners_message
 from actionplan.pagecache import plan_fragment
+from actionplan.statusrules import status_choices
 from actionplan.views.redirects import redirect_back
 from consultation.answers import consultation_answers
 from standards.cse_coverage import action_cse_links
@@ -98,7 +99,8 @@ def action_progress(request: HttpRequest, pk: int) -> HttpResponse:
     access = action_for_user(request.user, pk)
     require(access.can_record_progress, PROGRESS_REFUSED)
     action = access.action
-    form = ProgressForm(request.POST or None, action=action)
+    statuses = status_choices(user=request.user, plan=action.theme.plan, current=action.status)
+    form = ProgressForm(request.POST or None, action=action, statuses=statuses)
     if request.method == "POST" and form.is_valid():
         try:
             services.action_record_progress(action=action, user=request.user, **form.cleaned_data)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from actionplan.access import plan_for_user
 from actionplan.importing import storage
-from actionplan.importing.apply import import_apply
+from actionplan.importing.apply import ImportAlreadyApplied, import_apply
 from actionplan.importing.columns import (
     CHOICE_LABELS,
     CHOICES,
@@ -28,10 +28,12 @@ from actionplan.importing.columns import (
     distinct_headings,
 )
 from actionplan.importing.mappings import remembered_mapping, valid_mapping
+from actionplan.importing.pages import preview_page
 from actionplan.importing.plan_diff import build_preview
 from actionplan.importing.reader import read_upload
 from actionplan.importing.safety import ImportRefused, Limits
-from actionplan.models import Plan
+from actionplan.models import AppliedImport, Plan
+from actionplan.views.browse import pagination_items
 
 
 class ImportUploadForm(forms.Form):
@@ -163,6 +165,7 @@ def _preview_page(
         )
     if mapping_form is None and preview.headings:
         mapping_form = ImportMappingForm(headings=preview.headings)
+    shown = preview_page(preview, request.GET.get("page"))  # its size never grows with the file
     context = {
         "plan": plan,
         "preview": preview,
@@ -171,6 +174,10 @@ def _preview_page(
         "form": ImportConfirmForm(),
         "mapping_form": mapping_form,
         "today": timezone.localdate(),
+        "shown": shown,
+        "page": shown.page,
+        "pagination_items": pagination_items(shown.page),
+        "pagination_label": "Pages of rows",
     }
     return render(request, "actionplan/importing/preview.html", context)
 
@@ -203,6 +210,11 @@ def import_mapping(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     plan = plan_for_user(request.user, slug, manage=True)
+    applied = AppliedImport.objects.filter(plan=plan, token=token).select_related("applied_by")
+    if applied.exists():  # confirmed already, by someone else or in another tab
+        refusal = ImportAlreadyApplied(applied.get())
+        context = {"plan": plan, "filename": refusal.filename, "refusal": refusal.message}
+        return render(request, "actionplan/importing/result.html", context | {"again": True})
     stashed = _stashed(plan, token)
     form = ImportConfirmForm(request.POST)
     create_owners = form.is_valid() and form.cleaned_data["create_owners"]
@@ -215,7 +227,11 @@ def import_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
             user=request.user,
             create_owners=create_owners,
             mapping=_mapping_of(plan, stashed),
+            token=token,
         )
+    except ImportAlreadyApplied as refusal:
+        context |= {"refusal": refusal.message, "again": True}
+        return render(request, "actionplan/importing/result.html", context)
     except ImportRefused as refusal:
         context["refusal"] = refusal.message
     storage.discard(token)

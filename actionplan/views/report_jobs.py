@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
@@ -64,8 +65,10 @@ def report_job_request(request: HttpRequest, slug: str, kind: str) -> HttpRespon
         job = report_jobs.report_job_request(
             plan=plan, kind=kind, params=request.POST, user=request.user
         )
-    except ValidationError:
+    except (ValidationError, report_jobs.TooManyReportJobs) as refused:
         # The builder reads the same parameters and says what is wrong with them.
+        if isinstance(refused, report_jobs.TooManyReportJobs):
+            messages.error(request, refused.message)
         params = request.POST.copy()
         params.pop("csrfmiddlewaretoken", None)
         return redirect(reverse("report_builder", args=[plan.slug]) + f"?{params.urlencode()}")

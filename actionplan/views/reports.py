@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
@@ -106,6 +107,9 @@ def report_publish(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except ValidationError:
         # The form reads the same parameters again and shows why they cannot be published.
+        return _builder_page(request, plan, params, to_publish=True)
+    except report_jobs.TooManyReportJobs as refused:
+        messages.error(request, refused.message)
         return _builder_page(request, plan, params, to_publish=True)
     return redirect("report_job_detail", pk=job.pk)
 

@@ -231,7 +231,6 @@ ALLOWED = {
     ("actionplan/importing/apply.py", "create"),  # the import writer's own method
     ("actionplan/publishing.py", "delete"),  # file.delete(save=False)
     ("actionplan/report_jobs.py", "delete"),  # file.delete(save=False)
-    ("actionplan/roles.py", "get_or_create"),  # Django's auth groups: not plan data
     ("actionplan/services.py", "save"),  # save_with_history itself
     ("actionplan/services.py", "delete"),  # delete_with_history itself
     ("actionplan/services.py", "bulk_create_with_history"),

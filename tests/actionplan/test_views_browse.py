@@ -433,7 +433,7 @@ def test_the_owner_and_unit_choices_list_only_what_this_plan_uses(client, adopte
     mine, ours = make_action(project, unit=ee), make_action(project)
     action_set_owners(action=mine, owners=[rf], user=None, reason="t")
     action_set_owners(action=ours, owners=[pag], user=None, reason="t")
-    other_plan = Plan.objects.create(slug="other", title="Other", organisation="Elsewhere")
+    other_plan = Plan.objects.create(slug="other", title="Other", organisation=home_council())
     other_theme = Theme.objects.create(plan=other_plan, reference="1", title="Other theme")
     theirs = make_action(Project.objects.create(theme=other_theme, title="Theirs"))
     action_set_owners(action=theirs, owners=[elsewhere], user=None, reason="t")

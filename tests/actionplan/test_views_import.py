@@ -61,7 +61,10 @@ def test_upload_preview_confirm_creates_the_actions_as_the_user(
     assert action.history.first().history_user == steering_member
     assert Owner.objects.filter(name="New Person").exists()
     assert storage.fetch(plan=plan, token=token) is None  # the upload is gone
-    assert client.post(confirm).status_code == 404  # and cannot be applied twice
+    again = client.post(confirm).content.decode()  # and cannot be applied twice
+    assert "plan.xlsx has already been imported" in again
+    assert f"was already imported by {steering_member.username}" in again
+    assert Action.objects.count() == 1
 
 
 def test_a_refused_file_is_reported_on_the_upload_form_and_nothing_is_kept(
@@ -129,11 +132,12 @@ def test_preview_and_confirm_take_the_same_queries_whatever_the_plan_size(
     # of rows (docs/import.md) its actions and (our workbook has an Owners column) their links.
     with django_assert_num_queries(12):
         client.get(reverse("plan_import_preview", args=[plan.slug, token]))
-    # The same four, a savepoint, the plan locked, the index again under lock, the owners'
-    # spellings for linking; then the one changed action saved (its update and history row,
-    # no re-read: the index locked it, and its plan's change stamp moved) and the savepoint
-    # released.
-    with django_assert_num_queries(19):
+    # The same four and whether the upload was applied before; a savepoint, the plan locked,
+    # the upload's record looked for and written (applied once), the index again under lock,
+    # the owners' spellings for linking; then the one changed action saved (its update and
+    # history row, no re-read: the index locked it, and its plan's change stamp moved) and the
+    # savepoint released.
+    with django_assert_num_queries(22):
         client.post(reverse("plan_import_confirm", args=[plan.slug, token]))
     assert Action.objects.filter(description="Changed in the spreadsheet").count() == 1
 
@@ -235,13 +239,14 @@ def test_a_new_progress_row_previews_and_imports_in_the_same_queries_whatever_th
     assert "In the plan but not in the file — left alone" in text
     assert "1 action is in the plan but not on the file" in text
     assert "Import 0 new and 0 changed actions and 1 progress update" in text
-    # Session, user, role, plan; a savepoint, the plan locked, the index under lock (as the
+    # Session, user, role, plan, whether the upload was applied before; a savepoint, the plan
+    # locked, the upload's record looked for and written, the index under lock (as the
     # preview: 11), the owners' spellings for linking; then the update recorded through the
     # progress service:
     # a savepoint, its action re-read under lock, full_clean (foreign keys, two constraint
     # checks in savepoints), the update and its history row, its plan's change stamp moved,
     # the savepoints released; and the remembered column choices, as for the preview.
-    with django_assert_num_queries(33):
+    with django_assert_num_queries(36):
         result = client.post(reverse("plan_import_confirm", args=[plan.slug, token]))
     assert "1 new progress update" in result.content.decode()
     first = Action.objects.for_plan(plan).order_by("pk").first()

@@ -144,3 +144,59 @@ def test_a_password_check_outside_a_web_request_still_works(viewer):
 def test_client_login_in_tests_still_works(client, viewer):
     assert client.login(username=viewer.username, password=PASSWORD)
     assert client.get(reverse("home")).status_code == 200
+
+
+# Finding 10 of the security test: spraying across usernames, or one account from many places.
+
+
+def test_spraying_passwords_across_usernames_from_one_address_is_stopped(client, settings, viewer):
+    settings.ACTIONPLAN_LOGIN_FAILURE_LIMIT_PER_ADDRESS = 6
+    guesses = [_sign_in(Client(), f"someone{n}", "Winter2026!") for n in range(6)]
+    # One guess per username, never the pair's limit: the address's sixth failure locks it.
+    assert [r.status_code for r in guesses] == [200] * 5 + [429]
+    assert _sign_in(client, viewer.username, PASSWORD).status_code == 429
+    assert _sign_in(Client(), viewer.username, PASSWORD, ip="198.51.100.7").status_code == 302
+
+
+def test_one_account_guessed_at_from_many_addresses_is_stopped(settings, viewer, action_owner):
+    settings.ACTIONPLAN_LOGIN_FAILURE_LIMIT_PER_USERNAME = 4
+    guesses = [
+        _sign_in(Client(), viewer.username, "wrong-password", ip=f"203.0.113.{n}") for n in range(4)
+    ]
+    assert [r.status_code for r in guesses] == [200, 200, 200, 429]
+    assert _sign_in(Client(), viewer.username, PASSWORD, ip="198.51.100.7").status_code == 429
+    assert _sign_in(Client(), action_owner.username, PASSWORD, ip="203.0.113.0").status_code == 302
+
+
+def test_signing_in_to_one_s_own_account_does_not_clear_a_sprayer_s_count(
+    settings, viewer, action_owner
+):
+    settings.ACTIONPLAN_LOGIN_FAILURE_LIMIT_PER_ADDRESS = 4
+    for n in range(3):
+        _sign_in(Client(), f"someone{n}", "Winter2026!")
+    assert _sign_in(Client(), action_owner.username, PASSWORD).status_code == 302
+    assert _sign_in(Client(), "someone9", "Winter2026!").status_code == 429
+    assert _sign_in(Client(), viewer.username, PASSWORD).status_code == 429
+
+
+def test_the_limits_per_address_and_per_username_are_settings():
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='actionplan.settings';"
+        "django.setup(); from django.conf import settings as s;"
+        "print(s.ACTIONPLAN_LOGIN_FAILURE_LIMIT_PER_ADDRESS,"
+        " s.ACTIONPLAN_LOGIN_FAILURE_LIMIT_PER_USERNAME)"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "1",
+        "ACTIONPLAN_LOGIN_FAILURE_LIMIT_PER_ADDRESS": "50",
+        "ACTIONPLAN_LOGIN_FAILURE_LIMIT_PER_USERNAME": "12",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["50", "12"]

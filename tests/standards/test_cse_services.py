@@ -41,7 +41,10 @@ def test_evidence_is_saved_with_every_link_and_who_made_it(plan, action, cse, st
         commitment="90% in 20s",
     )
     exercise = Exercise.objects.create(
-        organisation=home_council(), title="Residents' survey 2004", method="residents_survey"
+        organisation=home_council(),
+        plan=plan,
+        title="Residents' survey 2004",
+        method="residents_survey",
     )
     evidence = cse_evidence_save(
         evidence=Evidence(

@@ -36,7 +36,7 @@ from actionplan.exports import (
     report_plan_lines,
     report_workbook_bytes,
 )
-from actionplan.importing.benchmark import import_figures
+from actionplan.importing.benchmark import import_figures, row_limit_figures
 from actionplan.importing.benchmark_council import council_figures
 from actionplan.models import Action, Membership, Owner, Plan
 from actionplan.organisations import OrganisationRole
@@ -117,6 +117,7 @@ class Command(BaseCommand):
         if wanted["imports"]:
             medium = self._plan("bench-medium", 5, 10, 10, 10, 50)
             import_figures([medium, plans["large"]], self.stdout.write)
+            row_limit_figures(medium, self.stdout.write)
         if wanted["councils"]:
             medium = self._plan("bench-medium", 5, 10, 10, 10, 50)
             council_figures([medium, plans["large"]], self.stdout.write)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date, datetime
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
@@ -46,8 +46,21 @@ class Command(BaseCommand):
         results = rounds_send_reminders(base_url=site_url(), now=now)
         if not results:
             self.stdout.write("No update round is open: no reminders to send.")
+        failed = [result for result in results if result.failure]
         for result in results:
-            self.stdout.write(self._summary(result, today=now.date()))
+            if result.failure:
+                self.stderr.write(
+                    f"{result.update_round} ({result.update_round.plan}): reminders NOT sent: "
+                    f"{result.failure}"
+                )
+            else:
+                self.stdout.write(self._summary(result, today=now.date()))
+        if failed:
+            # A non-zero exit makes cron mail the site's administrators.
+            raise CommandError(
+                f"Reminders failed for {len(failed)} of {len(results)} open update rounds; "
+                "the others were sent. See the messages above and the log."
+            )
 
     def _summary(self, result: RemindersSent, *, today: date) -> str:
         update_round = result.update_round
