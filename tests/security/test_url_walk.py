@@ -28,7 +28,7 @@ from actionplan.models import UpdateRound
 from actionplan.rounds import round_close
 from tests.security.htmlforms import Form, _FormParser
 from tests.security.reference import reference_data_load
-from tests.test_access_matrix import PAGES, POSTS, world  # noqa: F401 (world is a fixture)
+from tests.test_access_matrix import PAGES, POSTS
 
 HUGE_ID = str(2**64)
 IDS = [HUGE_ID, str(-(2**63) - 1)]
@@ -234,7 +234,7 @@ def _walk(walk: Walk, urls: list[tuple[str, str, list[str]]]) -> None:
 
 
 @pytest.fixture
-def walked_world(world):  # noqa: F811
+def walked_world(world):
     round_close(update_round=UpdateRound.objects.get(pk=world["round"][0]), user=None)
     reference_data_load()
     return world
@@ -254,7 +254,7 @@ def test_no_url_of_the_site_answers_an_edge_value_with_a_server_error(
     assert walk.errors == [], f"{len(walk.errors)} server errors:\n" + "\n".join(walk.errors)
 
 
-def test_the_walk_reports_a_server_error(walked_world, viewer, settings):  # noqa: F811
+def test_the_walk_reports_a_server_error(walked_world, viewer, settings):
     """The walk's net has no hole: a view that fails is listed with its exception."""
     client = Client(raise_request_exception=False)
     client.force_login(viewer)
