@@ -276,7 +276,13 @@ def action_record_progress(
     record (and counts as a response) without restating anything. `reason` (e.g. "Imported
     from plan.xlsx") replaces the history reasons written for the update and the action.
     """
-    action = Action.objects.select_for_update().get(pk=action.pk)
+    # Its plan comes in the same query (the status rule asks whose plan it is); only the
+    # action's row is locked.
+    action = (
+        Action.objects.select_related("theme__plan")
+        .select_for_update(of=("self",))
+        .get(pk=action.pk)
+    )
     status_change_check(user=user, plan=action.theme.plan, current=action.status, new=status)
     if is_no_change:
         status, rag, percent_complete = action.status, action.rag, action.percent_complete

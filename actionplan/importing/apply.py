@@ -326,6 +326,7 @@ class _Writer:
         """The progress update a row's progress text becomes."""
         return ProgressUpdate(
             action=action,
+            plan_id=self.plan.pk,  # set here too: bulk writes do not call save()
             reported_on=row.progress_on or self.today,
             date_as_written=row.progress_written[:100],
             narrative=row.progress,

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from actionplan import stamps
 from actionplan.importing.rows import RowPlan
 from actionplan.models import Action, ActionOwner, ProgressUpdate, Status, TargetRevision
 from actionplan.statusrules import status_change_check
@@ -40,6 +41,8 @@ def actions_create(*, writer: _Writer, rows: list[RowPlan]) -> list[Action]:
     actions = bulk_create_with_history(
         actions, Action, batch_size=BATCH, default_user=user, default_change_reason=reason
     )
+    # Every row written here is the plan's: its pages' cached fragments are stale from now.
+    stamps.bump([f"plan:{writer.plan.pk}"])
     revisions, links, updates = [], [], []
     now = timezone.now()
     by = user if getattr(user, "pk", None) else None

@@ -367,12 +367,13 @@ def test_the_action_page_costs_the_same_queries_for_a_busy_action(
     # people who reported or revised, so none shows as removed); what it answers of the CSE
     # standard (one query); the findings and recommendations it answers (two); the standards
     # it helps to meet (one).
-    with django_assert_num_queries(24) as quiet_queries:
+    with django_assert_num_queries(25) as quiet_queries:
         client.get(reverse("action_detail", args=[quiet.pk]))
     with django_assert_num_queries(len(quiet_queries)):
         client.get(reverse("action_detail", args=[busy.pk]))
-    # Again: the sections come from the cache (session, user, access, the change stamp).
-    with django_assert_num_queries(6):
+    # Again: the sections come from the cache (session, user, grants, the action among the
+    # plans the user sees, the change stamp).
+    with django_assert_num_queries(5):
         page = client.get(reverse("action_detail", args=[busy.pk])).content.decode()
     assert page.count('class="app-timeline__item"') == 12 + 5
 

@@ -423,13 +423,19 @@ def _options(html: str, name: str) -> list[str]:
 
 
 def test_the_owner_and_unit_choices_list_only_what_this_plan_uses(client, adopted, project, viewer):
-    ee = Unit.objects.create(name="Environment and Economy", short_name="E&E")
-    save_with_history(Unit(name="Leisure and Communities"), user=None, reason="t")
-    rf = Owner.objects.create(name="Rita Fox", short_name="RF")
-    pag = Owner.objects.create(kind=OwnerKind.GROUP, name="Project Assurance Group")
-    member = Owner.objects.create(name="Paul Knight", short_name="PK")
+    ee = Unit.objects.create(
+        organisation=home_council(), name="Environment and Economy", short_name="E&E"
+    )
+    save_with_history(
+        Unit(organisation=home_council(), name="Leisure and Communities"), user=None, reason="t"
+    )
+    rf = Owner.objects.create(organisation=home_council(), name="Rita Fox", short_name="RF")
+    pag = Owner.objects.create(
+        organisation=home_council(), kind=OwnerKind.GROUP, name="Project Assurance Group"
+    )
+    member = Owner.objects.create(organisation=home_council(), name="Paul Knight", short_name="PK")
     GroupMembership.objects.create(group=pag, person=member)
-    elsewhere = Owner.objects.create(name="Owner of another plan only")
+    elsewhere = Owner.objects.create(organisation=home_council(), name="Owner of another plan only")
     mine, ours = make_action(project, unit=ee), make_action(project)
     action_set_owners(action=mine, owners=[rf], user=None, reason="t")
     action_set_owners(action=ours, owners=[pag], user=None, reason="t")

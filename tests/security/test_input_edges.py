@@ -50,8 +50,15 @@ def test_a_report_filter_id_beyond_64_bits_is_a_choice_error(client, viewer, act
 @pytest.mark.parametrize("period", ["0000-01", "9999-12"])
 def test_a_period_off_the_calendar_falls_back_to_last_month(client, steering_member, period):
     client.force_login(steering_member)
-    assert client.get(reverse("performance_enter"), {"period": period}).status_code == 200
-    template = client.get(reverse("performance_template"), {"period": period})
+    assert (
+        client.get(
+            reverse("performance_enter", args=["test-council"]), {"period": period}
+        ).status_code
+        == 200
+    )
+    template = client.get(
+        reverse("performance_template", args=["test-council"]), {"period": period}
+    )
     assert template.status_code == 200 and template["Content-Type"].startswith("text/csv")
 
 
@@ -70,11 +77,16 @@ def test_the_figures_upload_refuses_odd_periods_and_over_long_fields_with_words(
     from standards.models import Standard
 
     Standard.objects.create(
-        reference="T1", title="Telephone", channel="telephone", commitment="Answer calls."
+        organisation=home_council(),
+        reference="T1",
+        title="Telephone",
+        channel="telephone",
+        commitment="Answer calls.",
     )
     client.force_login(steering_member)
     response = client.post(
-        reverse("performance_upload"), {"file": SimpleUploadedFile("figures.csv", content)}
+        reverse("performance_upload", args=["test-council"]),
+        {"file": SimpleUploadedFile("figures.csv", content)},
     )
     assert response.status_code == 200
     assert message in response.content.decode()
