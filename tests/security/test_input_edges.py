@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from standards.models import PerformanceValue
+from tests.conftest import home_council
 
 pytestmark = pytest.mark.django_db
 
