@@ -31,6 +31,7 @@ from actionplan.formfields import OUT_OF_RANGE_DAY, IdsField, day_in_range
 from actionplan.models import Owner, Plan, PublishedReport, Unit
 from actionplan.report_pdf import moment_label
 from actionplan.reports import (
+    DEFAULT_COMMITTEE,
     Moment,
     Report,
     ReportOptions,
@@ -40,7 +41,6 @@ from actionplan.reports import (
 )
 
 NO_SINCE = "none"
-DEFAULT_COMMITTEE = ReportOptions.committee
 
 
 MOMENT_INPUT_FORMATS = [

@@ -28,7 +28,14 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from actionplan import charts
 from actionplan.dashboard import rag_counts
 from actionplan.models import Plan, Rag, Status
-from actionplan.reports import ActionRow, Report, ReportOptions, ThemeSection, build_report
+from actionplan.reports import (
+    ActionRow,
+    Report,
+    ReportOptions,
+    ThemeSection,
+    build_report,
+    committee_of,
+)
 from actionplan.summary import Count
 
 PRINT_TEMPLATE = "actionplan/reports/print.html"
@@ -217,6 +224,7 @@ def report_context(report: Report, options: ReportOptions, *, for_pdf: bool = Fa
         "options": options,
         "for_pdf": for_pdf,
         "council_name": report.organisation,
+        "committee": committee_of(report, options),
         "logo_url": logo_url(report.organisation_logo) if for_pdf else "",
         "title": report_title(report, options),
         "as_at_label": moment_label(report.as_at),

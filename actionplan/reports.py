@@ -130,6 +130,7 @@ class Report:
     plan_title: str
     organisation: str
     organisation_logo: str  # the logo file's storage name, or ""
+    committee: str  # the committee the plan's papers go to
     version_label: str
     as_at: datetime
     today: date  # the day overdue and awaiting update are judged on
@@ -353,6 +354,7 @@ def build_report(
         plan_slug=snap.plan.slug,
         plan_title=snap.plan.title,
         organisation=plan.organisation.name,
+        committee=plan.committee_name or DEFAULT_COMMITTEE,
         organisation_logo=plan.organisation.logo.name or "",
         version_label=snap.plan.version_label,
         as_at=moment,
@@ -372,6 +374,16 @@ def build_report(
     )
 
 
+# The committee a paper names when neither the report builder, the plan nor its organisation
+# names one.
+DEFAULT_COMMITTEE = "Executive"
+
+
+def committee_of(report: Report, options: ReportOptions) -> str:
+    """The committee a paper goes to: as given for this paper, else the plan's."""
+    return options.committee or report.committee
+
+
 @dataclass(frozen=True)
 class ReportOptions:
     """What a committee paper says about itself, and which parts it includes.
@@ -379,7 +391,7 @@ class ReportOptions:
     Shared by the print page, the PDF, the workbook, the report builder and export_plan.
     """
 
-    committee: str = "Executive"
+    committee: str = ""  # blank: the plan's own committee (Report.committee)
     meeting_date: date | None = None
     title: str = ""  # blank: "<plan title>: progress report"
     author: str = ""

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from actionplan.models import Action
-from actionplan.reports import RAG_LABELS, STATUS_LABELS, Report, ReportOptions
+from actionplan.reports import RAG_LABELS, STATUS_LABELS, Report, ReportOptions, committee_of
 from actionplan.sheetrows import (
     CHANGES_SHEET_COLUMNS,
     PLAN_SHEET_COLUMNS,
@@ -173,7 +173,7 @@ def _summary_sheet(wb: Workbook, report: Report, options: ReportOptions) -> None
 
     heading("Report", "")
     line("Title", options.title or f"{report.plan_title}: progress report")
-    line("Committee", options.committee)
+    line("Committee", committee_of(report, options))
     line("Meeting date", options.meeting_date, DATE_FORMAT)
     line("Author", options.author)
     line("Plan", f"{report.plan_title} {report.version_label}".strip())

@@ -132,6 +132,7 @@ POSTS: dict[str, tuple[str, str]] = {
     "standard_action_add": (WRITE, "standard"),
     "standard_action_remove": (WRITE, "standard_link"),
     "plan_import_confirm": (WRITE, "import"),
+    "plan_import_mapping": (WRITE, "import"),
 }
 ALLOWED = {
     READ: {"viewer", "action_owner", "steering_member", "plan_admin"},

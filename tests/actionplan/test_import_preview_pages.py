@@ -17,10 +17,11 @@ def media(settings, tmp_path):
 
 
 def _csv(rows: int, *, bad_every: int = 0) -> bytes:
-    lines = ["Theme,Ref,Action,Target Completion Date"]
+    lines = ["Theme,Ref,Action,Target Completion Date,% complete"]
     for n in range(rows):
-        theme = "" if bad_every and n % bad_every == bad_every - 1 else "4"
-        lines.append(f"{theme},{n}(a),Answer calls within 20 seconds ({n}),Dec 2027")
+        # A percentage over 100 is a row error (a blank theme continues the theme above).
+        percent = "250" if bad_every and n % bad_every == bad_every - 1 else ""
+        lines.append(f"4,{n}(a),Answer calls within 20 seconds ({n}),Dec 2027,{percent}")
     return "\n".join(lines).encode()
 
 

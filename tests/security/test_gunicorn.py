@@ -97,7 +97,12 @@ class Server:
 
     def __init__(self, env: dict[str, str], workers: int = 4) -> None:
         self.port = _free_port()
-        command = readme_gunicorn_command().replace("127.0.0.1:8000", f"127.0.0.1:{self.port}")
+        # The README's balancer (10.0.0.2) is this test, on 127.0.0.1.
+        command = (
+            readme_gunicorn_command()
+            .replace("0.0.0.0:8000", f"127.0.0.1:{self.port}")
+            .replace("10.0.0.2", "127.0.0.1")
+        )
         command = command.replace("--workers 3", f"--workers {workers}")
         self.process = subprocess.Popen(
             ["bash", "-c", f"exec {command}"],
