@@ -102,6 +102,7 @@ def round_open(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "open_round": open_round,
         "takes_rounds": rounds.takes_rounds(plan),
+        "unreachable": list(rounds.unreachable_owners(plan)),
         "nav_section": "plans",
     }
     return render(request, "actionplan/rounds/open.html", context)
@@ -116,7 +117,13 @@ def _opened_message(opened: rounds.RoundOpened) -> str:
     )
     if opened.people_without_email:
         names = ", ".join(p.label for p in opened.people_without_email)
-        text += f" No e-mail address for {names}: ask them yourself."
+        text += f" Not asked, as they cannot be e-mailed: {names}."
+    if opened.actions_not_asked:
+        text += (
+            f" {opened.actions_not_asked} open "
+            f"{'action has' if opened.actions_not_asked == 1 else 'actions have'} nobody who "
+            "could be asked."
+        )
     return text
 
 

@@ -1,0 +1,60 @@
+"""Signing in: the sign-in page (with each organisation's single sign-on), and accepting an
+invitation by setting a password."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts import services
+from accounts.oidc import provider_configs
+
+
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """Django's sign-in page, with a "Sign in with <council>" button per identity provider."""
+    view = auth_views.LoginView.as_view(extra_context={"sign_in_providers": provider_configs()})
+    return view(request)
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Set a password from an invitation link: once, within 7 days, not while signed in as
+    someone else. Accepting links the login to its owner record and gives its roles."""
+    lookup = services.invitation_for_token(token)
+    invitation = lookup.invitation
+    if invitation is None:
+        return render(request, "accounts/invitation_refused.html", {"reason": lookup.problem})
+    if request.user.is_authenticated:
+        reason = (
+            f"You are signed in as {request.user.get_username()}. This invitation is for "
+            f"{invitation.email}: sign out first, then open the link again."
+        )
+        return render(request, "accounts/invitation_refused.html", {"reason": reason})
+    username = services.username_for(invitation.email)
+    first, _, last = invitation.name.partition(" ")
+    candidate = get_user_model()(
+        username=username, email=invitation.email, first_name=first, last_name=last
+    )
+    form = SetPasswordForm(candidate, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                invitation=invitation,
+                password=form.cleaned_data["new_password1"],
+                username=username,
+            )
+        except ValidationError as error:
+            return render(
+                request, "accounts/invitation_refused.html", {"reason": " ".join(error.messages)}
+            )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request, f"Welcome. Your username is {user.get_username()}; your password is set."
+        )
+        return redirect("home")
+    context = {"invitation": invitation, "form": form, "username": username}
+    return render(request, "accounts/invitation_accept.html", context)
