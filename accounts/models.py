@@ -17,6 +17,11 @@ from actionplan.organisations import OrganisationRole, PlanRole
 INVITATION_DAYS = 7
 
 
+def invitation_expiry():
+    """An invitation link works for a week."""
+    return timezone.now() + timedelta(days=INVITATION_DAYS)
+
+
 class Invitation(models.Model):
     """A person asked by e-mail to sign in, with the roles they will hold once they accept."""
 
@@ -43,7 +48,7 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
+    expires_at = models.DateTimeField(default=invitation_expiry)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -59,11 +64,6 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation for {self.email} to {self.organisation}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.expires_at is None:
-            self.expires_at = self.created_at + timedelta(days=INVITATION_DAYS)
-        super().save(*args, **kwargs)
 
     def is_expired(self, now=None) -> bool:
         return (now or timezone.now()) >= self.expires_at

@@ -80,7 +80,10 @@ def test_an_invited_officer_signs_in_and_is_linked_to_their_owner_record(
         invited_by=org_admin,
     )
     provider_user(
-        oidc_provider, "rf-sub", email="rf@testcouncil.gov.uk", email_verified=True,
+        oidc_provider,
+        "rf-sub",
+        email="rf@testcouncil.gov.uk",
+        email_verified=True,
         name="Robert Fisher",
     )
 
