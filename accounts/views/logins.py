@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -142,7 +143,7 @@ def sign_in_settings(request: HttpRequest, slug: str) -> HttpResponse:
         "organisation": organisation,
         "form": form,
         "callback_url": request.build_absolute_uri(
-            f"/sign-in/oidc/{organisation.slug}/login/callback/"
+            reverse("openid_connect_callback", kwargs={"provider_id": organisation.slug})
         ),
     }
     return render(request, "accounts/sign_in_settings.html", context)

@@ -221,3 +221,14 @@ def test_a_deactivated_login_cannot_sign_in_this_way(
     response = sign_in(client, organisation, oidc_provider, "vic")
 
     assert response.status_code == 403 and signed_in_user(client) is None
+
+
+def test_a_provider_can_be_configured_from_the_environment(client, organisation, settings):
+    settings.ACTIONPLAN_OIDC_PROVIDERS = (
+        '[{"organisation": "test-council", "issuer": "https://login.example/tenant/v2.0", '
+        '"client_id": "abc", "client_secret": "s", "domains": ["testcouncil.gov.uk"]}]'
+    )
+
+    page = client.get(reverse("login")).content.decode()
+
+    assert "Sign in with Test Council" in page
