@@ -307,6 +307,44 @@ def invitation_accept(
 # Roles and logins
 
 
+@dataclass(frozen=True)
+class RoleChange:
+    when: object
+    by: str
+    what: str
+
+
+def role_changes(*, organisation: Organisation, member: User, limit: int = 30) -> list[RoleChange]:
+    """Who granted, changed or removed which of the login's roles here, and when; newest first.
+    Three queries (organisation role, plan roles, the login itself)."""
+    kinds = {"+": "granted", "~": "changed to", "-": "removed"}
+    rows = []
+    for record in Membership.history.filter(user=member, organisation=organisation).select_related(
+        "history_user"
+    ):
+        label = OrganisationRole(record.role).label
+        rows.append((record, f"Across the organisation: {kinds[record.history_type]} {label}"))
+    plan_records = PlanMembership.history.filter(
+        user=member, plan__organisation=organisation
+    ).select_related("history_user", "plan")
+    for record in plan_records:
+        label = PlanRole(record.role).label
+        rows.append((record, f"{record.plan}: {kinds[record.history_type]} {label}"))
+    for record in member.history.filter(history_change_reason="Login deactivated").select_related(
+        "history_user"
+    ):
+        rows.append((record, "Login deactivated"))
+    rows.sort(key=lambda row: row[0].history_date, reverse=True)
+    return [
+        RoleChange(
+            when=record.history_date,
+            by=record.history_user.get_username() if record.history_user else "the system",
+            what=what,
+        )
+        for record, what in rows[:limit]
+    ]
+
+
 def members_of(organisation: Organisation):
     """Logins holding any grant in the organisation, for its Logins page."""
     in_plans = PlanMembership.objects.filter(plan__organisation=organisation).values("user_id")

@@ -111,7 +111,7 @@ def login_roles(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "member": member,
         "form": form,
         "no_plan_role": NO_PLAN_ROLE,
-        "history": member.history.order_by("-history_date")[:20],
+        "changes": services.role_changes(organisation=organisation, member=member),
     }
     return render(request, "accounts/login_roles.html", context)
 

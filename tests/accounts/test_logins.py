@@ -28,6 +28,9 @@ def test_an_administrator_changes_a_logins_roles_and_history_says_who(
     grant = PlanMembership.objects.get(user=viewer)
     assert grant.role == PlanRole.STEERING_GROUP and grant.granted_by == org_admin
     assert grant.history.get().history_user == org_admin
+    page = client.get(reverse("login_roles", args=[organisation.slug, viewer.pk])).content.decode()
+    assert f"{plan}: granted Steering-group member" in page
+    assert "Across the organisation: changed to Member" in page
 
 
 def test_the_last_administrator_cannot_be_removed(organisation, org_admin):
@@ -108,3 +111,26 @@ def test_a_password_reset_is_emailed_through_djangos_own_views(client, viewer, m
     assert "/accounts/reset/" in mailoutbox[0].body
     page = client.get(reverse("password_reset")).content.decode()
     assert "govuk-button" in page and "Reset your password" in page
+
+
+def test_the_logins_page_takes_the_same_queries_for_few_and_many_logins(
+    client, organisation, plan, org_admin
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(org_admin)
+    url = reverse("organisation_admin", args=[organisation.slug])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for i in range(10):
+        user = make_user(f"officer{i}", OrganisationRole.MEMBER)
+        PlanMembership.objects.create(user=user, plan=plan, role=PlanRole.VIEWER)
+    # session, user, grants, organisation, logins, their organisation roles, their plan roles,
+    # open invitations, single sign-on
+    assert queries() == few == 9
