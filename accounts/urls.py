@@ -1,8 +1,9 @@
 """URLs of logins: organisations, logins and roles, invitations, password reset, single
 sign-on (allauth's OpenID Connect views, one provider per organisation)."""
 
+from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import path
 
 from accounts.views import logins, organisations, sign_in
 
@@ -39,5 +40,11 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("sign-in/oidc/", include("allauth.socialaccount.providers.openid_connect.urls")),
+    # allauth's OpenID Connect views under its own URL names (its provider reverses them).
+    path("sign-in/oidc/<str:provider_id>/login/", sign_in.oidc_login, name="openid_connect_login"),
+    path(
+        "sign-in/oidc/<str:provider_id>/login/callback/",
+        oidc_views.callback,
+        name="openid_connect_callback",
+    ),
 ]

@@ -3,6 +3,10 @@ invitation by setting a password."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+import requests
+from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
@@ -12,13 +16,43 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts import services
-from accounts.oidc import provider_configs
+from accounts.oidc import logger, provider_configs
+
+
+def _forms_may_go_to_providers(response: HttpResponse, configs) -> HttpResponse:
+    """The sign-on form posts here and is redirected to the provider: the page's
+    Content-Security-Policy (form-action 'self') must allow the providers' origins too, or
+    browsers stop the redirect."""
+    origins = sorted(
+        {f"{urlsplit(c.issuer).scheme}://{urlsplit(c.issuer).netloc}" for c in configs}
+    )
+    if origins:
+        response._csp_update = {"form-action": origins}
+    return response
 
 
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Django's sign-in page, with a "Sign in with <council>" button per identity provider."""
-    view = auth_views.LoginView.as_view(extra_context={"sign_in_providers": provider_configs()})
-    return view(request)
+    configs = provider_configs()
+    view = auth_views.LoginView.as_view(extra_context={"sign_in_providers": configs})
+    return _forms_may_go_to_providers(view(request), configs)
+
+
+def oidc_login(request: HttpRequest, provider_id: str) -> HttpResponse:
+    """allauth's start of a single sign-on (a POST redirects to the provider; a GET shows a
+    button that posts), with the provider allowed as a form target."""
+    configs = [c for c in provider_configs() if c.slug == provider_id]
+    try:
+        response = oidc_views.login(request, provider_id)
+    except requests.RequestException as error:
+        logger.warning("Single sign-on for %s: provider unreachable (%r)", provider_id, error)
+        context = {
+            "organisation_name": configs[0].name if configs else provider_id,
+            "reason": "Your organisation's sign-in service cannot be reached just now. Try "
+            "again in a few minutes, or sign in with your username and password.",
+        }
+        response = render(request, "accounts/sign_in_refused.html", context, status=502)
+    return _forms_may_go_to_providers(response, configs)
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:

@@ -143,7 +143,7 @@ def owner_leave(request: HttpRequest, pk: int) -> HttpResponse:
                 owner=owner, replacement=form.cleaned_data["other"], user=request.user
             )
         except ValidationError as error:
-            add_model_errors(form, error)
+            form.add_error("other", error.messages)
         else:
             messages.success(request, f"{owner} marked as left; {count} open actions handed over.")
             return redirect("people_register", owner.organisation.slug)

@@ -232,3 +232,13 @@ def test_a_provider_can_be_configured_from_the_environment(client, organisation,
     page = client.get(reverse("login")).content.decode()
 
     assert "Sign in with Test Council" in page
+
+
+def test_the_sign_in_page_lets_its_form_go_on_to_the_councils_provider(
+    client, council_sign_in, oidc_provider
+):
+    response = client.get(reverse("login"))
+
+    policy = response["Content-Security-Policy"]
+    form_action = next(p for p in policy.split(";") if "form-action" in p)
+    assert "'self'" in form_action and oidc_provider in form_action
