@@ -48,5 +48,7 @@ def test_an_officer_signs_in_with_their_councils_account(
 
     expect(page.get_by_role("heading", name="Action plans")).to_be_visible()
     check_accessibility(page)
-    expect(page.get_by_role("link", name=str(plan), exact=True)).to_be_visible()
+    expect(
+        page.locator("#main-content").get_by_role("link", name=str(plan), exact=True)
+    ).to_be_visible()
     assert blocked == []
