@@ -22,11 +22,14 @@ from tests.browser.conftest import PASSWORD, check_accessibility
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ADMIN_PASSWORD = "anytown-admin-passphrase-7"
 OFFICER_PASSWORD = "olive-officer-passphrase-9"
+CHAIR_PASSWORD = "cathy-chair-passphrase-3"
 SHOTS = Path(os.environ.get("ACTIONPLAN_SCREENSHOTS", "/tmp"))
 
 
-def last_link(path_start: str) -> str:
-    match = re.search(r"https?://[^/\s]+(" + path_start + r"\S+)", mail.outbox[-1].body)
+def last_link(path_start: str, to: str = "") -> str:
+    """The link in the latest e-mail (to `to`, if given), as the person would click it."""
+    message = [m for m in mail.outbox if to in m.to[0]][-1]
+    match = re.search(r"https?://[^/\s]+(" + path_start + r"\S+)", message.body)
     return match.group(1)
 
 
@@ -122,7 +125,8 @@ def test_a_council_goes_from_nothing_to_its_first_update_round_without_the_admin
     expect(page.get_by_role("heading", name="Import complete")).to_be_visible()
     assert Action.objects.count() == 2
 
-    # The officer is invited with a role on the plan, linked to her owner record.
+    # The officer is invited with a role on the plan, linked to her owner record; the chair of
+    # the plan's steering group is invited too.
     go("/")
     click("link", "Logins and roles of Anytown District Council")
     click("link", "Invite someone")
@@ -131,17 +135,26 @@ def test_a_council_goes_from_nothing_to_its_first_update_round_without_the_admin
     page.get_by_label("Their owner record").select_option(label="Olive Officer (OO)")
     page.get_by_label("Role in Customer Access Plan").select_option("action_owner")
     click("button", "Send invitation")
-    link = last_link("/invitations/")
+    click("link", "Invite someone")
+    page.get_by_label("Name", exact=True).fill("Cathy Chair")
+    page.get_by_label("E-mail address").fill("cathy@anytown.gov.uk")
+    page.get_by_label("Role in Customer Access Plan").select_option("steering_group")
+    click("button", "Send invitation")
+    expect(page.get_by_text("Cathy Chair (cathy@anytown.gov.uk)")).to_be_visible()
     sign_out()
-    go(link)
-    page.get_by_label("New password", exact=True).fill(OFFICER_PASSWORD)
-    page.get_by_label("New password confirmation").fill(OFFICER_PASSWORD)
-    click("button", "Set password and sign in")
+    for email, password in [
+        ("olive@anytown.gov.uk", OFFICER_PASSWORD),
+        ("cathy@anytown.gov.uk", CHAIR_PASSWORD),
+    ]:
+        go(last_link("/invitations/", to=email))
+        page.get_by_label("New password", exact=True).fill(password)
+        page.get_by_label("New password confirmation").fill(password)
+        click("button", "Set password and sign in")
+        sign_out()
     assert Owner.objects.get(short_name="OO").user.email == "olive@anytown.gov.uk"
-    sign_out()
 
-    # The administrator (who chairs the plan) opens a round: it warns about the empty group.
-    sign_in("ada", ADMIN_PASSWORD)
+    # The chair opens a round: it warns about the group with no members before sending.
+    sign_in("cathy", CHAIR_PASSWORD)
     click("link", "Customer Access Plan")
     click("link", "Update rounds for this plan")
     click("link", "Open a new update round")
@@ -174,7 +187,7 @@ def test_a_council_goes_from_nothing_to_its_first_update_round_without_the_admin
     sign_out()
 
     # The chair sees the response.
-    sign_in("ada", ADMIN_PASSWORD)
+    sign_in("cathy", CHAIR_PASSWORD)
     page.goto(round_url)
     check_accessibility(page)
     expect(page.locator("p.govuk-body-l")).to_contain_text("1 of 1 action has an update")
