@@ -86,6 +86,13 @@ def plan_next_version(*, previous: Plan, details: PlanDetails, user: User | None
         raise ValidationError(
             "This plan is archived: make the next version from its latest version."
         )
+    if previous.update_rounds.filter(closed_at__isnull=True).exists():
+        raise ValidationError(
+            {
+                "previous": f"{previous} has an open update round: close it first, so its "
+                "responses are kept as they are."
+            }
+        )
     plan = plan_create(organisation=previous.organisation, details=details, user=user)
     reason = f"Carried over from {previous}"
     themes = {}

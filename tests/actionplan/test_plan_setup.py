@@ -166,3 +166,21 @@ def test_a_plan_administrator_changes_the_plans_settings(client, plan, plan_admi
     plan.refresh_from_db()
     assert (plan.committee, plan.awaiting_update_days) == ("Cabinet", 30)
     assert plan.history.first().history_change_reason == "Plan settings changed"
+
+
+def test_a_plan_with_an_open_round_is_not_replaced_until_the_round_closes(
+    client, organisation, org_admin, plan, action
+):
+    from django.utils import timezone
+
+    from tests.conftest import make_open_round
+
+    make_open_round(plan, opened_at=timezone.now())
+    client.force_login(org_admin)
+
+    response = add_plan(client, organisation, start="next_version", previous=plan.pk, title="V2")
+
+    assert response.status_code == 200
+    assert "has an open update round" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ADOPTED and Plan.objects.count() == 1
