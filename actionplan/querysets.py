@@ -139,6 +139,19 @@ class OwnerQuerySet(models.QuerySet):
             .order_by("-is_active", "-kind", "name")
         )
 
+    def owning_open_actions_of(self, plan) -> OwnerQuerySet:
+        """Owners of the plan's open actions, each with `members_count`."""
+        from actionplan.models import ActionOwner
+
+        owning = ActionOwner.objects.filter(action__theme__plan=plan).filter(
+            ~Q(action__status__in=FINISHED)
+        )
+        return (
+            self.filter(pk__in=owning.values("owner_id"))
+            .annotate(members_count=Count("memberships"))
+            .order_by("-kind", "name")  # people first, then groups
+        )
+
     def unreachable(self) -> OwnerQuerySet:
         """People with no e-mail address, and groups none of whose members has one: an update
         round cannot ask them."""

@@ -247,26 +247,10 @@ class RoundOpened:
     actions_not_asked: int = 0  # open actions none of whose owners could be e-mailed
 
 
-def unreachable_owners(plan: Plan) -> QuerySet[Owner]:
-    """Owners of the plan's open actions whom a round cannot ask: people without an e-mail
-    address, and groups none of whose members has one. Shown before a round opens."""
-    owning = ActionOwner.objects.filter(action__in=Action.objects.for_plan(plan).open())
-    return (
-        Owner.objects.filter(pk__in=owning.values("owner_id"))
-        .unreachable()
-        .annotate(members_count=Count("memberships"))
-        .order_by("-kind", "name")
-    )
-
-
 def _requests_for(update_round: UpdateRound, now: datetime) -> list[UpdateRequest]:
-    """A request for every reachable owner of every open action: a person with an e-mail
-    address, a group through its members who have one (and each such member).
-
-    Nobody counts as asked who is not e-mailed: a person without an address, or a group with no
-    member who has one, gets no request. A person asked directly and through a group is asked
-    once, directly.
-    """
+    """A request for every owner of every open action who is e-mailed: a person with an
+    address; a group with a member who has one (and each such member). Nobody else counts as
+    asked. A person asked directly and through a group is asked once, directly."""
     links = (
         ActionOwner.objects.filter(action__in=Action.objects.for_plan(update_round.plan).open())
         .select_related("owner", "action__theme", "action__project")
@@ -369,9 +353,8 @@ def round_open(
     requests = _requests_for(update_round, now)
     if not requests:
         raise ValidationError(
-            "Nobody can be asked for an update: no open action in this plan has an owner with "
-            "an e-mail address (or a group with a member who has one). Add their addresses in "
-            "the register of people and groups first."
+            "Nobody can be asked for an update: no open action in this plan has an owner who can "
+            "be e-mailed. Add their addresses in the register of people and groups first."
         )
     bulk_create_with_history(
         requests,
@@ -401,7 +384,7 @@ def round_open(
         update_round=update_round,
         actions_asked=len(asked),
         people_emailed=emailed,
-        people_without_email=list(unreachable_owners(plan)),
+        people_without_email=list(Owner.objects.owning_open_actions_of(plan).unreachable()),
         actions_not_asked=Action.objects.for_plan(plan).open().exclude(pk__in=asked).count(),
     )
 

@@ -27,7 +27,14 @@ from actionplan.access import (
     visible_plans,
 )
 from actionplan.forms import add_model_errors
-from actionplan.models import Action, GroupMembership, Plan, UpdateRequest, UpdateRound
+from actionplan.models import (
+    Action,
+    GroupMembership,
+    Owner,
+    Plan,
+    UpdateRequest,
+    UpdateRound,
+)
 from actionplan.rounds import RoundProgress
 
 DATE_HELP = "For example 14/01/2011."
@@ -102,7 +109,7 @@ def round_open(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "open_round": open_round,
         "takes_rounds": rounds.takes_rounds(plan),
-        "unreachable": list(rounds.unreachable_owners(plan)),
+        "unreachable": list(Owner.objects.owning_open_actions_of(plan).unreachable()),
         "nav_section": "plans",
     }
     return render(request, "actionplan/rounds/open.html", context)
