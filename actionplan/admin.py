@@ -1,4 +1,7 @@
-"""The plan administrators' fallback: every model, with search, filters, inlines and history."""
+"""The site superusers' screens: every model, with search, filters, inlines and history.
+
+Every other role works in the product, where its rules (and organisations) are enforced.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +17,12 @@ from actionplan.models import (
     Action,
     ActionOwner,
     GroupMembership,
+    Membership,
     Milestone,
+    Organisation,
     Owner,
     Plan,
+    PlanMembership,
     ProgressUpdate,
     Project,
     PublishedReport,
@@ -27,10 +33,33 @@ from actionplan.models import (
 )
 
 
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "slug", "public_pages"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "organisation", "role"]
+    list_filter = ["organisation", "role"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(PlanMembership)
+class PlanMembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "plan", "role"]
+    list_filter = ["plan__organisation", "role"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "plan__title"]
+    autocomplete_fields = ["user"]
+
+
 @admin.register(Unit)
 class UnitAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "short_name", "kind"]
-    list_filter = ["kind"]
+    list_display = ["name", "short_name", "kind", "organisation"]
+    list_filter = ["organisation", "kind"]
     search_fields = ["name", "short_name"]
 
 
@@ -43,8 +72,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Owner)
 class OwnerAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "short_name", "kind", "unit", "job_title", "user"]
-    list_filter = ["kind", "unit"]
+    list_display = ["name", "short_name", "kind", "organisation", "unit", "job_title", "user"]
+    list_filter = ["organisation", "kind"]
     search_fields = ["name", "short_name", "aliases", "job_title", "email"]
     autocomplete_fields = ["user"]
     inlines = [MembershipInline]
@@ -61,7 +90,7 @@ class ThemeInline(admin.TabularInline):
 class PlanAdmin(SimpleHistoryAdmin):
     list_display = ["title", "version_label", "organisation", "status", "adopted_on"]
     list_filter = ["status", "organisation"]
-    search_fields = ["title", "organisation", "description", "source"]
+    search_fields = ["title", "organisation__name", "description", "source"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ThemeInline]
 

@@ -190,7 +190,7 @@ def _status_rows(report: Report, keys: list[str]) -> list[StatusRow]:
 
 def _full_plan(report: Report) -> Report:
     """The whole plan as at the same moment, for the appendix of a filtered report."""
-    plan = Plan.objects.get(pk=report.plan_id)
+    plan = Plan.objects.select_related("organisation").get(pk=report.plan_id)
     return build_report(plan=plan, as_at=report.as_at, today=report.today)
 
 

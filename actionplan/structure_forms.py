@@ -6,7 +6,7 @@ from django import forms
 
 from actionplan import forms as plan_forms
 from actionplan.forms import ActionForm, ConstraintsForm, VersionedForm
-from actionplan.models import Action, Plan, Project, Theme, Unit
+from actionplan.models import Action, Plan, Project, Theme
 from actionplan.structure import PROJECT_FIELDS, THEME_FIELDS
 
 
@@ -78,7 +78,6 @@ class ActionAddForm(ConstraintsForm, ActionForm):
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = Theme.objects.filter(plan=plan)
         self.fields["project"].queryset = Project.objects.filter(theme__plan=plan)
-        self.fields["unit"].queryset = Unit.objects.in_organisation(plan.organisation_id)
 
 
 class ProjectChoiceField(forms.ModelChoiceField):

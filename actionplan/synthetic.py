@@ -61,13 +61,14 @@ def build_plan(
     updates_per_action: int = 2,
     owners: int = 10,
     seed: int = 1,
-    organisation_slug: str = "synthetic",
+    organisation: Organisation | None = None,
 ) -> Plan:
     """Create a plan with the given shape; deterministic for a given seed."""
     rng = random.Random(seed)
-    organisation = Organisation.objects.get_or_create(
-        slug=organisation_slug, defaults={"name": f"Synthetic council {organisation_slug}"}
-    )[0]
+    if organisation is None:
+        organisation = Organisation.objects.get_or_create(
+            slug="synthetic", defaults={"name": "Synthetic Council"}
+        )[0]
     plan = Plan.objects.create(
         slug=slug, title=f"Synthetic plan {slug}", organisation=organisation, status="adopted"
     )

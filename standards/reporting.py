@@ -52,7 +52,7 @@ def standards_section(
     # Run the figures' query even without standards: the report's query count stays fixed.
     values = list(
         PerformanceValue.history.as_of(moment).filter(
-            standard_id__in=list(versions),
+            standard__organisation_id=organisation_id,
             site="",
             period_start__gte=history_start(today),
             period_start__lte=today,

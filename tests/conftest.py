@@ -22,6 +22,9 @@ from actionplan.models import (
 from actionplan.organisations import OrganisationRole
 from actionplan.services import action_set_owners
 
+# The access matrix's world of one of everything (a fixture named `world`).
+pytest_plugins = ["tests.worlds"]
+
 
 def pytest_configure(config) -> None:
     # Password hashing at production strength is the slowest thing in the suite and proves nothing.

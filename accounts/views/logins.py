@@ -142,6 +142,9 @@ def sign_in_settings(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "organisation": organisation,
         "form": form,
+        "sign_in_url": request.build_absolute_uri(
+            reverse("login") + f"?organisation={organisation.slug}"
+        ),
         "callback_url": request.build_absolute_uri(
             reverse("openid_connect_callback", kwargs={"provider_id": organisation.slug})
         ),

@@ -32,8 +32,11 @@ def _forms_may_go_to_providers(response: HttpResponse, configs) -> HttpResponse:
 
 
 def sign_in(request: HttpRequest) -> HttpResponse:
-    """Django's sign-in page, with a "Sign in with <council>" button per identity provider."""
-    configs = provider_configs()
+    """Django's sign-in page; at an organisation's own sign-in address
+    (`?organisation=<slug>`, which it gives its staff) with "Sign in with <council>" too. The
+    page never lists the organisations of the deployment."""
+    wanted = request.GET.get("organisation", "")
+    configs = [c for c in provider_configs() if wanted and c.slug == wanted]
     view = auth_views.LoginView.as_view(extra_context={"sign_in_providers": configs})
     return _forms_may_go_to_providers(view(request), configs)
 
@@ -64,8 +67,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/invitation_refused.html", {"reason": lookup.problem})
     if request.user.is_authenticated:
         reason = (
-            f"You are signed in as {request.user.get_username()}. This invitation is for "
-            f"{invitation.email}: sign out first, then open the link again."
+            f"You are signed in as {request.user.get_username()}, and this invitation is for "
+            "someone else. If it is yours, sign out first, then open the link again."
         )
         return render(request, "accounts/invitation_refused.html", {"reason": reason})
     username = services.username_for(invitation.email)

@@ -29,12 +29,11 @@ DOWNLOAD_KINDS = (ReportJobKind.PDF, ReportJobKind.XLSX)
 
 def report_job_for_user(user: User | AnonymousUser, pk: int) -> ReportJob:
     """The job, or 404 if the user may not see its plan."""
-    job = get_object_or_404(
-        ReportJob.objects.select_related("plan", "requested_by", "published"), pk=pk
+    return get_object_or_404(
+        ReportJob.objects.select_related("plan__organisation", "requested_by", "published"),
+        pk=pk,
+        plan__in=visible_plans(user),
     )
-    if not visible_plans(user).filter(pk=job.plan_id).exists():
-        raise Http404("No such report.")
-    return job
 
 
 def background_offer(

@@ -174,12 +174,11 @@ def published_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 def published_for_user(user: User | AnonymousUser, pk: int) -> PublishedReport:
     """The published report, or 404 if the user may not see its plan."""
-    published = get_object_or_404(
-        PublishedReport.objects.select_related("plan", "published_by"), pk=pk
+    return get_object_or_404(
+        PublishedReport.objects.select_related("plan__organisation", "published_by"),
+        pk=pk,
+        plan__in=visible_plans(user),
     )
-    if not visible_plans(user).filter(pk=published.plan_id).exists():
-        raise Http404("No such report.")
-    return published
 
 
 def _options_described(options: Mapping) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from actionplan.models import Organisation
@@ -20,10 +20,8 @@ def _public_organisations():
 
 
 def standards_public_index(request: HttpRequest) -> HttpResponse:
-    """Which organisation's standards: straight there when the site serves only one."""
+    """Which organisation's standards: the organisations that publish theirs here."""
     organisations = list(_public_organisations())
-    if len(organisations) == 1:
-        return redirect("standards_public", org=organisations[0].slug)
     return render(request, "standards/public_index.html", {"organisations": organisations})
 
 

@@ -60,8 +60,10 @@ def signed_in_user(client):
     return get_user_model().objects.get(pk=user_id) if user_id else None
 
 
-def test_the_sign_in_page_offers_the_councils_own_sign_in(client, council_sign_in):
-    page = client.get(reverse("login")).content.decode()
+def test_the_councils_sign_in_address_offers_its_own_sign_in(client, council_sign_in):
+    assert "Sign in with" not in client.get(reverse("login")).content.decode()
+
+    page = client.get(reverse("login") + "?organisation=test-council").content.decode()
 
     assert "Sign in with Test Council" in page
     assert reverse("openid_connect_login", args=["test-council"]) in page
@@ -229,7 +231,7 @@ def test_a_provider_can_be_configured_from_the_environment(client, organisation,
         '"client_id": "abc", "client_secret": "s", "domains": ["testcouncil.gov.uk"]}]'
     )
 
-    page = client.get(reverse("login")).content.decode()
+    page = client.get(reverse("login") + "?organisation=test-council").content.decode()
 
     assert "Sign in with Test Council" in page
 
@@ -237,7 +239,7 @@ def test_a_provider_can_be_configured_from_the_environment(client, organisation,
 def test_the_sign_in_page_lets_its_form_go_on_to_the_councils_provider(
     client, council_sign_in, oidc_provider
 ):
-    response = client.get(reverse("login"))
+    response = client.get(reverse("login") + "?organisation=test-council")
 
     policy = response["Content-Security-Policy"]
     form_action = next(p for p in policy.split(";") if "form-action" in p)

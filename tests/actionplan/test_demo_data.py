@@ -7,7 +7,9 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from actionplan.models import Action, Plan, ProgressUpdate, Status
+from actionplan.access import Role, owner_of, role_in_plan
+from actionplan.models import Action, Owner, Plan, ProgressUpdate, Status
+from standards.models import Standard
 
 pytestmark = pytest.mark.django_db
 
@@ -206,22 +208,48 @@ def test_loading_twice_changes_nothing(demo):
     assert Action.history.count() == history
 
 
+OCC_PLAN, SCDC_PLAN = "occ-customer-service-2004", "scdc-cse-action-plan-v4"
+
+
 @pytest.mark.parametrize(
-    ("username", "password", "role"),
+    ("username", "password", "occ_role", "scdc_role"),
     [
-        ("admin", "demo-admin-pass", "Plan administrators"),
-        ("chair", "demo-chair-pass", "Steering group"),
-        ("owner", "demo-owner-pass", "Action owners"),
-        ("viewer", "demo-viewer-pass", "Viewers"),
+        (
+            "admin",
+            "demo-admin-pass",
+            Role.ORGANISATION_ADMINISTRATOR,
+            Role.ORGANISATION_ADMINISTRATOR,
+        ),
+        ("chair", "demo-chair-pass", Role.VIEWER, Role.STEERING_GROUP),
+        ("owner", "demo-owner-pass", Role.NONE, Role.ACTION_OWNER),
+        ("viewer", "demo-viewer-pass", Role.VIEWER, Role.VIEWER),
+        ("scdc-admin", "demo-scdc-admin-pass", Role.NONE, Role.ORGANISATION_ADMINISTRATOR),
+        ("occ-chair", "demo-occ-chair-pass", Role.STEERING_GROUP, Role.NONE),
     ],
 )
-def test_each_role_has_a_demo_login_with_the_password_in_the_readme(demo, username, password, role):
+def test_each_demo_login_holds_its_roles_in_each_council_with_the_password_in_the_readme(
+    demo, username, password, occ_role, scdc_role
+):
     user = authenticate(username=username, password=password)
-    assert user is not None and user.groups.filter(name=role).exists()
+    assert user is not None
+    assert role_in_plan(user, Plan.objects.get(slug=OCC_PLAN)) == occ_role
+    assert role_in_plan(user, Plan.objects.get(slug=SCDC_PLAN)) == scdc_role
     assert f"`{password}`" in Path("README.md").read_text(encoding="utf-8")
+
+
+def test_the_demo_councils_keep_their_own_owners_and_standards(demo):
+    occ, scdc = Plan.objects.get(slug=OCC_PLAN), Plan.objects.get(slug=SCDC_PLAN)
+    assert occ.organisation.name == "Oxfordshire County Council"
+    assert scdc.organisation.name == "South Cambridgeshire District Council"
+    for plan in (occ, scdc):
+        owners = Owner.objects.filter(owned_actions__action__theme__plan=plan)
+        assert set(owners.values_list("organisation_id", flat=True)) == {plan.organisation_id}
+    assert not Standard.objects.exclude(organisation=occ.organisation).exists()
 
 
 def test_the_demo_owner_login_is_linked_to_its_owner(demo):
     owner_user = authenticate(username="owner", password="demo-owner-pass")
-    assert owner_user.owner.name == "RF"
-    assert Action.objects.owned_by(owner_user.owner).count() > 30
+    owner = owner_of(owner_user)
+    assert owner.name == "RF"
+    assert owner.organisation.slug == "south-cambridgeshire"
+    assert Action.objects.owned_by(owner).count() > 30

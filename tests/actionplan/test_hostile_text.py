@@ -79,7 +79,8 @@ def squashed(text: str) -> str:
 def hostile_plan(plan, plan_admin):
     """Every text field of the plan hostile; returns the moment changes are listed since."""
     plan.title = HOSTILE["script"]
-    plan.organisation = HOSTILE["at"]
+    plan.organisation.name = HOSTILE["at"]
+    save_with_history(plan.organisation, user=plan_admin, reason="test")
     save_with_history(plan, user=plan_admin, reason="test")
     actions = {}
     for number, (key, text) in enumerate(HOSTILE.items(), 1):

@@ -170,7 +170,13 @@ def test_the_worker_makes_each_job_once(worker, action, viewer):
 
 
 def test_a_reports_size_counts_its_rows_and_the_appendix_of_a_filtered_one(db):
-    plan = build_plan(slug="sized", themes=2, projects_per_theme=1, actions_per_project=3)
+    plan = build_plan(
+        organisation=home_council(),
+        slug="sized",
+        themes=2,
+        projects_per_theme=1,
+        actions_per_project=3,
+    )
     first_theme = plan.themes.order_by("position").first()
     report, options, _ = report_from_params(plan, {}, today=timezone.localdate())
     assert report_size(report, options) == 6

@@ -25,7 +25,7 @@ from actionplan.report_pdf import (
 from actionplan.reports import ReportOptions, build_report, moment_from
 from actionplan.services import action_record_progress, action_revise_target
 from actionplan.synthetic import build_plan
-from tests.conftest import make_action
+from tests.conftest import home_council, make_action
 
 OPTIONS = ReportOptions(
     committee="Executive",
@@ -86,8 +86,9 @@ def slipped(action):
 # The print page -------------------------------------------------------------------------
 
 
-def test_the_print_page_has_the_cover_fields_and_the_councils_sentence(plan, slipped, settings):
-    settings.ACTIONPLAN_COUNCIL_NAME = "West Oxfordshire District Council"
+def test_the_print_page_has_the_cover_fields_and_the_councils_sentence(plan, slipped):
+    plan.organisation.name = "West Oxfordshire District Council"
+    plan.organisation.save()
     today = timezone.localdate()
     report = build_report(plan=plan, as_at=today)
 
@@ -288,14 +289,14 @@ def _queries_for_print_page(client, plan) -> int:
 
 
 def test_the_print_page_costs_the_same_queries_for_a_small_and_a_larger_plan(client, viewer):
-    """30 queries, none per action: session, user, the user's roles, the plan, the last
+    """30 queries, none per action: session, user, the user's grants, the plan, the last
     published report's moment (the default "since"), nine for the report (one per history
     model), then the plan and nine again for the full-plan appendix; each of the two reports
     adds two for its standards section (the register and its figures as at the moment)
     and one for its consultation section (the plan's exercises as at the moment, none here)."""
     client.force_login(viewer)
-    small = build_plan(slug="small", actions_per_project=1)
-    large = build_plan(slug="large", actions_per_project=8)
+    small = build_plan(organisation=home_council(), slug="small", actions_per_project=1)
+    large = build_plan(organisation=home_council(), slug="large", actions_per_project=8)
     counts = (_queries_for_print_page(client, small), _queries_for_print_page(client, large))
     assert counts == (30, 30)
 

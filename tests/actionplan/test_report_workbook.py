@@ -30,7 +30,7 @@ from actionplan.services import (
     save_with_history,
 )
 from actionplan.synthetic import build_plan
-from tests.conftest import make_action
+from tests.conftest import home_council, make_action
 
 HOSTILE = '=HYPERLINK("http://x")'
 PLAN_HEADINGS = [
@@ -320,7 +320,11 @@ def test_all_progress_updates_are_read_in_two_queries_whatever_the_plans_size(
 ):
     sizes = []
     for per_project in (1, 8):
-        plan = build_plan(slug=f"progress-{per_project}", actions_per_project=per_project)
+        plan = build_plan(
+            organisation=home_council(),
+            slug=f"progress-{per_project}",
+            actions_per_project=per_project,
+        )
         # As if members had reported them: the authors' names take the second query.
         ProgressUpdate.history.update(author=steering_member, author_name="")
         report = build_report(plan=plan)
@@ -336,7 +340,11 @@ def test_the_report_workbook_costs_the_same_two_queries_for_a_small_and_a_larger
 ):
     sizes = []
     for per_project in (1, 8):
-        plan = build_plan(slug=f"workbook-{per_project}", actions_per_project=per_project)
+        plan = build_plan(
+            organisation=home_council(),
+            slug=f"workbook-{per_project}",
+            actions_per_project=per_project,
+        )
         report = build_report(plan=plan)
         with django_assert_num_queries(2):  # the authors' names, the updates as at the moment
             data = report_workbook_bytes(report, ReportOptions())
@@ -545,7 +553,11 @@ def test_the_browser_links_to_the_workbook_with_its_filters(client, plan, projec
 def test_the_browse_workbook_costs_the_same_queries_whatever_the_plans_size(
     client, viewer, django_assert_num_queries, actions_per_project
 ):
-    plan = build_plan(slug=f"xlsx-{actions_per_project}", actions_per_project=actions_per_project)
+    plan = build_plan(
+        organisation=home_council(),
+        slug=f"xlsx-{actions_per_project}",
+        actions_per_project=actions_per_project,
+    )
     client.force_login(viewer)
 
     with django_assert_num_queries(XLSX_QUERIES):

@@ -359,7 +359,7 @@ def test_the_council_sentence_counts_a_known_mix(plan, project):
 
 
 def test_the_summary_agrees_with_the_database_summary(db):
-    synthetic = build_plan(slug="agree", actions_per_project=4)
+    synthetic = build_plan(organisation=home_council(), slug="agree", actions_per_project=4)
     today = date(2010, 6, 1)
 
     report = build_report(plan=synthetic, today=today)
@@ -414,7 +414,9 @@ SECTION_QUERIES = CONSULTATION_QUERIES + STANDARDS_QUERIES
 def test_building_a_report_costs_the_same_queries_for_a_small_and_a_large_plan(
     db, django_assert_num_queries, actions_per_project
 ):
-    synthetic = build_plan(slug="size", actions_per_project=actions_per_project)
+    synthetic = build_plan(
+        organisation=home_council(), slug="size", actions_per_project=actions_per_project
+    )
     since = timezone.now() - timedelta(days=1)
     person = Owner.objects.filter(name__startswith="size officer").first()
 

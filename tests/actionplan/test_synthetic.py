@@ -2,10 +2,12 @@
 
 from actionplan.models import Action, ActionOwner, ProgressUpdate
 from actionplan.synthetic import build_plan
+from tests.conftest import home_council
 
 
 def test_synthetic_plan_has_the_requested_shape_with_history(db):
     plan = build_plan(
+        organisation=home_council(),
         slug="shape",
         themes=2,
         projects_per_theme=3,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from actionplan.models import Action, ProgressUpdate, Status
 from actionplan.services import action_record_progress, action_revise_target
 from actionplan.synthetic import build_plan
+from tests.conftest import home_council
 
 
 @pytest.fixture
@@ -336,8 +337,12 @@ def test_history_shows_who_when_field_old_new_and_reason(client, action, steerin
 def test_the_action_page_costs_the_same_queries_for_a_busy_action(
     client, steering_member, django_assert_num_queries
 ):
-    quiet = Action.objects.for_plan(build_plan(slug="q", updates_per_action=1)).first()
-    busy = Action.objects.for_plan(build_plan(slug="b", updates_per_action=12)).first()
+    quiet = Action.objects.for_plan(
+        build_plan(organisation=home_council(), slug="q", updates_per_action=1)
+    ).first()
+    busy = Action.objects.for_plan(
+        build_plan(organisation=home_council(), slug="b", updates_per_action=12)
+    ).first()
     action_record_progress(
         action=quiet, reported_on=date(2010, 12, 1), narrative="One", user=steering_member
     )

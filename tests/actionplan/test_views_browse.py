@@ -13,7 +13,7 @@ from django.urls import reverse
 from actionplan.models import GroupMembership, PlanStatus, ProgressUpdate, Project, Rag, Status
 from actionplan.services import action_revise_target, action_set_owners
 from actionplan.synthetic import build_plan
-from tests.conftest import make_action
+from tests.conftest import home_council, make_action
 
 ACTION_LINK = re.compile(r'href="/actions/(\d+)/"')
 
@@ -325,7 +325,11 @@ CSV_QUERIES = 6
 def test_the_page_costs_the_same_queries_whatever_the_plans_size(
     client, viewer, django_assert_num_queries, actions_per_project
 ):
-    plan = build_plan(slug=f"size-{actions_per_project}", actions_per_project=actions_per_project)
+    plan = build_plan(
+        organisation=home_council(),
+        slug=f"size-{actions_per_project}",
+        actions_per_project=actions_per_project,
+    )
     client.force_login(viewer)
     with django_assert_num_queries(PAGE_QUERIES):
         response = client.get(browse_url(plan, "?status=on_track&status=at_risk&q=Synthetic"))
@@ -336,7 +340,11 @@ def test_the_page_costs_the_same_queries_whatever_the_plans_size(
 def test_a_plan_sorted_flat_costs_the_same_queries_whatever_its_size(
     client, viewer, django_assert_num_queries, actions_per_project
 ):
-    plan = build_plan(slug=f"flat-{actions_per_project}", actions_per_project=actions_per_project)
+    plan = build_plan(
+        organisation=home_council(),
+        slug=f"flat-{actions_per_project}",
+        actions_per_project=actions_per_project,
+    )
     client.force_login(viewer)
     with django_assert_num_queries(PAGE_QUERIES):
         response = client.get(browse_url(plan, "?sort=-latest_update"))
@@ -347,7 +355,11 @@ def test_a_plan_sorted_flat_costs_the_same_queries_whatever_its_size(
 def test_the_csv_costs_the_same_queries_whatever_the_plans_size(
     client, viewer, django_assert_num_queries, actions_per_project
 ):
-    plan = build_plan(slug=f"csv-{actions_per_project}", actions_per_project=actions_per_project)
+    plan = build_plan(
+        organisation=home_council(),
+        slug=f"csv-{actions_per_project}",
+        actions_per_project=actions_per_project,
+    )
     client.force_login(viewer)
     with django_assert_num_queries(CSV_QUERIES):
         response = client.get(csv_url(plan))

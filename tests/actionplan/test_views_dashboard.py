@@ -11,7 +11,7 @@ from lxml import html
 from actionplan.models import PlanStatus, ProgressUpdate, Status, Theme
 from actionplan.services import action_revise_target, delete_with_history, save_with_history
 from actionplan.synthetic import build_plan
-from tests.conftest import make_action, make_open_round
+from tests.conftest import home_council, make_action, make_open_round
 
 
 def url(plan) -> str:
@@ -330,7 +330,11 @@ DASHBOARD_QUERIES = 19
 def test_the_dashboard_takes_the_same_queries_for_a_small_and_a_large_plan(
     client, steering_member, django_assert_num_queries, actions_per_project
 ):
-    plan = build_plan(slug=f"plan-{actions_per_project}", actions_per_project=actions_per_project)
+    plan = build_plan(
+        organisation=home_council(),
+        slug=f"plan-{actions_per_project}",
+        actions_per_project=actions_per_project,
+    )
     client.force_login(steering_member)
     with django_assert_num_queries(DASHBOARD_QUERIES):
         response = client.get(url(plan))

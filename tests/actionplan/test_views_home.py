@@ -52,7 +52,10 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 
 def test_a_user_with_no_role_is_told_politely_that_there_are_no_plans(client, outsider, adopted):
     page = text_of(client, outsider)
-    assert "You cannot see any plans yet. Ask a plan administrator to give you a role." in page
+    assert (
+        "You cannot see any plans yet. Ask your organisation's administrator to give you a role."
+        in page
+    )
     assert adopted.title not in page
 
 
@@ -118,7 +121,9 @@ def test_the_home_page_takes_the_same_queries_for_one_plan_or_several(
     client, viewer, django_assert_num_queries, plans
 ):
     for number in range(plans):
-        build_plan(slug=f"plan-{number}", actions_per_project=1 + 4 * number)
+        build_plan(
+            organisation=home_council(), slug=f"plan-{number}", actions_per_project=1 + 4 * number
+        )
     client.force_login(viewer)
     with django_assert_num_queries(HOME_QUERIES):
         response = client.get(reverse("home"))

@@ -13,6 +13,7 @@ from actionplan.importing import storage
 from actionplan.models import Action, Owner
 from actionplan.synthetic import build_plan
 from tests.actionplan.import_files import edited, xlsx
+from tests.conftest import home_council
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +83,13 @@ def test_the_upload_page_refuses_files_over_the_size_limit(client, plan, steerin
 def test_an_upload_of_one_plan_cannot_be_previewed_through_another(
     client, plan, steering_member, db
 ):
-    other = build_plan(slug="other", themes=1, projects_per_theme=1, actions_per_project=1)
+    other = build_plan(
+        organisation=home_council(),
+        slug="other",
+        themes=1,
+        projects_per_theme=1,
+        actions_per_project=1,
+    )
     token = storage.stash(plan=plan, filename="p.csv", data=b"Theme,Action\n1,x\n", uploaded_by="")
     client.force_login(steering_member)
     assert client.get(reverse("plan_import_preview", args=[other.slug, token])).status_code == 404
@@ -107,7 +114,11 @@ def test_preview_and_confirm_take_the_same_queries_whatever_the_plan_size(
 ):
     themes, projects, actions = size
     plan = build_plan(
-        slug="sized", themes=themes, projects_per_theme=projects, actions_per_project=actions
+        organisation=home_council(),
+        slug="sized",
+        themes=themes,
+        projects_per_theme=projects,
+        actions_per_project=actions,
     )
     client.force_login(steering_member)
     token = storage.stash(plan=plan, filename="p.xlsx", data=_edited_export(plan), uploaded_by="")
@@ -199,7 +210,11 @@ def test_a_new_progress_row_previews_and_imports_in_the_same_queries_whatever_th
 ):
     themes, projects, actions = size
     plan = build_plan(
-        slug="sized", themes=themes, projects_per_theme=projects, actions_per_project=actions
+        organisation=home_council(),
+        slug="sized",
+        themes=themes,
+        projects_per_theme=projects,
+        actions_per_project=actions,
     )
     client.force_login(steering_member)
     data = _report_with_new_progress_and_a_row_deleted(plan)
@@ -237,7 +252,13 @@ def test_our_workbook_is_compared_in_chunks_two_queries_each(
     from actionplan.importing.reader import read_upload
 
     monkeypatch.setattr(plan_diff, "CHUNK_ROWS", 2)
-    plan = build_plan(slug="sized", themes=1, projects_per_theme=1, actions_per_project=actions)
+    plan = build_plan(
+        organisation=home_council(),
+        slug="sized",
+        themes=1,
+        projects_per_theme=1,
+        actions_per_project=actions,
+    )
     ordered = list(Action.objects.for_plan(plan).order_by("pk"))
     first, middle, last = ordered[0], ordered[1], ordered[-1]
 

@@ -14,7 +14,7 @@ from actionplan.models import GroupMembership, Owner, Plan, PlanStatus, Status
 from actionplan.rounds import round_open
 from actionplan.services import action_set_owners
 from actionplan.synthetic import build_plan
-from tests.conftest import make_action
+from tests.conftest import home_council, make_action
 
 URL = "/my-actions/"
 
@@ -66,7 +66,7 @@ def test_a_login_without_an_owner_record_is_told_how_to_get_one(client, request,
     page = client.get(URL).content.decode()
 
     assert "Your login is not linked to an action owner" in page
-    assert "Ask a plan administrator to link your login to your owner record" in page
+    assert "Ask your organisation's administrator to link your login to your owner record" in page
 
 
 def test_an_owner_sees_their_actions_directly_and_through_their_groups(
@@ -208,7 +208,9 @@ def test_finished_actions_still_show_without_a_round_request(
 
 
 def _owner_page_queries(client, user, slug: str, actions_per_project: int) -> tuple[int, int]:
-    plan = build_plan(slug=slug, actions_per_project=actions_per_project)
+    plan = build_plan(
+        organisation=home_council(), slug=slug, actions_per_project=actions_per_project
+    )
     officer = Owner.objects.get(name=f"{slug} officer 0")  # also in the plan's group
     officer.user = user
     officer.save()

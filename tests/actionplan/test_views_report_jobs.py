@@ -12,9 +12,9 @@ from actionplan.report_jobs import report_job_request
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Session and user, the user's role groups, the job with its plan, requester and publication,
-# and whether the user may see the plan: the same for every state.
-JOB_PAGE_QUERIES = 5
+# Session and user, the user's grants, the job with its plan, organisation, requester and
+# publication among the plans the user may see: the same for every state.
+JOB_PAGE_QUERIES = 4
 
 
 @pytest.fixture(autouse=True)

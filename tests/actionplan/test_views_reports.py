@@ -14,18 +14,19 @@ from django.utils import timezone
 from actionplan.models import Plan, PublishedReport, Status
 from actionplan.services import action_record_progress
 from actionplan.synthetic import build_plan
+from tests.conftest import home_council
 
 LONDON = timezone.get_default_timezone()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# The builder with a report to preview: session and user (2), the user's role groups (1), the
+# The builder with a report to preview: session and user (2), the user's grants (1), the
 # plan (1), the last published moment, the default "since" (1); the report itself (9: see
 # actionplan.reports._snapshot); the form's choices as rendered: themes, owners, directorates
 # (3); this user's reports made in the background (1). Each theme, owner or directorate
 # filtered on adds one query to check it. The consultation section: the plan's exercises as
 # at the moment (1; none here); the standards section: the register and its figures (2).
 BUILDER_PREVIEW_QUERIES = 21
-# Session and user, role groups, the plan, the reports with who published them.
+# Session and user, grants, the plan, the reports with who published them.
 PUBLISHED_LIST_QUERIES = 5
 
 
@@ -158,7 +159,11 @@ def test_the_dashboard_and_the_plan_browser_link_to_the_builder(client, viewer, 
 def test_a_preview_costs_the_same_queries_whatever_the_plans_size(
     client, viewer, django_assert_num_queries, actions_per_project
 ):
-    plan = build_plan(slug=f"size-{actions_per_project}", actions_per_project=actions_per_project)
+    plan = build_plan(
+        organisation=home_council(),
+        slug=f"size-{actions_per_project}",
+        actions_per_project=actions_per_project,
+    )
     client.force_login(viewer)
     with django_assert_num_queries(BUILDER_PREVIEW_QUERIES):
         response = client.get(builder_url(plan, "?as_at=&exceptions=1"))
@@ -318,7 +323,11 @@ def test_a_plan_without_published_reports_says_so(client, viewer, plan):
 def test_the_published_list_costs_the_same_queries_whatever_the_plans_size(
     client, viewer, django_assert_num_queries, actions_per_project
 ):
-    plan = build_plan(slug=f"pub-{actions_per_project}", actions_per_project=actions_per_project)
+    plan = build_plan(
+        organisation=home_council(),
+        slug=f"pub-{actions_per_project}",
+        actions_per_project=actions_per_project,
+    )
     for month in range(1, actions_per_project + 1):
         _stored_report(
             plan,

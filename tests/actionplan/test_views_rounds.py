@@ -15,6 +15,7 @@ from actionplan.rounds import round_close, round_open
 from actionplan.services import action_record_progress
 from actionplan.synthetic import build_plan
 from tests.actionplan.test_rounds import open_round
+from tests.conftest import home_council
 
 PERSONAS = ["viewer", "action_owner", "steering_member", "plan_admin"]
 MANAGERS = ["steering_member", "plan_admin"]
@@ -323,7 +324,9 @@ def test_closing_a_closed_round_again_says_so_and_changes_nothing(
 
 
 def _synthetic_round(slug: str, actions_per_project: int, user) -> UpdateRound:
-    plan = build_plan(slug=slug, actions_per_project=actions_per_project)
+    plan = build_plan(
+        organisation=home_council(), slug=slug, actions_per_project=actions_per_project
+    )
     Owner.objects.filter(name__startswith=slug).update(email=f"{slug}@example.gov.uk")
     today = timezone.localdate()
     update_round = round_open(
@@ -356,10 +359,11 @@ def test_round_pages_take_the_same_number_of_queries_for_a_small_and_a_large_pla
     assert large.requests.count() > 4 * small.requests.count()
     client.force_login(steering_member)
 
-    # round_detail: session, user, role, the round (with plan and users), plan visible,
-    # headline counts, owners table, actions table, the actions' requests (prefetch).
+    # round_detail: session, user, grants, the round (with plan, organisation and users, among
+    # the plans the user sees), headline counts, owners table, actions table, the actions'
+    # requests (prefetch).
     for update_round in (small, large):
-        assert _queries(client, reverse("round_detail", args=[update_round.pk])) == 9
+        assert _queries(client, reverse("round_detail", args=[update_round.pk])) == 8
     # round_list: session, user, role, the plan, the rounds with their counts.
     for update_round in (small, large):
         assert _queries(client, reverse("round_list", args=[update_round.plan.slug])) == 5

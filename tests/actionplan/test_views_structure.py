@@ -115,7 +115,13 @@ def test_move_buttons_appear_only_where_an_item_can_move(client, steering_member
 def test_the_structure_page_takes_the_same_queries_for_any_plan_size(
     client, steering_member, django_assert_num_queries, size
 ):
-    build_plan(slug="synthetic", themes=3, projects_per_theme=2, actions_per_project=size)
+    build_plan(
+        organisation=home_council(),
+        slug="synthetic",
+        themes=3,
+        projects_per_theme=2,
+        actions_per_project=size,
+    )
     client.force_login(steering_member)
     url = reverse("plan_structure", args=["synthetic"])
     # session, user, the user's roles, the plan, then plan_outline: themes with counts,
@@ -458,7 +464,13 @@ def test_an_action_form_with_errors_adds_nothing(client, steering_member, plan, 
 
 
 def test_a_project_of_another_plan_cannot_receive_an_action(client, steering_member, plan):
-    other = build_plan(slug="other", themes=1, projects_per_theme=1, actions_per_project=0)
+    other = build_plan(
+        organisation=home_council(),
+        slug="other",
+        themes=1,
+        projects_per_theme=1,
+        actions_per_project=0,
+    )
     foreign = Project.objects.get(theme__plan=other)
     client.force_login(steering_member)
     url = reverse("action_add", args=[plan.slug]) + f"?project={foreign.pk}"

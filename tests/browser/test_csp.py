@@ -11,7 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import Page
 
 from tests.browser.conftest import PASSWORD
-from tests.test_access_matrix import PAGES, world  # noqa: F401 (world is a fixture)
+from tests.test_access_matrix import PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,7 +50,7 @@ def _sign_in(page: Page, base: str, username: str) -> None:
     page.wait_for_load_state()
 
 
-def _pages(world) -> list[str]:  # noqa: F811
+def _pages(world) -> list[str]:
     urls = []
     for name, (_, args) in sorted(PAGES.items()):
         url = reverse(name, args=world[args])
@@ -68,7 +68,7 @@ def _pages(world) -> list[str]:  # noqa: F811
 def test_no_page_of_the_site_breaks_the_content_security_policy(
     page: Page,
     live_server,
-    world,  # noqa: F811
+    world,
     browser_users,
     plan_admin,
 ):

@@ -68,6 +68,8 @@ def test_owner_lists_offer_only_the_plans_own_council(visitor, two_councils):
     visitor.sign_in("chris.chair")
     for path in (f"/plans/{x.slug}/actions/", f"/plans/{x.slug}/report/"):
         page = visitor.go(path)
-        options = page.locator("select[name=owner] option").all_inner_texts()
+        options = page.locator("select[name=owner] option").evaluate_all(
+            "options => options.map(o => o.textContent)"
+        )
         assert any("Paul Williams" in o for o in options), (path, options)
         assert not any("Morgan Elsewhere" in o for o in options), (path, options)

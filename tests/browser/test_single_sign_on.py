@@ -40,7 +40,7 @@ def test_an_officer_signs_in_with_their_councils_account(
     blocked: list[str] = []
     page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
 
-    page.goto(live_server.url + "/accounts/login/")
+    page.goto(live_server.url + "/accounts/login/?organisation=test-council")
     check_accessibility(page)
     page.get_by_role("button", name="Sign in with Test Council").click()
     page.locator("input[name=sub]").fill("vic")

@@ -15,7 +15,7 @@ from actionplan.models import UpdateRound
 from actionplan.rounds import round_close
 from tests.security.fingerprint import changed_models, database_fingerprint
 from tests.security.htmlforms import csrf_token, post_forms
-from tests.test_access_matrix import PAGES, POSTS, world  # noqa: F401 (world is a fixture)
+from tests.test_access_matrix import PAGES, POSTS
 
 # Pages whose own form changes something; the test below checks this list is complete.
 FORM_PAGES = {
@@ -73,14 +73,14 @@ FORM_PAGES = {
 } & set(PAGES)
 
 
-def _url(name: str, world: dict) -> str:  # noqa: F811
+def _url(name: str, world: dict) -> str:
     kind_args = PAGES.get(name) or POSTS[name]
     url = reverse(name, args=world[kind_args[1]])
     return url + (f"?project={world['project'][0]}" if name == "action_add" else "")
 
 
 @pytest.fixture
-def world_without_round(world):  # noqa: F811
+def world_without_round(world):
     """The access matrix's world with its update round closed, so a new one can be opened."""
     round_close(update_round=UpdateRound.objects.get(pk=world["round"][0]), user=None)
     return world
@@ -136,7 +136,7 @@ def test_the_same_form_with_its_token_goes_through(admin_client, world_without_r
 @pytest.mark.parametrize("name", sorted(POSTS))
 def test_each_post_only_url_accepts_the_token_of_the_site_s_pages(
     admin_client,
-    world,  # noqa: F811
+    world,
     name,
 ):
     token = csrf_token(admin_client.get(reverse("home")).content.decode())
@@ -144,7 +144,7 @@ def test_each_post_only_url_accepts_the_token_of_the_site_s_pages(
     assert response.status_code in (200, 302), name
 
 
-def test_a_token_from_another_session_is_refused(world, plan_admin, steering_member):  # noqa: F811
+def test_a_token_from_another_session_is_refused(world, plan_admin, steering_member):
     other = Client(enforce_csrf_checks=True)
     other.force_login(steering_member)
     stolen = csrf_token(other.get(reverse("home")).content.decode())

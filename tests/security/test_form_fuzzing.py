@@ -24,7 +24,6 @@ from tests.security.fingerprint import changed_models, database_fingerprint
 from tests.security.htmlforms import Form, _FormParser, main_form, post_forms
 from tests.security.reference import reference_data_load
 from tests.security.test_csrf import FORM_PAGES, _url
-from tests.test_access_matrix import world  # noqa: F401 (world is a fixture)
 
 FUZZ = settings(
     max_examples=30,
@@ -85,7 +84,7 @@ def admin(plan_admin) -> Client:
 
 
 @pytest.fixture
-def open_world(world):  # noqa: F811
+def open_world(world):
     round_close(update_round=UpdateRound.objects.get(pk=world["round"][0]), user=None)
     reference_data_load()
     return world
@@ -127,7 +126,7 @@ def test_any_input_to_a_form_is_a_clean_change_or_none(admin, open_world, name):
 
 
 @pytest.mark.parametrize("field", ["narrative", "new_target", "target_reason"])
-def test_a_nul_byte_is_a_form_error_not_a_server_error(admin, world, field):  # noqa: F811
+def test_a_nul_byte_is_a_form_error_not_a_server_error(admin, world, field):
     """PostgreSQL cannot store NUL in text; the form refuses it first, on any database."""
     url = reverse("action_progress", args=world["action"])
     form = main_form(admin.get(url).content.decode(), url)
@@ -140,7 +139,7 @@ def test_a_nul_byte_is_a_form_error_not_a_server_error(admin, world, field):  # 
 
 
 @pytest.mark.parametrize("name", ["plan_browse", "report_builder"])
-def test_any_filter_or_report_option_is_answered_without_a_server_error(admin, world, name):  # noqa: F811
+def test_any_filter_or_report_option_is_answered_without_a_server_error(admin, world, name):
     url = reverse(name, args=world["plan"])
     parser = _FormParser()
     parser.feed(admin.get(url).content.decode())

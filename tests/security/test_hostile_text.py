@@ -24,7 +24,7 @@ from tests.security.hostile import MARK, hostile_for, live_markup, shows_as_text
 from tests.security.htmlforms import Form, main_form
 from tests.security.reference import reference_data_load
 from tests.security.test_csrf import FORM_PAGES, _url
-from tests.test_access_matrix import PAGES, world  # noqa: F401 (world is a fixture)
+from tests.test_access_matrix import PAGES
 
 # Forms whose text is not shown anywhere afterwards: the login and password forms answer with
 # themselves (checked), but keep nothing to show.
@@ -49,7 +49,7 @@ def admin(plan_admin) -> Client:
 
 
 @pytest.fixture
-def open_world(world):  # noqa: F811
+def open_world(world):
     """The access matrix's world, its round closed so that a new one can be opened."""
     round_close(update_round=UpdateRound.objects.get(pk=world["round"][0]), user=None)
     reference_data_load()
@@ -101,7 +101,7 @@ def _fill(form: Form, skip: set[str], stubborn: dict[str, int]) -> dict[str, lis
     return data
 
 
-def _display_pages(world: dict) -> list[str]:  # noqa: F811
+def _display_pages(world: dict) -> list[str]:
     urls = []
     for name, (_, args) in sorted(PAGES.items()):
         if name in FORM_PAGES:
@@ -159,7 +159,7 @@ def test_hostile_text_in_every_field_of_a_form_stays_text(admin, open_world, nam
     assert shown, f"the text sent through {name} ({sorted(saved_in)}) is not shown anywhere"
 
 
-def test_hostile_text_in_the_report_builder_and_a_published_report_stays_text(admin, world):  # noqa: F811
+def test_hostile_text_in_the_report_builder_and_a_published_report_stays_text(admin, world):
     url = reverse("report_builder", args=world["plan"])
     page = admin.get(url).content.decode()
     from tests.security.htmlforms import _FormParser
@@ -189,7 +189,7 @@ def test_hostile_text_in_the_report_builder_and_a_published_report_stays_text(ad
     assert MARK in listing or shows_as_text(published.content.decode()) or published.redirect_chain
 
 
-def _publish_forms(html: str, world: dict) -> list[Form]:  # noqa: F811
+def _publish_forms(html: str, world: dict) -> list[Form]:
     from tests.security.htmlforms import _FormParser
 
     parser = _FormParser()
@@ -199,7 +199,7 @@ def _publish_forms(html: str, world: dict) -> list[Form]:  # noqa: F811
 
 
 @pytest.mark.parametrize("name", ["plan_browse", "my_actions", "round_list", "published_list"])
-def test_hostile_text_in_a_page_s_address_stays_text(admin, world, name):  # noqa: F811
+def test_hostile_text_in_a_page_s_address_stays_text(admin, world, name):
     from tests.security.hostile import LONG
 
     url = reverse(name, args=world[PAGES[name][1]])

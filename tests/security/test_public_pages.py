@@ -5,18 +5,18 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.test_access_matrix import PAGES, POSTS, world  # noqa: F401 (world is a fixture)
+from tests.test_access_matrix import PAGES, POSTS
 
 
 @pytest.fixture
-def secrets(world, plan, theme, project, action, people) -> list[str]:  # noqa: F811
+def secrets(world, plan, theme, project, action, people) -> list[str]:
     plan.title = "Northshire Customer Access Plan"  # not the service's own name
     plan.save()
     return [plan.title, theme.title, project.title, action.description, people["PW"].name]
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_nothing_of_a_plan_reaches_someone_not_signed_in(client, world, secrets, name):  # noqa: F811
+def test_nothing_of_a_plan_reaches_someone_not_signed_in(client, world, secrets, name):
     kind, args = PAGES[name]
     url = reverse(name, args=world[args])
     response = client.get(url)
@@ -36,7 +36,7 @@ def test_nothing_of_a_plan_reaches_someone_not_signed_in(client, world, secrets,
 
 
 @pytest.mark.parametrize("name", sorted(POSTS))
-def test_a_post_from_someone_not_signed_in_reveals_nothing(client, world, secrets, name):  # noqa: F811
+def test_a_post_from_someone_not_signed_in_reveals_nothing(client, world, secrets, name):
     response = client.post(reverse(name, args=world[POSTS[name][1]]))
     text = response.content.decode(errors="replace")
     for secret in secrets:

@@ -239,7 +239,13 @@ def test_a_steering_member_sets_an_actions_sub_criteria(client, steering_member,
 
 def _busy(slug: str, size: int, cse, criteria) -> object:
     """A plan with every theme mapped, an assessment and evidence linked to its actions."""
-    plan = build_plan(slug=slug, themes=size, projects_per_theme=size, actions_per_project=size)
+    plan = build_plan(
+        organisation=home_council(),
+        slug=slug,
+        themes=size,
+        projects_per_theme=size,
+        actions_per_project=size,
+    )
     themes = list(Theme.objects.filter(plan=plan))
     cse_theme_mapping_save(
         plan=plan, mapping={t: [criteria[str(1 + i % 5)]] for i, t in enumerate(themes)}, user=None

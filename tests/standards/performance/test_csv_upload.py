@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from standards import csv_import
 from standards.models import PerformanceValue
+from tests.conftest import home_council
 from tests.standards.performance.conftest import add_value
 
 HEADER = "standard,period,value,numerator,denominator,site,note\n"
@@ -97,9 +98,11 @@ def test_missing_columns_and_empty_files_are_explained(client, steering_member, 
 
 
 def test_size_and_row_caps(settings, standards):
-    big = csv_import.read_csv(b"x" * (csv_import.MAX_BYTES + 1))
+    council = home_council()
+    big = csv_import.read_csv(b"x" * (csv_import.MAX_BYTES + 1), organisation=council)
     assert big.errors == ["The file is larger than 1024 KB. Split it."]
-    many = csv_import.read_csv((HEADER + "T1,2026-10,1,,,,\n" * (csv_import.MAX_ROWS + 1)).encode())
+    rows = (HEADER + "T1,2026-10,1,,,,\n" * (csv_import.MAX_ROWS + 1)).encode()
+    many = csv_import.read_csv(rows, organisation=council)
     assert "the most is 5000" in many.errors[0] and not many.figures
 
 

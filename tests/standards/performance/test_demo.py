@@ -7,11 +7,14 @@ from datetime import date
 
 from django.core.management import call_command
 
+from actionplan.models import Organisation
 from standards.demo import standards_load_demo
 from standards.models import PerformanceValue, Standard, StandardAction
 
 
 def test_demo_standards_load_once_with_labelled_figures(db):
+    assert standards_load_demo(user=None) == 0  # nothing without the council they belong to
+    Organisation.objects.create(slug="oxfordshire", name="Oxfordshire County Council")
     saved = standards_load_demo(user=None)
     assert saved >= 100
     t1 = Standard.objects.filter(reference="T1").order_by("effective_from")

@@ -59,6 +59,6 @@ def test_public_page_query_count_is_fixed(client, django_assert_num_queries, sta
         standard = make_standard(reference)
         for m in range(1, 11):
             add_value(standard, f"2026-{m:02d}", str(80 + m))
-    # standards, values (no session or user: anonymous)
-    with django_assert_num_queries(2):
+    # the organisation, standards, values (no session or user: anonymous)
+    with django_assert_num_queries(3):
         assert client.get(URL).status_code == 200

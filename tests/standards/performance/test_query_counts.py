@@ -38,8 +38,9 @@ def test_standard_page_query_count(
         assert client.get(reverse("standard_detail", args=[standard.pk])).status_code == 200
 
 
-# session, user, role groups, the standards with a period ending that month, their figures.
-ENTRY_QUERIES = 5
+# session, user, grants, the organisation, the standards with a period ending that month,
+# their figures.
+ENTRY_QUERIES = 6
 
 
 @pytest.mark.parametrize("size", [1, 30])

@@ -40,8 +40,8 @@ def _register_queries(client, django_assert_num_queries, count: int) -> None:
         standard = make_standard(f"X{n}", channel=["telephone", "letters", "email"][n % 3])
         for m in range(1, 13):
             add_value(standard, f"2026-{m:02d}", str(80 + m))
-    # session, user, role groups, standards, values
-    with django_assert_num_queries(5):
+    # session, user, grants, the organisation, standards, values
+    with django_assert_num_queries(6):
         assert client.get(reverse("standard_list", args=["test-council"])).status_code == 200
 
 
