@@ -155,8 +155,23 @@ def has_any_role(user: User | AnonymousUser) -> bool:
 
 
 def can_manage_plans(user: User | AnonymousUser, plan: Plan) -> bool:
-    """Steering-group members and administrators of the plan edit it and run update rounds."""
-    return role_in_plan(user, plan) >= Role.STEERING_GROUP
+    """Steering-group members and administrators of the plan edit it and run update rounds;
+    an archived plan is kept as it was: nobody changes it."""
+    return not is_archived(plan) and role_in_plan(user, plan) >= Role.STEERING_GROUP
+
+
+def is_archived(plan: Plan) -> bool:
+    return plan.status == PlanStatus.ARCHIVED
+
+
+def can_add_plans(user: User | AnonymousUser, organisation_id: int) -> bool:
+    """Organisation administrators create plans (and their next versions)."""
+    return is_organisation_administrator(user, organisation_id)
+
+
+def can_change_plan_settings(user: User | AnonymousUser, plan: Plan) -> bool:
+    """Plan administrators change a plan's settings (an archived plan's too: to restore it)."""
+    return role_in_plan(user, plan) >= Role.PLAN_ADMINISTRATOR
 
 
 def is_plan_administrator(user: User | AnonymousUser, plan: Plan) -> bool:
@@ -165,6 +180,25 @@ def is_plan_administrator(user: User | AnonymousUser, plan: Plan) -> bool:
 
 def is_organisation_administrator(user: User | AnonymousUser, organisation_id: int) -> bool:
     return grants_of(user).in_organisation(organisation_id) >= Role.ORGANISATION_ADMINISTRATOR
+
+
+def administered_organisations(user: User | AnonymousUser) -> QuerySet[Organisation]:
+    """Organisations whose people, logins and plans the user sets up."""
+    grants = grants_of(user)
+    if grants.superuser:
+        return Organisation.objects.all()
+    ids = [o for o, r in grants.organisations.items() if r >= Role.ORGANISATION_ADMINISTRATOR]
+    return Organisation.objects.filter(pk__in=ids)
+
+
+def organisation_to_administer(user: User | AnonymousUser, slug: str) -> Organisation:
+    """The organisation, 404 if the user holds nothing in it, 403 if they do not run it."""
+    organisation = get_object_or_404(visible_organisations(user), slug=slug)
+    require(
+        is_organisation_administrator(user, organisation.pk),
+        "Only the organisation's administrators can change its people, logins and plans.",
+    )
+    return organisation
 
 
 def visible_plans(user: User | AnonymousUser) -> QuerySet[Plan]:
@@ -222,6 +256,8 @@ def can_read_organisation(user: User | AnonymousUser, organisation_id: int) -> b
 def plan_for_user(user: User | AnonymousUser, slug: str, *, manage: bool = False) -> Plan:
     """The plan, or 404 if the user may not see it; 403 if `manage` and they may not change it."""
     plan = get_object_or_404(visible_plans(user).select_related("organisation"), slug=slug)
+    if manage and is_archived(plan):
+        raise PermissionDenied("This plan is archived: it is kept as it was and cannot change.")
     if manage and not can_manage_plans(user, plan):
         raise PermissionDenied("Only steering-group members can change the plan.")
     return plan
@@ -271,7 +307,7 @@ def action_for_user(user: User | AnonymousUser, pk: int) -> ActionAccess:
         theme__plan__in=visible_plans(user),
     )
     plan = action.theme.plan
-    role = role_in_plan(user, plan)
+    role = Role.VIEWER if is_archived(plan) else role_in_plan(user, plan)
     manage = role >= Role.STEERING_GROUP
     return ActionAccess(
         action=action,

@@ -24,7 +24,7 @@ from django.db import models, transaction
 from django.utils import formats, timezone
 
 from actionplan.models import Versioned
-from actionplan.people import person_name
+from actionplan.personnames import person_name
 
 SOMEONE_ELSE = "Someone else"
 _SALT = "actionplan.conflicts.loaded"

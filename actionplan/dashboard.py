@@ -37,7 +37,7 @@ from actionplan.models import (
     Status,
     Theme,
 )
-from actionplan.people import person_name
+from actionplan.personnames import person_name
 from actionplan.querysets import DUE_SOON_DAYS, ActionQuerySet, summary_from_row
 from actionplan.summary import Count as Tally
 from actionplan.summary import PlanSummary

@@ -26,7 +26,7 @@ from actionplan.models import (
     ProgressUpdate,
     TargetRevision,
 )
-from actionplan.people import REMOVED, person_name
+from actionplan.personnames import REMOVED, person_name
 
 KIND_WORDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 # Columns that are bookkeeping, not content a reader cares about.

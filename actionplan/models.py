@@ -162,6 +162,11 @@ class Owner(models.Model):
     unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="owners"
     )
+    is_active = models.BooleanField(
+        "still with the organisation",
+        default=True,
+        help_text="A leaver is kept (their actions' history names them) but offered no more.",
+    )
     history = HistoricalRecords()
 
     objects = OwnerQuerySet.as_manager()
@@ -404,6 +409,15 @@ class Action(Versioned):
     )
     completed_on = models.DateField("completion date", null=True, blank=True)
     notes = models.TextField(blank=True)
+    carried_over_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_over_to",
+        editable=False,
+        help_text="The same action in the plan's previous version, where its history is.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = IndexedHistoricalRecords(

@@ -31,6 +31,7 @@ _OPEN_ENDED = datetime(9999, 12, 31, tzinfo=UTC)
 
 # The derived conditions, defined once for filters, summary counts and annotations.
 IS_OPEN = ~Q(status__in=FINISHED)
+OPEN_STATUSES = ("not_started", "on_track", "at_risk", "off_track")
 
 
 def is_overdue(today: date) -> Q:
@@ -107,6 +108,62 @@ class OwnerQuerySet(models.QuerySet):
     def in_organisation(self, organisation) -> OwnerQuerySet:
         """The organisation's people and groups (organisation or its id): never another's."""
         return self.filter(organisation=organisation)
+
+    def active(self) -> OwnerQuerySet:
+        """Those still with the organisation: leavers are not offered for new work."""
+        return self.filter(is_active=True)
+
+    def for_register(self) -> OwnerQuerySet:
+        """The register's rows: each owner with how many actions and open actions it owns and,
+        for a group, how many members (with an e-mail address). Members come prefetched."""
+        from actionplan.models import GroupMembership
+
+        open_links = Q(owned_actions__action__status__in=OPEN_STATUSES)
+        with_email = GroupMembership.objects.filter(group=OuterRef("pk")).exclude(person__email="")
+        return (
+            self.select_related("unit", "user")
+            .annotate(
+                actions_owned=Count("owned_actions", distinct=True),
+                open_actions=Count("owned_actions", filter=open_links, distinct=True),
+                members_count=Count("memberships", distinct=True),
+                members_reachable=Exists(with_email),
+            )
+            .prefetch_related(
+                models.Prefetch(
+                    "memberships",
+                    queryset=GroupMembership.objects.select_related("person").order_by(
+                        "person__name"
+                    ),
+                )
+            )
+            .order_by("-is_active", "-kind", "name")
+        )
+
+    def owning_open_actions_of(self, plan) -> OwnerQuerySet:
+        """Owners of the plan's open actions, each with `members_count`."""
+        from actionplan.models import ActionOwner
+
+        owning = ActionOwner.objects.filter(action__theme__plan=plan).filter(
+            ~Q(action__status__in=FINISHED)
+        )
+        return (
+            self.filter(pk__in=owning.values("owner_id"))
+            .annotate(members_count=Count("memberships"))
+            .order_by("-kind", "name")  # people first, then groups
+        )
+
+    def unreachable(self) -> OwnerQuerySet:
+        """People with no e-mail address, and groups none of whose members has one: an update
+        round cannot ask them."""
+        from actionplan.models import GroupMembership, OwnerKind
+
+        reachable_member = GroupMembership.objects.filter(group=OuterRef("pk")).exclude(
+            person__email=""
+        )
+        return self.filter(
+            (Q(kind=OwnerKind.PERSON) & Q(email=""))
+            | (Q(kind=OwnerKind.GROUP) & ~Exists(reachable_member))
+        )
 
     def acting_for(self, owner: Owner) -> OwnerQuerySet:
         """The owner and the groups they belong to: whose actions are theirs to update."""

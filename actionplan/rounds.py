@@ -254,14 +254,14 @@ class RoundOpened:
     update_round: UpdateRound
     actions_asked: int
     people_emailed: list[Owner] = field(default_factory=list)
-    people_without_email: list[Owner] = field(default_factory=list)
+    people_without_email: list[Owner] = field(default_factory=list)  # owners not reachable
+    actions_not_asked: int = 0  # open actions none of whose owners could be e-mailed
 
 
 def _requests_for(update_round: UpdateRound, now: datetime) -> list[UpdateRequest]:
-    """A request for every owner of every open action, and for the members of owning groups.
-
-    A person asked directly and through a group is asked once, directly.
-    """
+    """A request for every owner of every open action who is e-mailed: a person with an
+    address; a group with a member who has one (and each such member). Nobody else counts as
+    asked. A person asked directly and through a group is asked once, directly."""
     links = (
         ActionOwner.objects.filter(action__in=Action.objects.for_plan(update_round.plan).open())
         .select_related("owner", "action__theme", "action__project")
@@ -270,15 +270,21 @@ def _requests_for(update_round: UpdateRound, now: datetime) -> list[UpdateReques
     links = list(links)
     group_ids = {link.owner_id for link in links if link.owner.kind == OwnerKind.GROUP}
     members: dict[int, list[Owner]] = defaultdict(list)
-    for membership in GroupMembership.objects.filter(group_id__in=group_ids).select_related(
-        "person"
+    for membership in (
+        GroupMembership.objects.filter(group_id__in=group_ids)
+        .exclude(person__email="")
+        .select_related("person")
     ):
         members[membership.group_id].append(membership.person)
     requests: dict[tuple[int, int], UpdateRequest] = {}
     for link in links:
-        requests[link.action_id, link.owner_id] = UpdateRequest(
-            round=update_round, action=link.action, owner=link.owner, requested_at=now
+        reachable = (
+            link.owner.email if link.owner.kind == OwnerKind.PERSON else members[link.owner_id]
         )
+        if reachable:
+            requests[link.action_id, link.owner_id] = UpdateRequest(
+                round=update_round, action=link.action, owner=link.owner, requested_at=now
+            )
     for link in links:
         for person in members[link.owner_id]:
             requests.setdefault(
@@ -358,7 +364,8 @@ def round_open(
     requests = _requests_for(update_round, now)
     if not requests:
         raise ValidationError(
-            "No open action in this plan has an owner, so there is nobody to ask for an update."
+            "Nobody can be asked for an update: no open action in this plan has an owner who can "
+            "be e-mailed. Add their addresses in the register of people and groups first."
         )
     bulk_save_with_history(
         requests, UpdateRequest, user=user, reason="Asked for an update when the round opened"
@@ -380,11 +387,13 @@ def round_open(
         ],
         fail_silently=False,
     )
+    asked = {r.action_id for r in requests}
     return RoundOpened(
         update_round=update_round,
-        actions_asked=len({r.action_id for r in requests}),
+        actions_asked=len(asked),
         people_emailed=emailed,
-        people_without_email=sorted((p for p in people if not p.email), key=lambda p: p.name),
+        people_without_email=list(Owner.objects.owning_open_actions_of(plan).unreachable()),
+        actions_not_asked=Action.objects.for_plan(plan).open().exclude(pk__in=asked).count(),
     )
 
 

@@ -84,6 +84,13 @@ INSTALLED_APPS = [
     "actionplan",
     "standards",
     "consultation",
+    "accounts",
+    # Single sign-on (accounts/oidc.py): allauth's OpenID Connect provider only; its own
+    # account pages are not used (sign-in, password reset and invitations are ours).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the 429 page.
@@ -283,6 +291,25 @@ AUTHENTICATION_BACKENDS = [  # the first checks lockouts, the second the passwor
     "actionplan.auth_backends.ThrottledSignInBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Single sign-on per organisation (accounts/oidc.py): each organisation's identity provider is
+# configured in the product (Logins → Single sign-on) or in ACTIONPLAN_OIDC_PROVIDERS, a JSON
+# list of {"organisation": slug, "issuer", "client_id", "client_secret", "domains": [..],
+# "anyone_from_domains_joins": bool}. allauth only runs the OpenID Connect flow.
+ACTIONPLAN_OIDC_PROVIDERS = env_str("ACTIONPLAN_OIDC_PROVIDERS", "[]")
+SOCIALACCOUNT_ADAPTER = "accounts.oidc.CouncilSignInAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"provider_class": "accounts.oidc.CouncilOpenIDConnectProvider"}
+}
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGIN_METHODS = {"username"}
+# Invitations and password-reset links last a week (accounts/invitations.py).
+PASSWORD_RESET_TIMEOUT = 7 * 24 * 60 * 60
+
 AXES_FAILURE_LIMIT = env_int("ACTIONPLAN_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("ACTIONPLAN_LOGIN_COOLOFF_MINUTES", 15))
 # Also per address across usernames and per username across addresses, each with its own

@@ -9,8 +9,10 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from accounts.models import Invitation, SignInProvider
+from accounts.services import invitation_token
 from actionplan.importing.storage import stash
-from actionplan.models import Milestone, PublishedReport, ReportJob, ReportJobState
+from actionplan.models import Milestone, PublishedReport, ReportJob, ReportJobState, Unit
 from actionplan.rounds import round_open
 from consultation.models import (
     Exercise,
@@ -40,6 +42,7 @@ def build_world(*, plan, project, action, owner, owner_login) -> dict[str, list]
     theme = project.theme
     organisation = plan.organisation
     owner.user = owner_login
+    owner.email = "rf@example.gov.uk"  # an update round asks only whom it can e-mail
     owner.save()
     milestone = Milestone.objects.create(action=action, text="FAQs drafted", target="Nov 2004")
     opened = round_open(
@@ -84,6 +87,15 @@ def build_world(*, plan, project, action, owner, owner_login) -> dict[str, list]
         commitment="Answer calls.",
     )
     link = StandardAction.objects.create(standard=standard, action=action)
+    unit = Unit.objects.create(organisation=organisation, name="Customer Services")
+    SignInProvider.objects.create(
+        organisation=organisation,
+        issuer="http://127.0.0.1:9",
+        client_id="actionplan",
+        client_secret="not-used",
+        allowed_domains="example.gov.uk",
+    )
+    invitation = Invitation.objects.create(organisation=organisation, email="new@example.gov.uk")
     import_token = stash(
         plan=plan, filename="plan.csv", data=b"Theme,Action\n4,Imported action\n", uploaded_by="x"
     )
@@ -112,4 +124,9 @@ def build_world(*, plan, project, action, owner, owner_login) -> dict[str, list]
         "standard": [standard.pk],
         "standard_link": [link.pk],
         "import": [plan.slug, import_token],
+        "owner": [owner.pk],
+        "unit": [unit.pk],
+        "login": [organisation.slug, owner_login.pk],
+        "invitation": [invitation_token(invitation)],
+        "reset": ["MQ", "no-such-token"],
     }

@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 from actionplan.importing import values as cells
 from actionplan.importing.rows import LABELS, Outcome, RowPlan, current_value, display, same
 from actionplan.models import Action
-from actionplan.people import person_name
+from actionplan.personnames import person_name
 
 
 def resolve_stale(rows: list[RowPlan]) -> None:

@@ -1,10 +1,10 @@
-"""`{{ user|person }}`: a person named the one way used everywhere (actionplan.people)."""
+"""`{{ user|person }}`: a person named the one way used everywhere (actionplan.personnames)."""
 
 from __future__ import annotations
 
 from django import template
 
-from actionplan.people import person_name
+from actionplan.personnames import person_name
 
 register = template.Library()
 

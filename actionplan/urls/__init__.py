@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.views import sign_in
 from actionplan.views import pages
 
 admin.site.site_header = "Actionplan administration"
@@ -13,7 +14,7 @@ admin.site.index_title = "Plan administration"
 urlpatterns = [
     path("", pages.home, name="home"),
     path("accessibility/", pages.accessibility, name="accessibility"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", sign_in.sign_in, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
@@ -36,5 +37,8 @@ urlpatterns = [
     path("", include("consultation.urls")),
     path("", include("standards.urls")),
     path("", include("actionplan.urls.importing")),
+    path("", include("actionplan.urls.plans")),
+    path("", include("actionplan.people.urls")),
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,7 +8,12 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from actionplan.access import can_manage_plans, plan_for_user
+from actionplan.access import (
+    can_change_plan_settings,
+    can_manage_plans,
+    is_archived,
+    plan_for_user,
+)
 from actionplan.dashboard import build_dashboard
 from actionplan.models import Plan
 from actionplan.pagecache import plan_fragment
@@ -43,6 +48,8 @@ def plan_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "plan": plan,
             "body": body,
             "can_manage": can_manage_plans(request.user, plan),
+            "can_change_settings": can_change_plan_settings(request.user, plan),
+            "is_archived": is_archived(plan),
             "nav_section": "plans",
         },
     )

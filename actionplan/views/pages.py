@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from actionplan.access import visible_plans
+from actionplan.access import administered_organisations, visible_plans
 from actionplan.dashboard import plan_overviews
 
 
@@ -25,7 +25,12 @@ def home(request: HttpRequest) -> HttpResponse:
         (organisation, list(rows))
         for organisation, rows in groupby(overviews, key=lambda o: o.plan.organisation)
     ]
-    context = {"groups": groups, "several": len(groups) > 1, "nav_section": "plans"}
+    context = {
+        "groups": groups,
+        "several": len(groups) > 1,
+        "administered": list(administered_organisations(request.user).order_by("name")),
+        "nav_section": "plans",
+    }
     return render(request, "actionplan/home.html", context)
 
 

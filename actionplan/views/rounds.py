@@ -27,7 +27,14 @@ from actionplan.access import (
     visible_plans,
 )
 from actionplan.forms import add_model_errors
-from actionplan.models import Action, GroupMembership, Plan, UpdateRequest, UpdateRound
+from actionplan.models import (
+    Action,
+    GroupMembership,
+    Owner,
+    Plan,
+    UpdateRequest,
+    UpdateRound,
+)
 from actionplan.rounds import RoundProgress
 
 DATE_HELP = "For example 14/01/2011."
@@ -102,6 +109,7 @@ def round_open(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "open_round": open_round,
         "takes_rounds": rounds.takes_rounds(plan),
+        "unreachable": list(Owner.objects.owning_open_actions_of(plan).unreachable()),
         "nav_section": "plans",
     }
     return render(request, "actionplan/rounds/open.html", context)
@@ -116,7 +124,13 @@ def _opened_message(opened: rounds.RoundOpened) -> str:
     )
     if opened.people_without_email:
         names = ", ".join(p.label for p in opened.people_without_email)
-        text += f" No e-mail address for {names}: ask them yourself."
+        text += f" Not asked, as they cannot be e-mailed: {names}."
+    if opened.actions_not_asked:
+        text += (
+            f" {opened.actions_not_asked} open "
+            f"{'action has' if opened.actions_not_asked == 1 else 'actions have'} nobody who "
+            "could be asked."
+        )
     return text
 
 

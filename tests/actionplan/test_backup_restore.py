@@ -27,7 +27,8 @@ from actionplan.models import Action, Plan
 from actionplan.rounds import round_open
 from actionplan.services import action_retire, action_revise_target
 chair = User.objects.get(username="chair")
-plan = Plan.objects.get(slug="scdc-cse-action-plan-v4")  # the plan the demo chair chairs
+# South Cambridgeshire's plan: its owner RF has an address (a round asks only whom it e-mails).
+plan = Plan.objects.get(slug="scdc-cse-action-plan-v4")
 today = timezone.localdate()
 round_open(plan=plan, title="Backup test round", meeting_date=today + timedelta(days=20),
            deadline=today + timedelta(days=10), user=chair, base_url="http://testserver")

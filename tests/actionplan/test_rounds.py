@@ -136,7 +136,7 @@ def test_each_person_gets_one_email_listing_their_actions_with_a_link_to_my_acti
     assert "Publish the telephone directory" not in to_pw.body
 
 
-def test_people_without_an_email_address_are_asked_but_not_emailed(
+def test_people_without_an_email_address_are_listed_and_not_counted_as_asked(
     team, action, steering_member, mailoutbox
 ):
     team["RF"].email = ""
@@ -146,7 +146,30 @@ def test_people_without_an_email_address_are_asked_but_not_emailed(
 
     assert [p.label for p in opened.people_without_email] == ["RF"]
     assert [m.to[0] for m in mailoutbox] == ["Paul Williams <pw@example.gov.uk>"]
-    assert opened.update_round.requests.filter(owner=team["RF"]).exists()
+    assert not opened.update_round.requests.filter(owner=team["RF"]).exists()
+    assert opened.update_round.requests.filter(owner=team["PAG"]).exists()
+
+
+def test_a_group_whose_members_have_no_email_is_not_counted_as_asked(
+    team, action, steering_member, mailoutbox
+):
+    team["PW"].email = ""
+    team["PW"].save()
+
+    opened = open_round(action.plan, steering_member)
+
+    assert [p.label for p in opened.people_without_email] == ["PAG"]
+    assert [m.to[0] for m in mailoutbox] == ["RF <rf@example.gov.uk>"]
+    asked = set(opened.update_round.requests.values_list("owner__short_name", flat=True))
+    assert asked == {"RF"}
+
+
+def test_an_action_whose_owners_cannot_be_emailed_is_not_asked_about(
+    people, action, plan, steering_member, mailoutbox
+):
+    with pytest.raises(ValidationError, match="Nobody can be asked"):
+        open_round(plan, steering_member)
+    assert not UpdateRound.objects.exists() and mailoutbox == []
 
 
 def test_a_plan_can_have_only_one_open_round(team, action, steering_member):
@@ -196,7 +219,7 @@ def test_a_deadline_in_the_past_is_refused(team, action, steering_member):
 def test_a_round_with_nobody_to_ask_is_refused(plan, project, steering_member):
     make_action(project)  # no owners
 
-    with pytest.raises(ValidationError, match="nobody to ask"):
+    with pytest.raises(ValidationError, match="Nobody can be asked"):
         open_round(plan, steering_member)
     assert not UpdateRound.objects.exists()
 

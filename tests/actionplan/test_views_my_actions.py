@@ -38,6 +38,12 @@ def pw_actions(people, project):
 
 
 def open_a_round(plan: Plan, user, deadline: date) -> None:
+    """Open a round, every person of the plan's organisation first given an e-mail address
+    (a round asks only whom it can e-mail)."""
+    people = Owner.objects.filter(organisation_id=plan.organisation_id, kind="person", email="")
+    for number, person in enumerate(people):
+        person.email = f"person{number}@example.gov.uk"
+        person.save()
     round_open(
         plan=plan,
         title="Steering group next week",

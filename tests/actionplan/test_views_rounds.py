@@ -26,6 +26,8 @@ READ_ONLY = ["viewer", "action_owner"]
 def team(people, action, plan):
     people["RF"].email = "rf@example.gov.uk"
     people["RF"].save()
+    people["PW"].email = "pw@example.gov.uk"
+    people["PW"].save()
     GroupMembership.objects.create(group=people["PAG"], person=people["PW"])
     return people
 
@@ -166,9 +168,11 @@ def test_managers_open_a_round_and_owners_are_emailed(
     assert response.redirect_chain[-1][0] == reverse("round_detail", args=[update_round.pk])
     assert update_round.opened_by == user
     page = response.content.decode()
-    assert "Update round opened: 1 action asked about, 1 person e-mailed." in page
-    assert "No e-mail address for PW: ask them yourself." in page
-    assert [m.to[0] for m in mailoutbox] == ["RF <rf@example.gov.uk>"]
+    assert "Update round opened: 1 action asked about, 2 people e-mailed." in page
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "Paul Williams <pw@example.gov.uk>",
+        "RF <rf@example.gov.uk>",
+    ]
     assert "http://testserver/my-actions/" in mailoutbox[0].body
     assert UpdateRequest.objects.filter(round=update_round).count() == 3
 

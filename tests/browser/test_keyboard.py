@@ -50,6 +50,8 @@ def test_an_owner_records_progress_with_the_keyboard_alone(
 def test_a_steering_member_opens_a_round_with_the_keyboard_alone(
     keys, people, browser_users, plan, action
 ):
+    people["RF"].email = "rf@example.gov.uk"  # a round asks only whom it can e-mail
+    people["RF"].save()
     sign_in(keys, "sam.steering")
     keys.page.goto(keys.page.url.rstrip("/") + f"/plans/{plan.slug}/rounds/")
     keys.activate("Open a new update round")

@@ -55,6 +55,21 @@ FORM_PAGES = {
     "performance_enter",
     "performance_upload",
     "plan_import",
+    # Setting up: plans, people, logins, single sign-on.
+    "plan_add",
+    "plan_settings",
+    "owner_add",
+    "owner_edit",
+    "owner_merge",
+    "owner_leave",
+    "unit_add",
+    "unit_edit",
+    "organisation_add",
+    "invite",
+    "login_roles",
+    "sign_in_settings",
+    "password_reset",
+    "openid_connect_login",
 } & set(PAGES)
 
 
@@ -114,7 +129,8 @@ def test_the_same_form_with_its_token_goes_through(admin_client, world_without_r
     form = post_forms(admin_client.get(url).content.decode(), url.split("?")[0])[0]
     assert form.fields.get("csrfmiddlewaretoken"), f"{name}'s form has no CSRF token"
     response = admin_client.post(url, form.data())
-    assert response.status_code in (200, 302), name
+    # The world's identity provider is not running: starting a sign-on says so (502).
+    assert response.status_code in ((502,) if name == "openid_connect_login" else (200, 302)), name
 
 
 @pytest.mark.parametrize("name", sorted(POSTS))

@@ -30,8 +30,9 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-# Signing in is fuzzed by the login throttling's own tests (ten wrong answers lock it).
-FUZZED_FORMS = sorted(FORM_PAGES - {"login"})
+# Signing in is fuzzed by the login throttling's own tests (ten wrong answers lock it); the
+# single sign-on button has no field (its provider's answers are tests/accounts' own).
+FUZZED_FORMS = sorted(FORM_PAGES - {"login", "openid_connect_login"})
 
 odd_dates = st.sampled_from(
     [

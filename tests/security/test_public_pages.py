@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.test_access_matrix import PAGES, POSTS
+from tests.test_access_matrix import PAGES, POSTS, REFUSED
 
 
 @pytest.fixture
@@ -22,7 +22,9 @@ def test_nothing_of_a_plan_reaches_someone_not_signed_in(client, world, secrets,
     response = client.get(url)
     body = b"".join(response) if response.streaming else response.content
     text = body.decode(errors="replace")
-    if kind == "public":
+    if kind == REFUSED:  # the single sign-on callback: a visit it did not start is refused
+        assert response.status_code == 403
+    elif kind == "public":
         assert response.status_code == 200
         if args:
             # A plan's own public page (you said, we did) shows what was published, on purpose;

@@ -1,0 +1,152 @@
+"""An organisation's logins, for its administrators: who holds which role, invitations,
+changing roles, deactivating a login, and the organisation's single sign-on."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts import services
+from accounts.forms import NO_PLAN_ROLE, InviteForm, RolesForm, SignInProviderForm
+from accounts.models import Invitation, SignInProvider
+from actionplan.access import organisation_to_administer
+from actionplan.forms import add_model_errors
+from actionplan.models import Membership, PlanMembership
+from actionplan.organisations import OrganisationRole
+from actionplan.services import save_with_history
+
+
+@login_required
+def organisation_admin(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = organisation_to_administer(request.user, slug)
+    members = services.members_of(organisation).prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.filter(organisation=organisation),
+            to_attr="roles_here",
+        ),
+        Prefetch(
+            "plan_memberships",
+            queryset=PlanMembership.objects.filter(plan__organisation=organisation)
+            .select_related("plan")
+            .order_by("plan__title"),
+            to_attr="plan_roles_here",
+        ),
+    )
+    pending = Invitation.objects.filter(
+        organisation=organisation, accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("invited_by")
+    context = {
+        "organisation": organisation,
+        "members": members,
+        "pending": pending,
+        "sign_in_provider": SignInProvider.objects.filter(organisation=organisation).first(),
+    }
+    return render(request, "accounts/organisation_admin.html", context)
+
+
+@login_required
+def invite(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = organisation_to_administer(request.user, slug)
+    form = InviteForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                organisation_role=form.cleaned_data["organisation_role"],
+                plan_roles={p: r for p, r in form.plan_roles().items() if r},
+                owner=form.cleaned_data["owner"],
+                user=request.user,
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Invitation e-mailed to {invitation.email}. The link works once, for 7 days.",
+            )
+            return redirect("organisation_admin", organisation.slug)
+    return render(request, "accounts/invite.html", {"organisation": organisation, "form": form})
+
+
+def _member(organisation, pk: int):
+    return get_object_or_404(services.members_of(organisation), pk=pk)
+
+
+@login_required
+def login_roles(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    organisation = organisation_to_administer(request.user, slug)
+    member = _member(organisation, pk)
+    membership = Membership.objects.filter(user=member, organisation=organisation).first()
+    initial = {"organisation_role": membership.role if membership else OrganisationRole.MEMBER}
+    for grant in PlanMembership.objects.filter(user=member, plan__organisation=organisation):
+        initial[f"plan_{grant.plan_id}"] = grant.role
+    form = RolesForm(request.POST or None, organisation=organisation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_roles(
+                organisation=organisation,
+                member=member,
+                organisation_role=form.cleaned_data["organisation_role"],
+                plan_roles=form.plan_roles(),
+                user=request.user,
+            )
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, f"Roles of {member.get_full_name() or member} saved.")
+            return redirect("organisation_admin", organisation.slug)
+    context = {
+        "organisation": organisation,
+        "member": member,
+        "form": form,
+        "no_plan_role": NO_PLAN_ROLE,
+        "changes": services.role_changes(organisation=organisation, member=member),
+    }
+    return render(request, "accounts/login_roles.html", context)
+
+
+@login_required
+@require_POST
+def login_deactivate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    organisation = organisation_to_administer(request.user, slug)
+    member = _member(organisation, pk)
+    try:
+        services.user_deactivate(organisation=organisation, member=member, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{member.get_full_name() or member} can no longer sign in.")
+    return redirect("organisation_admin", organisation.slug)
+
+
+@login_required
+def sign_in_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = organisation_to_administer(request.user, slug)
+    provider = SignInProvider.objects.filter(organisation=organisation).first()
+    form = SignInProviderForm(request.POST or None, instance=provider, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        save_with_history(form.instance, user=request.user, reason="Single sign-on settings")
+        messages.success(request, "Single sign-on settings saved.")
+        return redirect("organisation_admin", organisation.slug)
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "sign_in_url": request.build_absolute_uri(
+            reverse("login") + f"?organisation={organisation.slug}"
+        ),
+        "callback_url": request.build_absolute_uri(
+            reverse("openid_connect_callback", kwargs={"provider_id": organisation.slug})
+        ),
+    }
+    return render(request, "accounts/sign_in_settings.html", context)

@@ -1,0 +1,1 @@
+"""The owners register of an organisation: people and groups, units, merges and leavers."""

@@ -1,0 +1,136 @@
+"""Logins of an organisation: roles changed within one's own grants, the last administrator
+kept, logins deactivated with their history."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from accounts import services
+from actionplan.models import Membership, Organisation, PlanMembership
+from actionplan.organisations import OrganisationRole, PlanRole
+from tests.conftest import make_user
+
+
+def test_an_administrator_changes_a_logins_roles_and_history_says_who(
+    client, organisation, plan, org_admin, viewer
+):
+    client.force_login(org_admin)
+
+    response = client.post(
+        reverse("login_roles", args=[organisation.slug, viewer.pk]),
+        {"organisation_role": OrganisationRole.MEMBER, f"plan_{plan.pk}": PlanRole.STEERING_GROUP},
+    )
+
+    assert response.status_code == 302
+    assert Membership.objects.get(user=viewer).role == OrganisationRole.MEMBER
+    grant = PlanMembership.objects.get(user=viewer)
+    assert grant.role == PlanRole.STEERING_GROUP and grant.granted_by == org_admin
+    assert grant.history.get().history_user == org_admin
+    page = client.get(reverse("login_roles", args=[organisation.slug, viewer.pk])).content.decode()
+    assert f"{plan}: granted Steering-group member" in page
+    assert "Across the organisation: changed to Member" in page
+
+
+def test_the_last_administrator_cannot_be_removed(organisation, org_admin):
+    with pytest.raises(ValidationError, match="last administrator"):
+        services.user_set_roles(
+            organisation=organisation,
+            member=org_admin,
+            organisation_role=OrganisationRole.VIEWER,
+            plan_roles={},
+            user=org_admin,
+        )
+    second = make_user("second.admin", OrganisationRole.ORGANISATION_ADMINISTRATOR)
+    services.user_deactivate(organisation=organisation, member=second, user=org_admin)
+    with pytest.raises(ValidationError, match="last administrator"):
+        services.user_set_roles(
+            organisation=organisation,
+            member=org_admin,
+            organisation_role=OrganisationRole.MEMBER,
+            plan_roles={},
+            user=org_admin,
+        )
+    assert Membership.objects.get(user=org_admin).role == (
+        OrganisationRole.ORGANISATION_ADMINISTRATOR
+    )
+
+
+def test_the_logins_page_refuses_to_remove_the_last_administrator(client, organisation, org_admin):
+    client.force_login(org_admin)
+
+    response = client.post(
+        reverse("login_roles", args=[organisation.slug, org_admin.pk]),
+        {"organisation_role": OrganisationRole.VIEWER},
+    )
+
+    assert response.status_code == 200
+    assert "last administrator" in response.content.decode()
+    assert (
+        Membership.objects.get(user=org_admin).role == OrganisationRole.ORGANISATION_ADMINISTRATOR
+    )
+
+
+def test_a_deactivated_login_cannot_sign_in_and_keeps_its_history(
+    client, organisation, org_admin, viewer
+):
+    client.force_login(org_admin)
+
+    client.post(reverse("login_deactivate", args=[organisation.slug, viewer.pk]))
+
+    viewer.refresh_from_db()
+    assert not viewer.is_active
+    record = viewer.history.first()
+    assert record.history_user == org_admin and record.history_change_reason == "Login deactivated"
+    client.logout()
+    assert not client.login(username="vic.viewer", password="pass-for-tests-only")
+
+
+def test_a_login_of_another_organisation_is_not_found(client, organisation, org_admin):
+    other = Organisation.objects.create(slug="other", name="Other Council")
+    stranger = make_user("stranger", OrganisationRole.VIEWER, organisation=other)
+    client.force_login(org_admin)
+
+    assert (
+        client.get(reverse("login_roles", args=[organisation.slug, stranger.pk])).status_code == 404
+    )
+    assert client.get(reverse("organisation_admin", args=["other"])).status_code == 404
+    client.post(reverse("login_deactivate", args=[organisation.slug, stranger.pk]))
+    stranger.refresh_from_db()
+    assert stranger.is_active
+
+
+def test_a_password_reset_is_emailed_through_djangos_own_views(client, viewer, mailoutbox):
+    viewer.email = "vic@testcouncil.gov.uk"
+    viewer.save()
+
+    response = client.post(reverse("password_reset"), {"email": "vic@testcouncil.gov.uk"})
+
+    assert response.status_code == 302
+    assert "/accounts/reset/" in mailoutbox[0].body
+    page = client.get(reverse("password_reset")).content.decode()
+    assert "govuk-button" in page and "Reset your password" in page
+
+
+def test_the_logins_page_takes_the_same_queries_for_few_and_many_logins(
+    client, organisation, plan, org_admin
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(org_admin)
+    url = reverse("organisation_admin", args=[organisation.slug])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for i in range(10):
+        user = make_user(f"officer{i}", OrganisationRole.MEMBER)
+        PlanMembership.objects.create(user=user, plan=plan, role=PlanRole.VIEWER)
+    # session, user, grants, organisation, logins, their organisation roles, their plan roles,
+    # open invitations, single sign-on
+    assert queries() == few == 9
