@@ -18,6 +18,7 @@ from actionplan.dashboard import recent_changes
 from actionplan.synthetic import build_plan
 from tests.actionplan.test_views_browse import PAGE_QUERIES
 from tests.actionplan.test_views_dashboard import DASHBOARD_QUERIES
+from tests.conftest import home_council
 
 pytestmark = [
     pytest.mark.django_db,
@@ -30,8 +31,15 @@ SHARED_TABLES = ("actionplan_action", "actionplan_progressupdate", "actionplan_h
 @pytest.fixture
 def small_beside_large(db):
     """An 18-action plan, then a 1,200-action plan with 12,000 newer progress updates."""
-    small = build_plan(slug="small", themes=3, projects_per_theme=2, actions_per_project=3)
+    small = build_plan(
+        organisation=home_council(),
+        slug="small",
+        themes=3,
+        projects_per_theme=2,
+        actions_per_project=3,
+    )
     build_plan(
+        organisation=home_council(),
         slug="large",
         themes=4,
         projects_per_theme=10,
