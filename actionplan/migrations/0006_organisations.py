@@ -5,7 +5,6 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-from actionplan.migrations._organisation_data import owners_forward, plans_forward, roles_forward
 
 
 class Migration(migrations.Migration):
@@ -283,14 +282,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='planmembership',
             constraint=models.UniqueConstraint(fields=('user', 'plan'), name='plan_membership_one_per_plan', violation_error_message='This person already has a role in this plan.'),
-        ),
-        migrations.RunPython(plans_forward, migrations.RunPython.noop),
-        migrations.RunPython(owners_forward, migrations.RunPython.noop),
-        migrations.RunPython(roles_forward, migrations.RunPython.noop),
-        migrations.RemoveField(model_name="plan", name="organisation"),
-        migrations.RemoveField(model_name="historicalplan", name="organisation"),
-        migrations.RenameField(model_name="plan", old_name="organisation_ref", new_name="organisation"),
-        migrations.RenameField(
-            model_name="historicalplan", old_name="organisation_ref", new_name="organisation"
         ),
     ]

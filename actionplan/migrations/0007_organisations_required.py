@@ -7,10 +7,16 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actionplan', '0006_organisations'),
+        ('actionplan', '0006_organisations_data'),
     ]
 
     operations = [
+        migrations.RemoveField(model_name="plan", name="organisation"),
+        migrations.RemoveField(model_name="historicalplan", name="organisation"),
+        migrations.RenameField(model_name="plan", old_name="organisation_ref", new_name="organisation"),
+        migrations.RenameField(
+            model_name="historicalplan", old_name="organisation_ref", new_name="organisation"
+        ),
         migrations.AlterField(
             model_name='owner',
             name='organisation',
