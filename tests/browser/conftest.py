@@ -51,6 +51,16 @@ def check_accessibility(page: Page) -> None:
     """Fail with the list of violations if axe-core finds any WCAG 2.2 A/AA problem."""
     # Evaluated through the DevTools protocol rather than added as a <script>: the site's
     # Content-Security-Policy rightly refuses inline scripts, test tools included.
+    # A click on a link returns before the next page has finished loading; axe run on a page
+    # whose style sheet and fonts are not yet applied measures unstyled links (target-size
+    # then flickers). Wait for what a person would see: the loaded, styled page.
+    page.wait_for_load_state("load")
+    page.wait_for_function(
+        """() => document.readyState === 'complete'
+            && [...document.styleSheets].length >= document.querySelectorAll(
+                'link[rel="stylesheet"]').length"""
+    )
+    page.evaluate("async () => { await document.fonts.ready; }")
     page.evaluate(AXE_SOURCE)
     result = page.evaluate(
         """async () => await axe.run(document, {runOnly: {type: 'tag', values:
