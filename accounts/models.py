@@ -22,6 +22,16 @@ def invitation_expiry():
     return timezone.now() + timedelta(days=INVITATION_DAYS)
 
 
+class InvitationQuerySet(models.QuerySet):
+    def waiting(self):
+        """Neither accepted nor withdrawn: open, or expired and worth sending again."""
+        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True)
+
+    def open(self, now=None):
+        """Waiting and still within their week: the link works."""
+        return self.waiting().filter(expires_at__gt=now or timezone.now())
+
+
 class Invitation(models.Model):
     """A person asked by e-mail to sign in, with the roles they will hold once they accept."""
 
@@ -57,7 +67,17 @@ class Invitation(models.Model):
         on_delete=models.SET_NULL,
         related_name="accepted_invitations",
     )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     history = HistoricalRecords()
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -71,6 +91,10 @@ class Invitation(models.Model):
     @property
     def is_used(self) -> bool:
         return self.accepted_at is not None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class InvitationPlanRole(models.Model):

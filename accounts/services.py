@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import INVITATION_DAYS, Invitation, InvitationPlanRole
+from accounts.models import INVITATION_DAYS, Invitation, InvitationPlanRole, invitation_expiry
 from actionplan.access import GRANTABLE, forget_grants, grants_of, role_in_plan
 from actionplan.models import Membership, Organisation, Owner, OwnerKind, Plan, PlanMembership
 from actionplan.organisations import OrganisationRole, PlanRole
@@ -173,6 +173,15 @@ def invitation_create(
                 "roles instead."
             }
         )
+    earlier = Invitation.objects.waiting().filter(organisation=organisation, email__iexact=email)
+    if earlier.exists():
+        raise ValidationError(
+            {
+                "email": f"{email} was already invited on "
+                f"{earlier.first().created_at:%-d %B %Y}: send that invitation again, or "
+                "withdraw it first, from the Logins page."
+            }
+        )
     invitation = Invitation(
         organisation=organisation,
         email=email,
@@ -188,21 +197,65 @@ def invitation_create(
             user=user,
             reason="Invitation sent",
         )
+    _send_invitation(invitation, user=user, base_url=base_url)
+    return invitation
+
+
+def _send_invitation(invitation: Invitation, *, user: User, base_url: str) -> None:
+    grants = invitation.plan_roles.select_related("plan").order_by("plan__title")
     context = {
         "invitation": invitation,
         "link": invitation_link(invitation, base_url),
         "days": INVITATION_DAYS,
         "inviter": user.get_full_name() or user.get_username(),
-        "plans": [f"{plan} ({PlanRole(role).label})" for plan, role in plan_roles.items()],
+        "plans": [f"{grant.plan} ({PlanRole(grant.role).label})" for grant in grants],
     }
     send_mail(
-        subject=f"You are invited to the {settings.ACTIONPLAN_SERVICE_NAME} of {organisation}",
+        subject=f"You are invited to the {settings.ACTIONPLAN_SERVICE_NAME} of "
+        f"{invitation.organisation}",
         message=render_to_string("emails/invitation.txt", context),
         from_email=None,
         recipient_list=[formataddr((invitation.name, invitation.email))],
         fail_silently=False,
     )
-    return invitation
+
+
+def _check_may_handle(invitation: Invitation, user: User) -> Invitation:
+    """Lock the invitation; only someone who could have sent it may resend or withdraw it."""
+    locked = (
+        Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+    )
+    _check_grants(
+        user=user,
+        organisation=locked.organisation,
+        organisation_role=locked.organisation_role,
+        plan_roles={grant.plan: grant.role for grant in locked.plan_roles.select_related("plan")},
+    )
+    if locked.is_used:
+        raise ValidationError(f"{locked.email} has already accepted this invitation.")
+    if locked.is_withdrawn:
+        raise ValidationError(f"The invitation to {locked.email} was withdrawn.")
+    return locked
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, user: User, base_url: str) -> Invitation:
+    """E-mail the invitation again with a new link, working for another 7 days from now.
+    Links sent before keep working until their own week is over; any of them works once."""
+    locked = _check_may_handle(invitation, user)
+    locked.expires_at = invitation_expiry()
+    save_with_history(locked, user=user, reason="Invitation sent again")
+    _send_invitation(locked, user=user, base_url=base_url)
+    return locked
+
+
+@transaction.atomic
+def invitation_withdraw(*, invitation: Invitation, user: User) -> Invitation:
+    """Stop every link of the invitation working; the record and its history stay."""
+    locked = _check_may_handle(invitation, user)
+    locked.withdrawn_at, locked.withdrawn_by = timezone.now(), user
+    save_with_history(locked, user=user, reason="Invitation withdrawn")
+    return locked
 
 
 @dataclass(frozen=True)
@@ -224,6 +277,8 @@ def invitation_for_token(token: str, *, now=None) -> InvitationLookup:
         )
     invitation = Invitation.objects.select_related("organisation").filter(pk=pk).first()
     if invitation is None:
+        return InvitationLookup(None, "This invitation has been withdrawn. Ask for a new one.")
+    if invitation.is_withdrawn:
         return InvitationLookup(None, "This invitation has been withdrawn. Ask for a new one.")
     if invitation.is_used:
         return InvitationLookup(
@@ -259,6 +314,8 @@ def invitation_accept(
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.is_used:
         raise ValidationError("This invitation link has already been used.")
+    if locked.is_withdrawn:
+        raise ValidationError("This invitation has been withdrawn. Ask for a new one.")
     if locked.is_expired():
         raise ValidationError("This invitation link has expired. Ask for a new one.")
     first, _, last = (name or locked.name).strip().partition(" ")
@@ -447,12 +504,8 @@ def user_for_sign_in(
     if users.exists() or get_user_model().objects.filter(email__iexact=email).exists():
         return None  # a login of another organisation, or a deactivated one
     invitation = (
-        Invitation.objects.filter(
-            organisation_id=organisation_id,
-            email__iexact=email,
-            accepted_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
+        Invitation.objects.open()
+        .filter(organisation_id=organisation_id, email__iexact=email)
         .order_by("-created_at")
         .first()
     )

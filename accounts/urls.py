@@ -14,6 +14,16 @@ urlpatterns = [
     path("organisations/<slug:slug>/logins/invite/", logins.invite, name="invite"),
     path("organisations/<slug:slug>/logins/<int:pk>/", logins.login_roles, name="login_roles"),
     path(
+        "organisations/<slug:slug>/invitations/<int:pk>/send-again/",
+        logins.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "organisations/<slug:slug>/invitations/<int:pk>/withdraw/",
+        logins.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    path(
         "organisations/<slug:slug>/logins/<int:pk>/deactivate/",
         logins.login_deactivate,
         name="login_deactivate",

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.models import Invitation
 from actionplan.models import (
     Action,
     Owner,
@@ -161,6 +162,8 @@ POSTS: dict[str, tuple[str, str]] = {
     "plan_import_confirm": (WRITE, "import"),
     "plan_import_mapping": (WRITE, "import"),
     "login_deactivate": (ORG_ADMIN, "login"),
+    "invitation_resend": (ORG_ADMIN, "invitation_pk"),
+    "invitation_withdraw": (ORG_ADMIN, "invitation_pk"),
 }
 ALLOWED = {
     READ: {"viewer", "action_owner", "steering_member", "plan_admin"},
@@ -229,6 +232,7 @@ def _fingerprint() -> tuple:
         Standard.history.count(),
         list(get_user_model().objects.order_by("pk").values_list("pk", "is_active")),
         list(Owner.objects.order_by("pk").values_list("pk", "is_active")),
+        list(Invitation.objects.order_by("pk").values_list("pk", "expires_at", "withdrawn_at")),
     )
 
 

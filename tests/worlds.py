@@ -128,5 +128,6 @@ def build_world(*, plan, project, action, owner, owner_login) -> dict[str, list]
         "unit": [unit.pk],
         "login": [organisation.slug, owner_login.pk],
         "invitation": [invitation_token(invitation)],
+        "invitation_pk": [organisation.slug, invitation.pk],
         "reset": ["MQ", "no-such-token"],
     }

@@ -40,13 +40,12 @@ def organisation_admin(request: HttpRequest, slug: str) -> HttpResponse:
             to_attr="plan_roles_here",
         ),
     )
-    pending = Invitation.objects.filter(
-        organisation=organisation, accepted_at__isnull=True, expires_at__gt=timezone.now()
-    ).select_related("invited_by")
+    waiting = Invitation.objects.waiting().filter(organisation=organisation)
     context = {
         "organisation": organisation,
         "members": members,
-        "pending": pending,
+        "pending": waiting.select_related("invited_by"),
+        "now": timezone.now(),
         "sign_in_provider": SignInProvider.objects.filter(organisation=organisation).first(),
     }
     return render(request, "accounts/organisation_admin.html", context)
@@ -77,6 +76,40 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
             )
             return redirect("organisation_admin", organisation.slug)
     return render(request, "accounts/invite.html", {"organisation": organisation, "form": form})
+
+
+def _handle_invitation(request: HttpRequest, slug: str, pk: int, act) -> HttpResponse:
+    organisation = organisation_to_administer(request.user, slug)
+    invitation = get_object_or_404(Invitation, organisation=organisation, pk=pk)
+    try:
+        message = act(invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, message)
+    return redirect("organisation_admin", organisation.slug)
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def resend(invitation: Invitation) -> str:
+        services.invitation_resend(
+            invitation=invitation, user=request.user, base_url=request.build_absolute_uri("/")
+        )
+        return f"Invitation e-mailed again to {invitation.email}. The new link works for 7 days."
+
+    return _handle_invitation(request, slug, pk, resend)
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def withdraw(invitation: Invitation) -> str:
+        services.invitation_withdraw(invitation=invitation, user=request.user)
+        return f"Invitation to {invitation.email} withdrawn: its links no longer work."
+
+    return _handle_invitation(request, slug, pk, withdraw)
 
 
 def _member(organisation, pk: int):

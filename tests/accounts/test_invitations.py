@@ -178,3 +178,113 @@ def test_a_superuser_adds_an_organisation_and_invites_its_administrator(
     assert invitation.organisation.slug == "anytown-district-council"
     assert invitation.organisation_role == OrganisationRole.ORGANISATION_ADMINISTRATOR
     assert mailoutbox[0].to == ["Ada Admin <ada@anytown.gov.uk>"]
+
+
+def test_an_expired_invitation_is_sent_again_with_a_link_that_works(
+    client, organisation, plan, org_admin, mailoutbox
+):
+    invitation = invite(org_admin, organisation, plan_roles={plan: PlanRole.VIEWER})
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(days=1)
+    )
+    client.force_login(org_admin)
+    page = client.get(reverse("organisation_admin", args=[organisation.slug])).content.decode()
+    assert "Expired" in page and "Send again" in page
+
+    response = client.post(
+        reverse("invitation_resend", args=[organisation.slug, invitation.pk]), follow=True
+    )
+
+    assert "e-mailed again to officer@testcouncil.gov.uk" in response.content.decode()
+    assert len(mailoutbox) == 2 and "Customer Service Action Plan (Viewer)" in mailoutbox[1].body
+    assert Invitation.objects.get().expires_at > timezone.now() + timedelta(days=6)
+    assert Invitation.objects.get().history.first().history_change_reason == (
+        "Invitation sent again"
+    )
+    client.logout()
+    accept(client, link_in(mailoutbox[1]))
+    user = get_user_model().objects.get(email="officer@testcouncil.gov.uk")
+    assert PlanMembership.objects.get(user=user).role == PlanRole.VIEWER
+
+
+def test_a_withdrawn_invitation_no_longer_works_and_its_record_stays(
+    client, organisation, org_admin, mailoutbox
+):
+    invitation = invite(org_admin, organisation)
+    client.force_login(org_admin)
+
+    response = client.post(
+        reverse("invitation_withdraw", args=[organisation.slug, invitation.pk]), follow=True
+    )
+
+    assert "withdrawn: its links no longer work" in response.content.decode()
+    assert (
+        "officer@testcouncil.gov.uk"
+        not in response.content.decode().split("Invitations not yet accepted")[1]
+    )
+    client.logout()
+    assert "has been withdrawn" in client.get(link_in(mailoutbox[0])).content.decode()
+    assert "has been withdrawn" in accept(client, link_in(mailoutbox[0])).content.decode()
+    assert not get_user_model().objects.filter(email="officer@testcouncil.gov.uk").exists()
+    record = Invitation.objects.get()
+    assert record.withdrawn_by == org_admin
+    assert record.history.first().history_change_reason == "Invitation withdrawn"
+
+
+def test_a_withdrawn_invitation_cannot_be_sent_again_or_used_through_single_sign_on(
+    organisation, org_admin, mailoutbox
+):
+    invitation = invite(org_admin, organisation)
+    services.invitation_withdraw(invitation=invitation, user=org_admin)
+
+    with pytest.raises(ValidationError, match="was withdrawn"):
+        services.invitation_resend(
+            invitation=invitation, user=org_admin, base_url="http://testserver/"
+        )
+    signed_in = services.user_for_sign_in(
+        organisation_id=organisation.pk,
+        email="officer@testcouncil.gov.uk",
+        name="Olive Officer",
+        join_as_viewer=False,
+    )
+    assert signed_in is None and len(mailoutbox) == 1
+
+
+def test_the_same_person_is_not_invited_twice_while_an_invitation_waits(
+    client, organisation, org_admin, mailoutbox
+):
+    invite(org_admin, organisation)
+    client.force_login(org_admin)
+
+    response = client.post(
+        reverse("invite", args=[organisation.slug]),
+        {
+            "name": "Olive Officer",
+            "email": "officer@testcouncil.gov.uk",
+            "organisation_role": OrganisationRole.MEMBER,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "was already invited on" in response.content.decode()
+    assert Invitation.objects.count() == 1 and len(mailoutbox) == 1
+
+
+def test_only_someone_who_could_send_an_invitation_resends_or_withdraws_it(
+    client, organisation, plan, org_admin, mailoutbox
+):
+    invitation = invite(
+        org_admin, organisation, organisation_role=OrganisationRole.ORGANISATION_ADMINISTRATOR
+    )
+    plan_admin_of_one = make_user("pa.one", None)
+    PlanMembership.objects.create(
+        user=plan_admin_of_one, plan=plan, role=PlanRole.PLAN_ADMINISTRATOR
+    )
+
+    with pytest.raises(ValidationError):
+        services.invitation_withdraw(invitation=invitation, user=plan_admin_of_one)
+    with pytest.raises(ValidationError):
+        services.invitation_resend(
+            invitation=invitation, user=plan_admin_of_one, base_url="http://testserver/"
+        )
+    assert Invitation.objects.get().withdrawn_at is None and len(mailoutbox) == 1
