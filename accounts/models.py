@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
+from accounts.fields import SealedTextField
 from actionplan.models import Organisation, Owner, Plan
 from actionplan.organisations import OrganisationRole, PlanRole
 
@@ -130,7 +131,9 @@ class SignInProvider(models.Model):
         "/.well-known/openid-configuration must be reachable from this server."
     )
     client_id = models.CharField("client ID", max_length=200)
-    client_secret = models.CharField(max_length=500)
+    client_secret = SealedTextField(
+        help_text="Kept encrypted under the site's secret key; never shown again once saved."
+    )
     allowed_domains = models.CharField(
         "allowed e-mail domains",
         max_length=500,

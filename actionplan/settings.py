@@ -58,6 +58,9 @@ if not SECRET_KEY:
         )
     # Development only: a fixed key is harmless when DEBUG is on and never used in production.
     SECRET_KEY = "development-only-key-not-for-production"
+# Earlier secret keys, newest first, while a rotation settles: signed links, sessions and
+# sealed values (single sign-on client secrets) made under them still open.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
