@@ -140,7 +140,19 @@ def test_a_council_goes_from_nothing_to_its_first_update_round_without_the_admin
     page.get_by_label("E-mail address").fill("cathy@anytown.gov.uk")
     page.get_by_label("Role in Customer Access Plan").select_option("steering_group")
     click("button", "Send invitation")
-    expect(page.get_by_text("Cathy Chair (cathy@anytown.gov.uk)")).to_be_visible()
+    invitations = page.get_by_role("table", name="Invitations not yet accepted")
+    expect(invitations.get_by_role("row", name="Cathy Chair")).to_contain_text(
+        "cathy@anytown.gov.uk"
+    )
+    # An invitation sent to a mistyped address is withdrawn; its link stops working.
+    click("link", "Invite someone")
+    page.get_by_label("Name", exact=True).fill("Cathy Chair")
+    page.get_by_label("E-mail address").fill("cathy@anytwon.gov.uk")
+    click("button", "Send invitation")
+    mistyped = last_link("/invitations/", to="cathy@anytwon.gov.uk")
+    click("button", "Withdraw the invitation to cathy@anytwon.gov.uk")
+    expect(page.get_by_text("Invitation to cathy@anytwon.gov.uk withdrawn")).to_be_visible()
+    expect(invitations.get_by_role("row", name="Cathy Chair")).to_have_count(1)
     sign_out()
     for email, password in [
         ("olive@anytown.gov.uk", OFFICER_PASSWORD),
@@ -151,6 +163,8 @@ def test_a_council_goes_from_nothing_to_its_first_update_round_without_the_admin
         page.get_by_label("New password confirmation").fill(password)
         click("button", "Set password and sign in")
         sign_out()
+    go(mistyped)
+    expect(page.get_by_text("This invitation has been withdrawn")).to_be_visible()
     assert Owner.objects.get(short_name="OO").user.email == "olive@anytown.gov.uk"
 
     # The chair opens a round: it warns about the group with no members before sending.
