@@ -18,6 +18,7 @@ import pytest
 from django.db import models
 from django.urls import reverse
 
+from accounts.models import Invitation, SignInProvider
 from actionplan.models import (
     Action,
     ActionOwner,
@@ -79,6 +80,8 @@ OWNED_BY = {
     Standard: "organisation",
     PerformanceValue: "standard__organisation",
     Evidence: "plan__organisation",
+    Invitation: "organisation",
+    SignInProvider: "organisation",
 }
 # Text that is not free text: addresses, file names and codes.
 NOT_FREE_TEXT = (models.SlugField, models.EmailField, models.URLField, models.FileField)
