@@ -5,8 +5,20 @@ class ConsultationConfig(AppConfig):
     name = "consultation"
 
     def ready(self) -> None:
-        from actionplan import stamps
-        from consultation import models
+        from actionplan import extensions, stamps
+        from consultation import answers, dashboard, demo, models
+
+        extensions.register_part(
+            extensions.DASHBOARD_AFTER_WATCH,
+            "consultation/_dashboard_panel.html",
+            lambda plan, today: {"panel": dashboard.consultation_panel(plan, today)},
+        )
+        extensions.register_part(
+            extensions.ACTION_ANSWERS,
+            "consultation/_action_answers.html",
+            lambda action, can_edit: {"consultation_answers": answers.consultation_answers(action)},
+        )
+        extensions.register_demo(lambda user: demo.consultation_load_demo(user=user))
 
         for own in (models.Exercise, models.PublicPage, models.ScrutinyMeeting):
             stamps.register(own, lambda row: row.plan_id)

@@ -5,8 +5,47 @@ class StandardsConfig(AppConfig):
     name = "standards"
 
     def ready(self) -> None:
-        from actionplan import stamps
-        from standards import cse_models, models
+        from actionplan import extensions, stamps
+        from standards import (
+            cse_coverage,
+            cse_dashboard,
+            cse_demo,
+            cse_models,
+            dashboard,
+            demo,
+            links,
+            models,
+        )
+
+        extensions.register_part(
+            extensions.DASHBOARD_END,
+            "standards/_cse_dashboard_panel.html",
+            lambda plan, today: {"cse_panel": cse_dashboard.cse_panel(plan)},
+        )
+        extensions.register_part(
+            extensions.DASHBOARD_END,
+            "standards/_dashboard_panel.html",
+            lambda plan, today: {"panel": dashboard.standards_panel(plan, today)},
+        )
+        extensions.register_part(
+            extensions.ACTION_ANSWERS,
+            "standards/_action_cse.html",
+            lambda action, can_edit: {"cse_links": cse_coverage.action_cse_links(action)},
+        )
+        extensions.register_part(
+            extensions.ACTION_ANSWERS,
+            "standards/_action_answers.html",
+            lambda action, can_edit: {"standard_links": links.standard_links_for(action)},
+        )
+        extensions.register_demo(
+            lambda user: [
+                f"cse_demo.json: CSE mapping, assessment and evidence for {slug!r}."
+                for slug in cse_demo.cse_demo_load(user=user)
+            ]
+        )
+        extensions.register_demo(
+            lambda user: [f"Standards: {demo.standards_load_demo(user=user)} demo figures loaded."]
+        )
 
         # A standard of no plan (None) is shown by every plan: its changes move every stamp.
         stamps.register(models.Standard, lambda standard: standard.plan_id)

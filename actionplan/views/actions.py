@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from actionplan import services
+from actionplan import extensions, services
 from actionplan.access import ActionAccess, action_for_user, require
 from actionplan.conflicts import EditConflict
 from actionplan.forms import ActionEditForm, ProgressForm, RetireForm, add_model_errors
@@ -27,9 +27,6 @@ from actionplan.ownertext import unknown_owners_message
 from actionplan.pagecache import plan_fragment
 from actionplan.statusrules import status_choices
 from actionplan.views.redirects import redirect_back
-from consultation.answers import consultation_answers
-from standards.cse_coverage import action_cse_links
-from standards.links import standard_links_for
 
 PROGRESS_REFUSED = (
     "Only the action's owners and the steering group can record progress on this action."
@@ -62,9 +59,9 @@ def _action_sections(access: ActionAccess, today: date) -> str:
         "with_history": with_history,
         "can_edit": access.can_edit,
         "can_change": access.can_edit or access.can_record_progress,
-        "cse_links": action_cse_links(action),
-        "consultation_answers": consultation_answers(action),
-        "standard_links": standard_links_for(action),
+        "answers": extensions.render_slot(
+            extensions.ACTION_ANSWERS, action=action, can_edit=access.can_edit
+        ),
     }
     return render_to_string("actionplan/actions/_sections.html", context)
 

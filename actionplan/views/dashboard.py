@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from actionplan import extensions
 from actionplan.access import (
     can_change_plan_settings,
     can_manage_plans,
@@ -17,9 +18,6 @@ from actionplan.access import (
 from actionplan.dashboard import build_dashboard
 from actionplan.models import Plan
 from actionplan.pagecache import plan_fragment
-from consultation.dashboard import consultation_panel
-from standards.cse_dashboard import cse_panel
-from standards.dashboard import standards_panel
 
 
 def _dashboard_body(plan: Plan, today: date) -> str:
@@ -27,9 +25,10 @@ def _dashboard_body(plan: Plan, today: date) -> str:
     context = {
         "plan": plan,
         "dashboard": build_dashboard(plan, today=today),
-        "cse_panel": cse_panel(plan),
-        "consultation_panel": consultation_panel(plan, today),
-        "standards_panel": standards_panel(plan, today),
+        "after_watch": extensions.render_slot(
+            extensions.DASHBOARD_AFTER_WATCH, plan=plan, today=today
+        ),
+        "panels": extensions.render_slot(extensions.DASHBOARD_END, plan=plan, today=today),
     }
     return render_to_string("actionplan/dashboard/_body.html", context)
 

@@ -12,12 +12,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from actionplan.demo import plan_load_from_data
+from actionplan.extensions import demo_loaders
 from actionplan.models import Action, Membership, Organisation, Owner, Plan, PlanMembership
 from actionplan.organisations import OrganisationRole, PlanRole
 from actionplan.services import save_with_history
-from consultation.demo import consultation_load_demo
-from standards.cse_demo import cse_demo_load
-from standards.demo import standards_load_demo
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -88,8 +86,6 @@ class Command(BaseCommand):
                 raise CommandError(f"{path.name}: {'; '.join(error.messages)}") from error
             count = Action.objects.for_plan(plan).count()
             self.stdout.write(f"{path.name}: loaded {plan} with {count} actions.")
-        for slug in cse_demo_load(user=actor):
-            self.stdout.write(f"cse_demo.json: CSE mapping, assessment and evidence for {slug!r}.")
         self._grant_roles(users, actor=users["admin"])
         for username, *_, owned in DEMO_USERS:
             if owned:
@@ -103,8 +99,10 @@ class Command(BaseCommand):
                     save_with_history(
                         owner, user=users["admin"], reason="Demo login linked to its owner"
                     )
-        self.stdout.write("\n".join(consultation_load_demo(user=actor)))
-        self.stdout.write(f"Standards: {standards_load_demo(user=actor)} demo figures loaded.")
+        # Standards, CSE and consultation demo data, registered by their apps.
+        for loader in demo_loaders():
+            for line in loader(user=actor):
+                self.stdout.write(line)
 
     def _grant_roles(self, users: dict, *, actor) -> None:
         reason = "Demo role"
