@@ -33,6 +33,23 @@ def pytest_configure(config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL, close what the live servers' threads left open before the test database
+    is dropped: otherwise the drop is refused ("being accessed by other users") and the
+    database stays behind on the machine."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 def home_council() -> Organisation:
     """The organisation the personas and the test plan belong to."""
     return Organisation.objects.get_or_create(
