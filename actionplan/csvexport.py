@@ -16,7 +16,7 @@ from typing import IO, Any
 from django.utils import timezone
 
 from actionplan.models import Action
-from actionplan.reports import Report
+from actionplan.reporting import Report
 from actionplan.sheetrows import PLAN_CSV_COLUMNS, report_plan_lines, safe_cell
 
 

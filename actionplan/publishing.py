@@ -16,10 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from actionplan import exports, report_pdf
+from actionplan import exports
 from actionplan.models import Plan, PublishedReport
-from actionplan.report_params import report_params_form
-from actionplan.reports import Report
+from actionplan.reporting import Report
+from actionplan.reporting.params import report_params_form
+from actionplan.reporting.pdf import render_report_pdf, report_title
 from actionplan.services import save_with_history
 
 FILE_KINDS = {
@@ -62,14 +63,14 @@ def report_publish(
     if not form.is_valid():
         raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
     report, options = form.report(), form.options()
-    pdf = report_pdf.render_report_pdf(report, options)
+    pdf = render_report_pdf(report, options)
     workbook = exports.report_workbook_bytes(report, options)
 
     published = PublishedReport(
         plan=plan,
         committee=options.committee,
         meeting_date=options.meeting_date,
-        title=report_pdf.report_title(report, options)[:300],
+        title=report_title(report, options)[:300],
         author=options.author,
         as_at=report.as_at,
         since=report.changes.since if report.changes else None,

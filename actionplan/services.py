@@ -29,7 +29,7 @@ from actionplan.models import (
     Status,
     TargetRevision,
 )
-from actionplan.report_snapshot import as_of_rows, latest_by_id
+from actionplan.reporting.snapshot import as_of_rows, latest_by_id
 from actionplan.statusrules import status_change_check
 from actionplan.targetdates import parse_target_date
 

@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from actionplan.models import Action, ProgressUpdate, Theme
-from actionplan.reports import (
+from actionplan.reporting import (
     RAG_LABELS,
     STATUS_LABELS,
     ActionRow,

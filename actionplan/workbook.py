@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from actionplan.models import Action
-from actionplan.reports import RAG_LABELS, STATUS_LABELS, Report, ReportOptions, committee_of
+from actionplan.reporting import RAG_LABELS, STATUS_LABELS, Report, ReportOptions, committee_of
 from actionplan.sheetrows import (
     CHANGES_SHEET_COLUMNS,
     PLAN_SHEET_COLUMNS,

@@ -13,7 +13,7 @@ from datetime import date
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
-from actionplan.report_pdf import BASE_URL, PDF_VARIANT, StaticFilesFetcher
+from actionplan.reporting.pdf import BASE_URL, PDF_VARIANT, StaticFilesFetcher
 from consultation.models import Recommendation, Response, ScrutinyMeeting
 
 PAPER_TEMPLATE = "consultation/paper.html"

@@ -1,6 +1,6 @@
 """The committee report's consultation section, as it stood at the report's moment.
 
-Like actionplan.reports, it reads history with one query per model (the latest historical
+Like actionplan.reporting, it reads history with one query per model (the latest historical
 row of each object at the moment, deletions left out) and joins by id in Python, so a report
 printed again later shows the findings and links as they were.
 """

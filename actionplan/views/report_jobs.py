@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from actionplan import publishing, report_jobs
+from actionplan import publishing
 from actionplan.access import plan_for_user, visible_plans
 from actionplan.models import Plan, ReportJob, ReportJobKind, ReportJobState
-from actionplan.reports import Report, ReportOptions
+from actionplan.reporting import Report, ReportOptions, jobs
 
 CONTENT_TYPES = {"pdf": publishing.FILE_KINDS["pdf"], "xlsx": publishing.FILE_KINDS["xlsx"]}
 DOWNLOAD_KINDS = (ReportJobKind.PDF, ReportJobKind.XLSX)
@@ -46,7 +46,7 @@ def background_offer(
         "plan": plan,
         "kind": kind,
         "kind_label": ReportJobKind(kind).label,
-        "size": report_jobs.report_size(report, options),
+        "size": jobs.report_size(report, options),
         "hidden_params": [(n, v) for n, values in params.lists() for v in values],
         "builder_url": reverse("report_builder", args=[plan.slug]) + f"?{params.urlencode()}",
         "nav_section": "plans",
@@ -62,12 +62,10 @@ def report_job_request(request: HttpRequest, slug: str, kind: str) -> HttpRespon
         raise Http404("No such kind of report.")
     plan = plan_for_user(request.user, slug)
     try:
-        job = report_jobs.report_job_request(
-            plan=plan, kind=kind, params=request.POST, user=request.user
-        )
-    except (ValidationError, report_jobs.TooManyReportJobs) as refused:
+        job = jobs.report_job_request(plan=plan, kind=kind, params=request.POST, user=request.user)
+    except (ValidationError, jobs.TooManyReportJobs) as refused:
         # The builder reads the same parameters and says what is wrong with them.
-        if isinstance(refused, report_jobs.TooManyReportJobs):
+        if isinstance(refused, jobs.TooManyReportJobs):
             messages.error(request, refused.message)
         params = request.POST.copy()
         params.pop("csrfmiddlewaretoken", None)

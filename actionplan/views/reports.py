@@ -1,6 +1,6 @@
 """The report builder, its Excel and CSV downloads, and published reports.
 
-Every download takes the builder's query string (actionplan.report_params), so a preview,
+Every download takes the builder's query string (actionplan.reporting.params), so a preview,
 its print page, PDF, workbook and CSV all show the same report. Published reports' files
 are served only through `published_file`, which checks access: never from a media URL.
 """
@@ -19,11 +19,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from actionplan import exports, publishing, report_jobs, report_pdf
+from actionplan import exports, publishing
 from actionplan.access import can_manage_plans, plan_for_user, visible_plans
 from actionplan.models import Plan, PublishedReport, ReportJob, ReportJobKind
-from actionplan.report_params import ReportParamsForm, report_from_params
-from actionplan.reports import Report
+from actionplan.reporting import Report, jobs
+from actionplan.reporting.params import ReportParamsForm, report_from_params
+from actionplan.reporting.pdf import moment_label, report_title
 from actionplan.views.report_jobs import background_offer
 
 
@@ -53,7 +54,7 @@ def _changes_counted(report: Report) -> list[Count]:
 def _since_label(report: Report | None) -> str:
     if report is None or report.changes is None:
         return ""
-    return report_pdf.moment_label(report.changes.since, start=True)
+    return moment_label(report.changes.since, start=True)
 
 
 def _params(data: QueryDict) -> QueryDict:
@@ -75,14 +76,14 @@ def _builder_page(
         "has_errors": bool(form.errors),
         "report": report,
         "options": options,
-        "title": report_pdf.report_title(report, options) if report is not None else "",
-        "as_at_label": report_pdf.moment_label(report.as_at) if report is not None else "",
+        "title": report_title(report, options) if report is not None else "",
+        "as_at_label": moment_label(report.as_at) if report is not None else "",
         "since_label": _since_label(report),
         "changes_counted": _changes_counted(report) if report else [],
         "query_string": f"?{params.urlencode()}" if params else "",
         "hidden_params": [(n, v) for n, values in params.lists() for v in values] if params else [],
         "can_publish": can_manage_plans(request.user, plan),
-        "in_background": report_jobs.made_in_background(report, options) if report else False,
+        "in_background": jobs.made_in_background(report, options) if report else False,
         "report_jobs": ReportJob.objects.recent_for(request.user, plan),
         "nav_section": "plans",
     }
@@ -102,13 +103,13 @@ def report_publish(request: HttpRequest, slug: str) -> HttpResponse:
     params = _params(request.POST)
     try:
         # Rendering a whole paper can take minutes: the background worker publishes it.
-        job = report_jobs.report_job_request(
+        job = jobs.report_job_request(
             plan=plan, kind=ReportJobKind.PUBLISH, params=params, user=request.user
         )
     except ValidationError:
         # The form reads the same parameters again and shows why they cannot be published.
         return _builder_page(request, plan, params, to_publish=True)
-    except report_jobs.TooManyReportJobs as refused:
+    except jobs.TooManyReportJobs as refused:
         messages.error(request, refused.message)
         return _builder_page(request, plan, params, to_publish=True)
     return redirect("report_job_detail", pk=job.pk)
@@ -135,7 +136,7 @@ def report_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     report, options, errors = report_from_params(plan, request.GET, today=timezone.localdate())
     if errors:
         return _refused(errors)
-    if report_jobs.made_in_background(report, options):
+    if jobs.made_in_background(report, options):
         return background_offer(request, plan, report, options, ReportJobKind.XLSX)
     content = exports.report_workbook_bytes(report, options)
     return _attachment(content, publishing.FILE_KINDS["xlsx"], _download_name(report, "xlsx"))
@@ -166,10 +167,8 @@ def published_list(request: HttpRequest, slug: str) -> HttpResponse:
         "published_reports": [
             PublishedRow(
                 published=published,
-                as_at_label=report_pdf.moment_label(published.as_at),
-                since_label=report_pdf.moment_label(published.since, start=True)
-                if published.since
-                else "",
+                as_at_label=moment_label(published.as_at),
+                since_label=moment_label(published.since, start=True) if published.since else "",
             )
             for published in plan.published_reports.for_list_page()
         ],
@@ -207,10 +206,8 @@ def published_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": published.plan,
         "published": published,
         "options_described": _options_described(published.options),
-        "as_at_label": report_pdf.moment_label(published.as_at),
-        "since_label": report_pdf.moment_label(published.since, start=True)
-        if published.since
-        else "",
+        "as_at_label": moment_label(published.as_at),
+        "since_label": moment_label(published.since, start=True) if published.since else "",
         "pdf_name": publishing.published_file_name(published, "pdf"),
         "xlsx_name": publishing.published_file_name(published, "xlsx"),
         "nav_section": "plans",

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from actionplan.report_jobs import report_job_request
+from actionplan.reporting.jobs import report_job_request
 
 pytestmark = pytest.mark.django_db
 

@@ -24,8 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from actionplan import report_pdf
 from actionplan.models import Action, Milestone, Owner, Project, Theme
+from actionplan.reporting import pdf as report_pdf
 from actionplan.services import (
     action_record_progress,
     action_revise_target,

@@ -11,7 +11,7 @@ from actionplan.importing.apply import import_apply
 from actionplan.importing.plan_diff import Outcome, build_preview
 from actionplan.importing.reader import read_upload
 from actionplan.models import Action, Plan, ProgressUpdate, Status, TargetRevision
-from actionplan.reports import ReportOptions, build_report
+from actionplan.reporting import ReportOptions, build_report
 from actionplan.services import action_record_progress, save_with_history
 from tests.actionplan.import_files import edited, row_of
 from tests.conftest import make_action

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from actionplan.importing import storage
 from actionplan.models import ReportJobState
-from actionplan.report_jobs import report_job_request
+from actionplan.reporting.jobs import report_job_request
 from tests.machines import start_object_store, stop
 
 BUCKET = "actionplan-test-files"

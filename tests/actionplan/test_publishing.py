@@ -12,7 +12,7 @@ from django.utils import timezone
 from actionplan import exports, publishing
 from actionplan.models import PublishedReport, Status
 from actionplan.publishing import report_publish
-from actionplan.report_params import report_from_params
+from actionplan.reporting.params import report_from_params
 from actionplan.services import action_record_progress
 
 TODAY = timezone.localdate()

@@ -13,7 +13,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from actionplan.models import REPORT_JOB_RUN_LIMIT, REPORT_JOB_WAIT_LIMIT, ReportJobState
-from actionplan.report_jobs import (
+from actionplan.reporting.jobs import (
     REQUEUED,
     WORKER_STOPPED,
     report_job_request,

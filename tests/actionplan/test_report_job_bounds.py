@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from actionplan.models import PublishedReport, ReportJob, ReportJobState
-from actionplan.report_jobs import report_job_request
+from actionplan.reporting.jobs import report_job_request
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from actionplan.models import Owner, PublishedReport, ReportJob, ReportJobState
-from actionplan.report_jobs import UNEXPECTED_FAILURE, report_job_request, report_size
-from actionplan.report_params import report_from_params
+from actionplan.reporting.jobs import UNEXPECTED_FAILURE, report_job_request, report_size
+from actionplan.reporting.params import report_from_params
 from actionplan.synthetic import build_plan
 from tests.conftest import home_council
 

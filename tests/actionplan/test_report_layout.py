@@ -14,8 +14,8 @@ import pytest
 from django.core.management import call_command
 
 from actionplan.models import Action, Plan
-from actionplan.report_pdf import render_report_html, render_report_pdf
-from actionplan.reports import ReportOptions, build_report
+from actionplan.reporting import ReportOptions, build_report
+from actionplan.reporting.pdf import render_report_html, render_report_pdf
 from actionplan.services import action_record_progress
 from tests.pdflayout import headings_at_the_foot, mostly_blank_pages, read_pages
 

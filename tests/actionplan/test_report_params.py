@@ -7,8 +7,8 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from actionplan.models import Plan, PublishedReport, Theme, Unit
-from actionplan.report_params import report_from_params
-from actionplan.reports import EXCEPTIONS_DESCRIBED
+from actionplan.reporting import EXCEPTIONS_DESCRIBED
+from actionplan.reporting.params import report_from_params
 from tests.conftest import home_council
 
 LONDON = timezone.get_default_timezone()

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionplan.models import Rag, Status
-from actionplan.report_pdf import (
+from actionplan.reporting import ReportOptions, build_report, moment_from
+from actionplan.reporting.pdf import (
     BASE_URL,
     RefusedURL,
     StaticFilesFetcher,
@@ -22,7 +23,6 @@ from actionplan.report_pdf import (
     render_report_html,
     render_report_pdf,
 )
-from actionplan.reports import ReportOptions, build_report, moment_from
 from actionplan.services import action_record_progress, action_revise_target
 from actionplan.synthetic import build_plan
 from tests.conftest import home_council, make_action

@@ -22,7 +22,7 @@ from actionplan.exports import (
 )
 from actionplan.filters import browse_base_queryset
 from actionplan.models import Action, ProgressUpdate, Rag, Status
-from actionplan.reports import ReportOptions, build_report
+from actionplan.reporting import ReportOptions, build_report
 from actionplan.services import (
     action_record_progress,
     action_revise_target,

@@ -19,7 +19,7 @@ from actionplan.models import (
     Theme,
     Unit,
 )
-from actionplan.reports import EXCEPTIONS_DESCRIBED, build_report
+from actionplan.reporting import EXCEPTIONS_DESCRIBED, build_report
 from actionplan.services import (
     action_record_progress,
     action_retire,

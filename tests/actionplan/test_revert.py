@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from actionplan.models import Action, ActionOwner, Milestone, Rag
-from actionplan.report_snapshot import as_of_rows, latest_by_id, take_snapshot
+from actionplan.reporting.snapshot import as_of_rows, latest_by_id, take_snapshot
 from actionplan.services import (
     action_revert,
     action_save,
@@ -27,7 +27,7 @@ def _state(action: Action) -> dict:
 
 
 def _rebuilt(action: Action, moment) -> dict:
-    """The same, rebuilt from history as at `moment` (report_snapshot, as reports do)."""
+    """The same, rebuilt from history as at `moment` (reporting.snapshot, as reports do)."""
     snap = take_snapshot(action.theme.plan, moment, [])
     row = snap.actions[action.pk]
     milestones = latest_by_id(as_of_rows(Milestone, moment).filter(action_id=action.pk))

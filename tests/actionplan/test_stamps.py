@@ -236,13 +236,13 @@ WRITES = {"save", "delete", "create", "update", "bulk_create", "bulk_update", "g
 WRITE_HELPERS = {"bulk_create_with_history", "bulk_update_with_history"}
 ALLOWED = {
     # file.save(name, content, save=False): a file's bytes, the row is saved by a helper
-    ("actionplan/report_jobs.py", "save"),
+    ("actionplan/reporting/jobs.py", "save"),
     ("actionplan/publishing.py", "save"),
     ("actionplan/workbook.py", "save"),  # an openpyxl workbook
     ("actionplan/importing/benchmark.py", "save"),  # an openpyxl workbook
     ("actionplan/importing/apply.py", "create"),  # the import writer's own method
     ("actionplan/publishing.py", "delete"),  # file.delete(save=False)
-    ("actionplan/report_jobs.py", "delete"),  # file.delete(save=False)
+    ("actionplan/reporting/jobs.py", "delete"),  # file.delete(save=False)
     ("actionplan/services.py", "save"),  # save_with_history itself
     ("actionplan/services.py", "delete"),  # delete_with_history itself
     ("actionplan/services.py", "bulk_create_with_history"),

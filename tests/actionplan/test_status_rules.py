@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from actionplan.exports import report_workbook_bytes
 from actionplan.models import Action, ProgressUpdate, Status
-from actionplan.reports import ReportOptions, build_report
+from actionplan.reporting import ReportOptions, build_report
 from actionplan.services import action_record_progress, action_retire
 from actionplan.statusrules import may_set_status
 from tests.actionplan.import_files import edited

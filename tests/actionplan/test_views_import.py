@@ -192,7 +192,7 @@ def test_an_upload_left_unconfirmed_expires(client, plan, steering_member, media
 
 def _report_with_new_progress_and_a_row_deleted(plan) -> bytes:
     from actionplan.exports import report_workbook_bytes
-    from actionplan.reports import ReportOptions, build_report
+    from actionplan.reporting import ReportOptions, build_report
 
     first = Action.objects.for_plan(plan).order_by("pk").first()
     last = Action.objects.for_plan(plan).order_by("pk").last()

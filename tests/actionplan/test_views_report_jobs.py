@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionplan.models import ReportJob, ReportJobState
-from actionplan.report_jobs import report_job_request
+from actionplan.reporting.jobs import report_job_request
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -21,8 +21,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The builder with a report to preview: session and user (2), the user's grants (1), the
 # plan (1), the last published moment, the default "since" (1); the report itself (9: see
-# actionplan.reports._snapshot); the form's choices as rendered: themes, owners, directorates
-# (3); this user's reports made in the background (1). Each theme, owner or directorate
+# actionplan.reporting.build._snapshot); the form's choices as rendered: themes, owners,
+# directorates (3); this user's reports made in the background (1). Each theme, owner or directorate
 # filtered on adds one query to check it. The consultation section: the plan's exercises as
 # at the moment (1; none here); the standards section: the register and its figures (2); when
 # the plan was first recorded (1: a report as at a moment before it says so).

@@ -59,7 +59,7 @@ def test_a_report_workbook_with_a_new_progress_row_and_a_deleted_row(
     visitor, browser_users, plan, project, action, people, tmp_path, settings
 ):
     from actionplan.exports import report_workbook_bytes
-    from actionplan.reports import ReportOptions, build_report
+    from actionplan.reporting import ReportOptions, build_report
     from tests.actionplan.import_files import edited, row_of
     from tests.conftest import make_action
 

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplan.reports import build_report
+from actionplan.reporting import build_report
 from consultation import services
 
 

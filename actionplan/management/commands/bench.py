@@ -40,8 +40,8 @@ from actionplan.importing.benchmark import import_figures, row_limit_figures
 from actionplan.importing.benchmark_council import council_figures
 from actionplan.models import Action, Membership, Owner, Plan
 from actionplan.organisations import OrganisationRole
-from actionplan.report_pdf import render_report_html, render_report_pdf
-from actionplan.reports import Report, ReportOptions, build_report
+from actionplan.reporting import Report, ReportOptions, build_report
+from actionplan.reporting.pdf import render_report_html, render_report_pdf
 from actionplan.synthetic import build_plan
 
 SIZES = {

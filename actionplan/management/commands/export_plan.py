@@ -7,17 +7,18 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from actionplan import exports, report_pdf
+from actionplan import exports
 from actionplan.models import Plan
-from actionplan.report_params import NO_SINCE, report_from_params
-from actionplan.reports import Report, ReportOptions
+from actionplan.reporting import Report, ReportOptions
+from actionplan.reporting.params import NO_SINCE, report_from_params
+from actionplan.reporting.pdf import moment_label, render_report_pdf
 
 FORMATS = ("pdf", "xlsx", "csv")
 
 
 def _render(fmt: str, report: Report, options: ReportOptions) -> bytes:
     if fmt == "pdf":
-        return report_pdf.render_report_pdf(report, options)
+        return render_report_pdf(report, options)
     if fmt == "xlsx":
         return exports.report_workbook_bytes(report, options)
     return exports.report_csv_bytes(report)
@@ -75,9 +76,9 @@ class Command(BaseCommand):
         noun = "action" if rows == 1 else "actions"
         self.stdout.write(
             f"Wrote {output} ({options['fmt'].upper()}, {len(content):,} bytes): {plan}, "
-            f"as at {report_pdf.moment_label(report.as_at)}, {rows} {noun}"
+            f"as at {moment_label(report.as_at)}, {rows} {noun}"
             + (
-                f", changes since {report_pdf.moment_label(report.changes.since, start=True)}"
+                f", changes since {moment_label(report.changes.since, start=True)}"
                 if report.changes
                 else ""
             )

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from actionplan.report_jobs import report_jobs_prune
+from actionplan.reporting.jobs import report_jobs_prune
 
 
 class Command(BaseCommand):

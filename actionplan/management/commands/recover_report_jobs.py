@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from actionplan.models import REPORT_JOB_RUN_LIMIT, REPORT_JOB_WAIT_LIMIT
-from actionplan.report_jobs import report_jobs_recover
+from actionplan.reporting.jobs import report_jobs_recover
 
 
 def _minutes(limit) -> int:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplan.reports import build_report
+from actionplan.reporting import build_report
 from standards.rag import RagRating, Travel
 from tests.standards.performance.conftest import add_value
 

@@ -2,8 +2,8 @@
 
 One query per model (the latest historical row of each object at the moment, deletions left
 out); rows are joined by id in Python, since relations followed from historical rows would be
-today's, not the moment's. actionplan.reports builds a report from a snapshot and
-actionplan.report_changes compares two.
+today's, not the moment's. actionplan.reporting builds a report from a snapshot and
+actionplan.reporting.changes compares two.
 """
 
 from __future__ import annotations

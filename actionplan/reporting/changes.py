@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from actionplan.models import Status
-from actionplan.report_snapshot import (
+from actionplan.reporting.snapshot import (
     RAG_LABELS,
     STATUS_LABELS,
     Snapshot,

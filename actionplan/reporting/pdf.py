@@ -28,7 +28,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from actionplan import charts
 from actionplan.dashboard import rag_counts
 from actionplan.models import Plan, Rag, Status
-from actionplan.reports import (
+from actionplan.reporting.build import (
     ActionRow,
     Report,
     ReportOptions,

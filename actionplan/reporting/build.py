@@ -27,21 +27,14 @@ from django.utils import timezone
 
 from actionplan.models import FINISHED_STATUSES, Plan, Rag, Status
 from actionplan.querysets import DERIVED_LABELS, summary_from_row
-from actionplan.report_as_reported import AsReported, as_reported, before_first_record, local_day
-from actionplan.report_changes import (  # re-exported: the outputs import them from here
-    ActionChange,
-    Changes,
-    OwnerChange,
-    ProgressChange,
-    TargetChange,
-    ValueChange,
-)
-from actionplan.report_changes import changes_between as _changes
-from actionplan.report_snapshot import RAG_LABELS, STATUS_LABELS
-from actionplan.report_snapshot import Snapshot as _Snapshot
-from actionplan.report_snapshot import full_reference as _full_reference
-from actionplan.report_snapshot import owner_label as _owner_label
-from actionplan.report_snapshot import take_snapshot as _snapshot
+from actionplan.reporting.as_reported import AsReported, as_reported, before_first_record, local_day
+from actionplan.reporting.changes import Changes
+from actionplan.reporting.changes import changes_between as _changes
+from actionplan.reporting.snapshot import RAG_LABELS, STATUS_LABELS
+from actionplan.reporting.snapshot import Snapshot as _Snapshot
+from actionplan.reporting.snapshot import full_reference as _full_reference
+from actionplan.reporting.snapshot import owner_label as _owner_label
+from actionplan.reporting.snapshot import take_snapshot as _snapshot
 from actionplan.summary import PlanSummary
 from consultation.reporting import ConsultationSection, consultation_section
 from standards.reporting import StandardsSection, standards_section
@@ -396,24 +389,3 @@ class ReportOptions:
     title: str = ""  # blank: "<plan title>: progress report"
     author: str = ""
     include_full_plan: bool = False  # the appendix with every action
-
-
-__all__ = [
-    "EXCEPTIONS_DESCRIBED",
-    "RAG_LABELS",
-    "STATUS_LABELS",
-    "ActionChange",
-    "ActionRow",
-    "Changes",
-    "Moment",
-    "OwnerChange",
-    "ProgressChange",
-    "ProjectSection",
-    "Report",
-    "ReportOptions",
-    "TargetChange",
-    "ThemeSection",
-    "ValueChange",
-    "build_report",
-    "moment_from",
-]

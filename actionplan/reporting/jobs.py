@@ -24,10 +24,11 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
-from actionplan import exports, publishing, report_pdf
+from actionplan import exports, publishing
 from actionplan.models import Action, Plan, ReportJob, ReportJobKind, ReportJobState
-from actionplan.report_params import report_from_params, report_params_form
-from actionplan.reports import Report, ReportOptions
+from actionplan.reporting.build import Report, ReportOptions
+from actionplan.reporting.params import report_from_params, report_params_form
+from actionplan.reporting.pdf import render_report_pdf
 from actionplan.services import delete_with_history, save_with_history
 
 logger = logging.getLogger(__name__)
@@ -203,7 +204,7 @@ def _made(job: ReportJob) -> dict[str, object]:
     if errors:
         raise ReportRefused(" ".join(errors))
     if job.kind == ReportJobKind.PDF:
-        content = report_pdf.render_report_pdf(report, options)
+        content = render_report_pdf(report, options)
     else:
         content = exports.report_workbook_bytes(report, options)
     name = f"{report.plan_slug}-report-{timezone.localdate(report.as_at):%Y-%m-%d}.{job.kind}"

@@ -29,8 +29,7 @@ from django.utils.formats import date_format
 from actionplan.filters import DATE_INPUT_FORMATS, FlagWidget
 from actionplan.formfields import OUT_OF_RANGE_DAY, IdsField, day_in_range
 from actionplan.models import Owner, Plan, PublishedReport, Unit
-from actionplan.report_pdf import moment_label
-from actionplan.reports import (
+from actionplan.reporting.build import (
     DEFAULT_COMMITTEE,
     Moment,
     Report,
@@ -39,6 +38,7 @@ from actionplan.reports import (
     moment_from,
     since_moment_from,
 )
+from actionplan.reporting.pdf import moment_label
 
 NO_SINCE = "none"
 
