@@ -6,7 +6,7 @@ class ConsultationConfig(AppConfig):
 
     def ready(self) -> None:
         from actionplan import extensions, stamps
-        from consultation import answers, dashboard, demo, models
+        from consultation import answers, dashboard, demo, models, reporting
 
         extensions.register_part(
             extensions.DASHBOARD_AFTER_WATCH,
@@ -17,6 +17,14 @@ class ConsultationConfig(AppConfig):
             extensions.ACTION_ANSWERS,
             "consultation/_action_answers.html",
             lambda action, can_edit: {"consultation_answers": answers.consultation_answers(action)},
+        )
+        extensions.register_report_section(
+            extensions.REPORT_AFTER_THEMES,
+            "consultation",
+            "consultation/_report_section.html",
+            lambda plan, moment, today, actions: reporting.consultation_section(
+                plan_id=plan.pk, moment=moment, actions=actions
+            ),
         )
         extensions.register_demo(lambda user: demo.consultation_load_demo(user=user))
 

@@ -15,6 +15,7 @@ class StandardsConfig(AppConfig):
             demo,
             links,
             models,
+            reporting,
         )
 
         extensions.register_part(
@@ -36,6 +37,14 @@ class StandardsConfig(AppConfig):
             extensions.ACTION_ANSWERS,
             "standards/_action_answers.html",
             lambda action, can_edit: {"standard_links": links.standard_links_for(action)},
+        )
+        extensions.register_report_section(
+            extensions.REPORT_BEFORE_THEMES,
+            "standards",
+            "standards/_report_section.html",
+            lambda plan, moment, today, actions: reporting.standards_section(
+                plan_id=plan.pk, organisation_id=plan.organisation_id, moment=moment, today=today
+            ),
         )
         extensions.register_demo(
             lambda user: [

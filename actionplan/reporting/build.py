@@ -18,13 +18,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
+from actionplan import extensions
+from actionplan.extensions import ReportSection
 from actionplan.models import FINISHED_STATUSES, Plan, Rag, Status
 from actionplan.querysets import DERIVED_LABELS, summary_from_row
 from actionplan.reporting.as_reported import AsReported, as_reported, before_first_record, local_day
@@ -36,8 +38,6 @@ from actionplan.reporting.snapshot import full_reference as _full_reference
 from actionplan.reporting.snapshot import owner_label as _owner_label
 from actionplan.reporting.snapshot import take_snapshot as _snapshot
 from actionplan.summary import PlanSummary
-from consultation.reporting import ConsultationSection, consultation_section
-from standards.reporting import StandardsSection, standards_section
 
 EXCEPTIONS_DESCRIBED = "Exceptions only: red, amber, slipped, overdue or awaiting update"
 
@@ -133,8 +133,8 @@ class Report:
     themes: list[ThemeSection]
     summary: PlanSummary
     changes: Changes | None = None
-    consultation: ConsultationSection | None = None
-    standards: StandardsSection | None = None
+    # What the satellite apps add (standards, consultation), in the order they are installed.
+    sections: list[ReportSection] = field(default_factory=list)
     first_recorded: datetime | None = None  # when the plan was first recorded here
     as_reported: AsReported | None = None  # before that: what its dated updates reported
 
@@ -145,6 +145,13 @@ class Report:
     def rows(self) -> Iterator[ActionRow]:
         for theme in self.themes:
             yield from theme.rows()
+
+    def section(self, name: str) -> Any:
+        """The content of the satellite app's section called `name`, or None without one."""
+        return next((s.content for s in self.sections if s.name == name), None)
+
+    def sections_in(self, slot: str) -> list[ReportSection]:
+        return [s for s in self.sections if s.slot == slot]
 
 
 def moment_from(value: Moment | None) -> datetime:
@@ -358,10 +365,7 @@ def build_report(
         themes=_sections(snap, rows, filtered=filtered),
         summary=_summary(list(rows.values())),
         changes=changes,
-        consultation=consultation_section(plan_id=plan.pk, moment=moment, actions=rows),
-        standards=standards_section(
-            plan_id=plan.pk, organisation_id=plan.organisation_id, moment=moment, today=today
-        ),
+        sections=extensions.report_sections(plan=plan, moment=moment, today=today, actions=rows),
         first_recorded=first,
         as_reported=reported if reported is not None and reported.rows else None,
     )

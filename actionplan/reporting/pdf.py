@@ -25,7 +25,7 @@ from django.utils.dateformat import format as format_date
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from actionplan import charts
+from actionplan import charts, extensions
 from actionplan.dashboard import rag_counts
 from actionplan.models import Plan, Rag, Status
 from actionplan.reporting.build import (
@@ -242,6 +242,8 @@ def report_context(report: Report, options: ReportOptions, *, for_pdf: bool = Fa
         "exceptions": exceptions,
         "exception_counts": _exception_counts(exceptions, report.summary.total),
         "changes": report.changes,
+        "sections_before_themes": report.sections_in(extensions.REPORT_BEFORE_THEMES),
+        "sections_after_themes": report.sections_in(extensions.REPORT_AFTER_THEMES),
         "appendix": appendix,
         "themes_new_page": _long(report),
         "appendix_new_page": appendix is not None and _long(appendix),
