@@ -30,7 +30,7 @@ from actionplan.importing.council_fields import (
     date_progress,
     read_council_fields,
 )
-from actionplan.importing.owners import read_owner_labels
+from actionplan.importing.owners import leaver_message, read_owner_labels
 from actionplan.importing.plan_index import CHUNK_ROWS, PlanIndex
 from actionplan.importing.progress import narrative_key, plan_progress_row
 from actionplan.importing.reader import _SECTION_RE, Source, SourceRow, SourceSheet
@@ -55,7 +55,7 @@ from actionplan.models import (
     Status,
     Theme,
 )
-from actionplan.ownertext import normalise
+from actionplan.ownertext import normalise, split_owner_text
 
 _BARE_REFERENCE_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3})*$")
 MAX_LENGTHS = {"reference": 20, "target": 200, "owners_as_written": 300}
@@ -390,10 +390,19 @@ class _Builder:
         return changes + dated_changes(plan)
 
     def note_owners(self, plan: RowPlan) -> None:
+        """Owners the row names that will not be linked: unknown (listed, created if asked)
+        or leavers (never matched nor created again: the row says who has left)."""
         if "owners_as_written" in plan.fields:
-            plan.unknown_owners = self.index.unknown_owner_tokens(plan.fields["owners_as_written"])
+            text = plan.fields["owners_as_written"]
         elif plan.owner_labels is not None:
-            plan.unknown_owners = self.index.unknown_owner_tokens(plan.owner_labels)
+            text = plan.owner_labels
+        else:
+            return
+        plan.unknown_owners = self.index.unknown_owner_tokens(text)
+        leavers = [self.index.leaver_of(token) for token in split_owner_text(text)]
+        leavers = list(dict.fromkeys(owner for owner in leavers if owner is not None))
+        if leavers:
+            plan.messages.append(leaver_message(leavers))
 
 
 def dated_changes(plan: RowPlan) -> list[FieldChange]:
