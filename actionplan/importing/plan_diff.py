@@ -464,7 +464,7 @@ def build_preview(
         missing=missing,
         missing_count=missing_count,
         layouts=[(sheet.name, sheet.layout) for sheet in source.sheets if sheet.layout],
-        needs_action=any(sheet.needs_action for sheet in source.sheets),
+        needing=[(sheet.name, sheet.layout) for sheet in source.sheets if sheet.needs_action],
     )
 
 

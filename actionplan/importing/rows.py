@@ -143,9 +143,14 @@ class Preview:
     missing: list[tuple[str, str]] = field(default_factory=list)
     missing_count: int = 0
     # Council sheets: (sheet name, every column and what it maps to), for the mapping step;
-    # needs_action when no column holds the actions (the user must choose one).
+    # `needing` the same for sheets where no column holds the actions: the user must choose
+    # one, or skip the sheet, before anything is imported.
     layouts: list[tuple[str, list[Column]]] = field(default_factory=list)
-    needs_action: bool = False
+    needing: list[tuple[str, list[Column]]] = field(default_factory=list)
+
+    @property
+    def needs_action(self) -> bool:
+        return bool(self.needing)
 
     @property
     def headings(self) -> list[Column]:
