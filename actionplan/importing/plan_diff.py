@@ -16,7 +16,7 @@ description); unmatched rows create actions, themes and projects.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from itertools import islice
 from typing import Any
@@ -37,6 +37,7 @@ from actionplan.importing.reader import _SECTION_RE, Source, SourceRow, SourceSh
 from actionplan.importing.rows import (
     LABELS,
     FieldChange,
+    Keeper,
     NewProject,
     NewTheme,
     Outcome,
@@ -420,9 +421,21 @@ def dated_changes(plan: RowPlan) -> list[FieldChange]:
 
 
 def build_preview(
-    *, plan: Plan, source: Source, lock: bool = False, today: date | None = None
+    *,
+    plan: Plan,
+    source: Source,
+    lock: bool = False,
+    today: date | None = None,
+    page: int | None = None,
+    write: Callable[[RowPlan], None] | None = None,
 ) -> Preview:
-    """What importing `source` into `plan` would do, row by row; writes nothing."""
+    """What importing `source` into `plan` would do, row by row; writes nothing itself.
+
+    `page`: keep only that page's rows (and the first problems): the preview page's memory
+    does not grow with the file. `write`: each row is handed over as soon as it is compared,
+    and not kept (apply.py writes it); counts, new themes and projects, unknown owners stay
+    whole either way.
+    """
     index = PlanIndex(
         plan,
         lock=lock,
@@ -431,51 +444,50 @@ def build_preview(
         whole=any(not (sheet.own or sheet.progress) for sheet in source.sheets),
     )
     builder = _Builder(index, today or timezone.localdate(), source.filename)
+    keeper = Keeper(page=page, write=write)
     listed: set[Any] = set()  # Action ids our workbook's Plan sheet lists
     sheets: list[SheetPreview] = []
     for sheet in source.sheets:  # Plan sheets first: their Latest update counts first
         if not sheet.progress:
-            sheets.append(preview := SheetPreview(sheet.name))
-            for row in _consumed(sheet, index):
+            sheets.append(preview := SheetPreview(sheet.name, keeper))
+            for chunk in _chunks(sheet, index):
                 if sheet.own:
-                    listed.add(row.values.get("action_id"))
-                preview.keep(builder.plan_row(sheet, row))
-    resolve_stale([row for sheet in sheets for row in sheet.rows])
-    for sheet in sheets:
-        sheet.settle()
+                    listed.update(row.values.get("action_id") for row in chunk)
+                planned = [builder.plan_row(sheet, row) for row in chunk]
+                resolve_stale(planned)  # rows of an older export: two queries a chunk
+                for row in planned:
+                    preview.keep(row)
     for sheet in source.sheets:
         if sheet.progress:
-            sheets.append(preview := SheetPreview(sheet.name))
-            for row in _consumed(sheet, index):
-                preview.keep(plan_progress_row(index, sheet, row, builder.recorded))
-    rows = [row for sheet in sheets for row in sheet.rows]
+            sheets.append(preview := SheetPreview(sheet.name, keeper))
+            for chunk in _chunks(sheet, index):
+                for row in chunk:
+                    preview.keep(plan_progress_row(index, sheet, row, builder.recorded))
     missing, missing_count = _missing(index, source, listed)
-    unknown: dict[str, None] = {}
-    for row in rows:
-        if row.outcome in (Outcome.CREATE, Outcome.CHANGE):
-            unknown.update(dict.fromkeys(row.unknown_owners))
     return Preview(
         filename=source.filename,
         sheets=sheets,
         skipped=source.skipped,
-        new_themes=[t for t in builder.new_themes.values() if _used(t, rows)],
-        new_projects=[p for p in builder.new_projects.values() if _used(p, rows)],
-        unknown_owners=list(unknown),
+        new_themes=[t for t in builder.new_themes.values() if t.used],
+        new_projects=[p for p in builder.new_projects.values() if p.used],
+        unknown_owners=list(keeper.unknown_owners),
         missing=missing,
         missing_count=missing_count,
         layouts=[(sheet.name, sheet.layout) for sheet in source.sheets if sheet.layout],
         needing=[(sheet.name, sheet.layout) for sheet in source.sheets if sheet.needs_action],
+        problems=keeper.problems,
+        page=page,
     )
 
 
-def _consumed(sheet: SourceSheet, index: PlanIndex) -> Iterator[SourceRow]:
+def _chunks(sheet: SourceSheet, index: PlanIndex) -> Iterator[list[SourceRow]]:
     """The sheet's rows, read from the file again CHUNK_ROWS at a time, the index loading each
-    chunk's actions first; each row is let go once compared (the preview keeps only what it
+    chunk's actions first; each chunk is let go once compared (the preview keeps only what it
     shows)."""
     rows = sheet.iter_rows()
     while chunk := list(islice(rows, CHUNK_ROWS)):
         index.load_for(chunk)
-        yield from chunk
+        yield chunk
 
 
 def _missing(
@@ -501,17 +513,3 @@ def _missing(
             else []
         )
     return [(a.full_reference, a.description) for a in actions[:MISSING_SHOWN]], len(ids)
-
-
-def _used(new: NewTheme | NewProject, rows: list[RowPlan]) -> bool:
-    return any(
-        row.outcome == Outcome.CREATE and (row.theme is new or row.project is new) for row in rows
-    ) or (
-        isinstance(new, NewTheme)
-        and any(
-            row.outcome == Outcome.CREATE
-            and isinstance(row.project, NewProject)
-            and row.project.theme is new
-            for row in rows
-        )
-    )

@@ -28,7 +28,7 @@ from actionplan.importing.columns import (
     distinct_headings,
 )
 from actionplan.importing.mappings import remembered_mapping, valid_mapping
-from actionplan.importing.pages import preview_page
+from actionplan.importing.pages import PAGE_ROWS, preview_page, requested_page
 from actionplan.importing.plan_diff import build_preview
 from actionplan.importing.reader import SKIP, read_upload, sheet_key
 from actionplan.importing.safety import ImportRefused, Limits
@@ -214,9 +214,14 @@ def _mapping_of(plan: Plan, stashed: storage.StashedUpload) -> Mapping[str, str]
 def _preview_page(
     request: HttpRequest, plan: Plan, stashed: storage.StashedUpload, mapping_form=None
 ) -> HttpResponse:
+    number = requested_page(request.GET.get("page"))
     try:
         source = read_upload(stashed.filename, stashed.data, mapping=_mapping_of(plan, stashed))
-        preview = build_preview(plan=plan, source=source)
+        preview = build_preview(plan=plan, source=source, page=number)  # keeps one page
+        last = max(1, -(-preview.shown_count // PAGE_ROWS))
+        if number > last:  # a page past the end shows the last, as paginators do
+            number = last
+            preview = build_preview(plan=plan, source=source, page=number)
     except ImportRefused as refusal:
         storage.discard(stashed.token)
         return render(
@@ -228,7 +233,7 @@ def _preview_page(
         mapping_form = ImportMappingForm(
             layouts=preview.layouts, needing=[name for name, _ in preview.needing]
         )
-    shown = preview_page(preview, request.GET.get("page"))  # its size never grows with the file
+    shown = preview_page(preview, number)  # its size never grows with the file
     context = {
         "plan": plan,
         "preview": preview,
