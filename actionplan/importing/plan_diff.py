@@ -1,8 +1,9 @@
 """Rows read from a spreadsheet → a preview: per row, what an import would create or change.
 
 Nothing is written here. The plan is read in a fixed number of queries whatever its size
-(plan_index.py; two more for history when rows come from an older export), then the file's
-rows are read again one at a time and compared; the preview keeps only the rows it shows.
+(plan_index.py; two more for history per chunk with rows from an older export), then the
+file's rows are read again a chunk at a time and compared; the preview keeps only the page of
+rows it shows (rows.Keeper), or hands each row to the import as it goes (apply.py).
 
 A row of our own workbook is found by its hidden Action id. If its Version is older than the
 action's, the action changed in the application since the export: the row's values are
