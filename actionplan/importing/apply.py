@@ -55,7 +55,7 @@ from actionplan.statusrules import status_change_check
 class ImportResult:
     """What an import wrote, counted as it was written (tests compare with the database)."""
 
-    preview: Preview
+    preview: Preview = None  # type: ignore[assignment]  # set by import_apply once read
     created: int = 0
     changed: int = 0
     progress_recorded: int = 0  # every progress update recorded, from either sheet
@@ -86,6 +86,11 @@ class ImportResult:
     @property
     def completions_set(self) -> int:
         return self.completions_dated + self.completions_import_day
+
+    @property
+    def left_out_listed(self) -> int:
+        """Rows not imported kept for the result page (the first rows.MAX_LEFT_OUT)."""
+        return sum(len(sheet.rows) for sheet in self.preview.sheets)
 
     @property
     def left_out(self) -> int:
@@ -151,22 +156,16 @@ def import_apply(
     if mapping is None:
         mapping = remembered_mapping(plan)
     source = read_upload(filename, data, limits, mapping=mapping)
-    preview = build_preview(plan=plan, source=source, lock=True, today=today)
-    result = ImportResult(preview)
+    result = ImportResult()  # its preview is set once the whole file is read
     writer = _Writer(plan, user, import_reason(filename), today or timezone.localdate(), result)
+    stream = _Stream(writer, create_owners=create_owners)
     try:
-        if create_owners:
-            result.owners_created = writer.create_owners(preview.unknown_owners)
-        creates = [row for row in preview.rows() if row.outcome == Outcome.CREATE]
-        for start in range(0, len(creates), CREATE_CHUNK):  # memory bounded by the chunk
-            chunk = creates[start : start + CREATE_CHUNK]
-            result.created += len(actions_create(writer=writer, rows=chunk))
-        for row in preview.rows():
-            if row.outcome == Outcome.CHANGE:
-                writer.change(row)
-                result.changed += 1
-            elif row.outcome == Outcome.PROGRESS:
-                writer.record_progress(row)
+        # Each row is written as soon as it is compared (new actions CREATE_CHUNK at a time),
+        # so neither the rows nor the new objects are held for the whole file.
+        result.preview = build_preview(
+            plan=plan, source=source, lock=True, today=today, write=stream
+        )
+        stream.flush()
     except (ValidationError, IntegrityError) as error:
         # A row the preview passed but the database refuses: write nothing at all.
         why = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
@@ -176,9 +175,36 @@ def import_apply(
         ) from error
     result.themes_created = len(writer.themes)
     result.projects_created = len(writer.projects)
-    for _, layout in preview.layouts:
+    for _, layout in result.preview.layouts:
         mapping_remember(plan=plan, layout=layout, mapping=_used(layout), user=user)
     return result
+
+
+class _Stream:
+    """The rows of the import as they are compared: each written, new actions in chunks."""
+
+    def __init__(self, writer: _Writer, *, create_owners: bool) -> None:
+        self.writer, self.create_owners = writer, create_owners
+        self.creates: list[RowPlan] = []
+
+    def __call__(self, row: RowPlan) -> None:
+        writer, result = self.writer, self.writer.result
+        writes = row.outcome in (Outcome.CREATE, Outcome.CHANGE)
+        if self.create_owners and row.unknown_owners and writes:  # before the row links them
+            result.owners_created += writer.create_owners(row.unknown_owners)
+        if row.outcome == Outcome.CREATE:
+            self.creates.append(row)
+            if len(self.creates) >= CREATE_CHUNK:
+                self.flush()
+        elif row.outcome == Outcome.CHANGE:
+            writer.change(row)
+            result.changed += 1
+        elif row.outcome == Outcome.PROGRESS:
+            writer.record_progress(row)
+
+    def flush(self) -> None:
+        self.writer.result.created += len(actions_create(writer=self.writer, rows=self.creates))
+        self.creates = []
 
 
 def _used(layout: list) -> dict[str, str]:

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actionplan.importing.columns import CHOICE_LABELS, KEEP, Column
-from actionplan.importing.reader import HEADINGS
+from actionplan.importing.reader import HEADINGS, SKIP
 from actionplan.models import ImportColumnChoice, Plan
 from actionplan.services import User, delete_with_history, save_with_history
 
@@ -64,11 +64,14 @@ def default_field(heading_key: str) -> str:
 
 
 def valid_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
-    """The mapping with unknown fields left out (it comes from a form or a stored file)."""
+    """The mapping with unknown fields left out (it comes from a form or a stored file).
+    Also kept: a sheet the user chose to skip (reader.sheet_key → SKIP), for this file only."""
     return {
         heading: field
         for heading, field in mapping.items()
-        if isinstance(heading, str) and heading and field in CHOICE_LABELS
+        if isinstance(heading, str)
+        and heading
+        and (field in CHOICE_LABELS or (heading.startswith("sheet:") and field == SKIP))
     }
 
 

@@ -51,9 +51,21 @@ def import_units(plan: Plan) -> list[Unit]:
 
 
 def owner_spelling_index(plan: Plan) -> dict[str, Owner]:
-    """Every spelling of the owners an import of this plan may link → the owner (the plan's
-    organisation's only: another council's owners are never matched)."""
-    return Owner.objects.in_organisation(plan.organisation_id).spelling_index()
+    """Every spelling of the owners an import of this plan may link → the owner: the plan's
+    organisation's owners still with it (another council's owners and leavers are never
+    matched, docs/import.md)."""
+    return Owner.objects.in_organisation(plan.organisation_id).active().spelling_index()
+
+
+def leaver_message(leavers: list[Owner]) -> str:
+    """What a preview row says when its owner text names people who have left."""
+    names = ", ".join(str(owner) for owner in leavers)
+    verb = "has" if len(leavers) == 1 else "have"
+    return (
+        f"{names} {verb} left the organisation (a leaver in the owners register), so "
+        "the import does not link them: the name stays in the owners as written. Write who "
+        "has taken over in the file, or hand their actions over in the owners register."
+    )
 
 
 def owners_create(

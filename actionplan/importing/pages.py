@@ -3,7 +3,9 @@
 A file at the row limit (50,000 rows) would otherwise show every row it creates or changes on
 one page (tens of megabytes, longer to render than to read). The counts, new themes and
 projects and the confirmation stay whole; the rows come PAGE_ROWS at a time, and the error
-summary lists the first MAX_PROBLEMS problems, each linked to its page.
+summary lists the first MAX_PROBLEMS problems, each linked to its page. The preview built for
+a page keeps only that page's rows (rows.Keeper), so neither the page nor the preview's
+memory grows with the file.
 """
 
 from __future__ import annotations
@@ -13,10 +15,9 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 
 from actionplan.importing.plan_diff import Preview
-from actionplan.importing.rows import Outcome, RowPlan, SheetPreview
+from actionplan.importing.rows import MAX_PROBLEMS, PAGE_ROWS, RowPlan, SheetPreview
 
-PAGE_ROWS = 100
-MAX_PROBLEMS = 20
+__all__ = ["MAX_PROBLEMS", "PAGE_ROWS", "PreviewPage", "preview_page", "requested_page"]
 
 
 @dataclass(frozen=True)
@@ -41,22 +42,26 @@ class PreviewPage:
     problems: list[Problem]  # the first MAX_PROBLEMS rows with an error or a conflict
 
 
+def requested_page(number: str | int | None) -> int:
+    """The page a query string asks for (1 when it asks for none or nonsense)."""
+    try:
+        return max(1, int(number))
+    except (TypeError, ValueError):
+        return 1
+
+
 def preview_page(preview: Preview, number: str | int | None) -> PreviewPage:
-    shown = [
-        (sheet_number, sheet, row)
-        for sheet_number, sheet in enumerate(preview.sheets, 1)
-        for row in sheet.shown()
-    ]
-    page = Paginator(shown, PAGE_ROWS).get_page(number)
-    on_page = list(page.object_list)
+    """The page of rows `number` (the last when past it); the preview must have kept it
+    (built with this page, or with every row)."""
+    page = Paginator(range(preview.shown_count), PAGE_ROWS).get_page(number)
+    on_page = page.object_list
     sheets = [
-        SheetPage(n, sheet, [row for s, _, row in on_page if s == n])
+        SheetPage(n, sheet, [row for row in sheet.shown() if row.shown_at in on_page])
         for n, sheet in enumerate(preview.sheets, 1)
     ]
-    problems = []
-    for index, (sheet_number, sheet, row) in enumerate(shown):
-        if row.outcome in (Outcome.ERROR, Outcome.CONFLICT):
-            problems.append(Problem(sheet_number, sheet, row, index // PAGE_ROWS + 1))
-            if len(problems) == MAX_PROBLEMS:
-                break
+    numbers = {id(sheet): n for n, sheet in enumerate(preview.sheets, 1)}
+    problems = [
+        Problem(numbers[id(sheet)], sheet, row, row.shown_at // PAGE_ROWS + 1)
+        for sheet, row in preview.problems
+    ]
     return PreviewPage(page, sheets, problems)

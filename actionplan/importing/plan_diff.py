@@ -1,8 +1,9 @@
 """Rows read from a spreadsheet → a preview: per row, what an import would create or change.
 
 Nothing is written here. The plan is read in a fixed number of queries whatever its size
-(plan_index.py; two more for history when rows come from an older export), then the file's
-rows are read again one at a time and compared; the preview keeps only the rows it shows.
+(plan_index.py; two more for history per chunk with rows from an older export), then the
+file's rows are read again a chunk at a time and compared; the preview keeps only the page of
+rows it shows (rows.Keeper), or hands each row to the import as it goes (apply.py).
 
 A row of our own workbook is found by its hidden Action id. If its Version is older than the
 action's, the action changed in the application since the export: the row's values are
@@ -16,7 +17,7 @@ description); unmatched rows create actions, themes and projects.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from itertools import islice
 from typing import Any
@@ -30,13 +31,14 @@ from actionplan.importing.council_fields import (
     date_progress,
     read_council_fields,
 )
-from actionplan.importing.owners import read_owner_labels
+from actionplan.importing.owners import leaver_message, read_owner_labels
 from actionplan.importing.plan_index import CHUNK_ROWS, PlanIndex
 from actionplan.importing.progress import narrative_key, plan_progress_row
 from actionplan.importing.reader import _SECTION_RE, Source, SourceRow, SourceSheet
 from actionplan.importing.rows import (
     LABELS,
     FieldChange,
+    Keeper,
     NewProject,
     NewTheme,
     Outcome,
@@ -55,7 +57,7 @@ from actionplan.models import (
     Status,
     Theme,
 )
-from actionplan.ownertext import normalise
+from actionplan.ownertext import normalise, split_owner_text
 
 _BARE_REFERENCE_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3})*$")
 MAX_LENGTHS = {"reference": 20, "target": 200, "owners_as_written": 300}
@@ -390,10 +392,19 @@ class _Builder:
         return changes + dated_changes(plan)
 
     def note_owners(self, plan: RowPlan) -> None:
+        """Owners the row names that will not be linked: unknown (listed, created if asked)
+        or leavers (never matched nor created again: the row says who has left)."""
         if "owners_as_written" in plan.fields:
-            plan.unknown_owners = self.index.unknown_owner_tokens(plan.fields["owners_as_written"])
+            text = plan.fields["owners_as_written"]
         elif plan.owner_labels is not None:
-            plan.unknown_owners = self.index.unknown_owner_tokens(plan.owner_labels)
+            text = plan.owner_labels
+        else:
+            return
+        plan.unknown_owners = self.index.unknown_owner_tokens(text)
+        leavers = [self.index.leaver_of(token) for token in split_owner_text(text)]
+        leavers = list(dict.fromkeys(owner for owner in leavers if owner is not None))
+        if leavers:
+            plan.messages.append(leaver_message(leavers))
 
 
 def dated_changes(plan: RowPlan) -> list[FieldChange]:
@@ -411,9 +422,21 @@ def dated_changes(plan: RowPlan) -> list[FieldChange]:
 
 
 def build_preview(
-    *, plan: Plan, source: Source, lock: bool = False, today: date | None = None
+    *,
+    plan: Plan,
+    source: Source,
+    lock: bool = False,
+    today: date | None = None,
+    page: int | None = None,
+    write: Callable[[RowPlan], None] | None = None,
 ) -> Preview:
-    """What importing `source` into `plan` would do, row by row; writes nothing."""
+    """What importing `source` into `plan` would do, row by row; writes nothing itself.
+
+    `page`: keep only that page's rows (and the first problems): the preview page's memory
+    does not grow with the file. `write`: each row is handed over as soon as it is compared,
+    and not kept (apply.py writes it); counts, new themes and projects, unknown owners stay
+    whole either way.
+    """
     index = PlanIndex(
         plan,
         lock=lock,
@@ -422,51 +445,50 @@ def build_preview(
         whole=any(not (sheet.own or sheet.progress) for sheet in source.sheets),
     )
     builder = _Builder(index, today or timezone.localdate(), source.filename)
+    keeper = Keeper(page=page, write=write)
     listed: set[Any] = set()  # Action ids our workbook's Plan sheet lists
     sheets: list[SheetPreview] = []
     for sheet in source.sheets:  # Plan sheets first: their Latest update counts first
         if not sheet.progress:
-            sheets.append(preview := SheetPreview(sheet.name))
-            for row in _consumed(sheet, index):
+            sheets.append(preview := SheetPreview(sheet.name, keeper))
+            for chunk in _chunks(sheet, index):
                 if sheet.own:
-                    listed.add(row.values.get("action_id"))
-                preview.keep(builder.plan_row(sheet, row))
-    resolve_stale([row for sheet in sheets for row in sheet.rows])
-    for sheet in sheets:
-        sheet.settle()
+                    listed.update(row.values.get("action_id") for row in chunk)
+                planned = [builder.plan_row(sheet, row) for row in chunk]
+                resolve_stale(planned)  # rows of an older export: two queries a chunk
+                for row in planned:
+                    preview.keep(row)
     for sheet in source.sheets:
         if sheet.progress:
-            sheets.append(preview := SheetPreview(sheet.name))
-            for row in _consumed(sheet, index):
-                preview.keep(plan_progress_row(index, sheet, row, builder.recorded))
-    rows = [row for sheet in sheets for row in sheet.rows]
+            sheets.append(preview := SheetPreview(sheet.name, keeper))
+            for chunk in _chunks(sheet, index):
+                for row in chunk:
+                    preview.keep(plan_progress_row(index, sheet, row, builder.recorded))
     missing, missing_count = _missing(index, source, listed)
-    unknown: dict[str, None] = {}
-    for row in rows:
-        if row.outcome in (Outcome.CREATE, Outcome.CHANGE):
-            unknown.update(dict.fromkeys(row.unknown_owners))
     return Preview(
         filename=source.filename,
         sheets=sheets,
         skipped=source.skipped,
-        new_themes=[t for t in builder.new_themes.values() if _used(t, rows)],
-        new_projects=[p for p in builder.new_projects.values() if _used(p, rows)],
-        unknown_owners=list(unknown),
+        new_themes=[t for t in builder.new_themes.values() if t.used],
+        new_projects=[p for p in builder.new_projects.values() if p.used],
+        unknown_owners=list(keeper.unknown_owners),
         missing=missing,
         missing_count=missing_count,
         layouts=[(sheet.name, sheet.layout) for sheet in source.sheets if sheet.layout],
-        needs_action=any(sheet.needs_action for sheet in source.sheets),
+        needing=[(sheet.name, sheet.layout) for sheet in source.sheets if sheet.needs_action],
+        problems=keeper.problems,
+        page=page,
     )
 
 
-def _consumed(sheet: SourceSheet, index: PlanIndex) -> Iterator[SourceRow]:
+def _chunks(sheet: SourceSheet, index: PlanIndex) -> Iterator[list[SourceRow]]:
     """The sheet's rows, read from the file again CHUNK_ROWS at a time, the index loading each
-    chunk's actions first; each row is let go once compared (the preview keeps only what it
+    chunk's actions first; each chunk is let go once compared (the preview keeps only what it
     shows)."""
     rows = sheet.iter_rows()
     while chunk := list(islice(rows, CHUNK_ROWS)):
         index.load_for(chunk)
-        yield from chunk
+        yield chunk
 
 
 def _missing(
@@ -492,17 +514,3 @@ def _missing(
             else []
         )
     return [(a.full_reference, a.description) for a in actions[:MISSING_SHOWN]], len(ids)
-
-
-def _used(new: NewTheme | NewProject, rows: list[RowPlan]) -> bool:
-    return any(
-        row.outcome == Outcome.CREATE and (row.theme is new or row.project is new) for row in rows
-    ) or (
-        isinstance(new, NewTheme)
-        and any(
-            row.outcome == Outcome.CREATE
-            and isinstance(row.project, NewProject)
-            and row.project.theme is new
-            for row in rows
-        )
-    )

@@ -72,10 +72,14 @@ class PlanIndex:
         self.unit_by_id = {u.pk: u for u in units}
         owners = import_owners(plan)
         self.owner_by_id = {owner.pk: owner for owner in owners}
+        # Leavers are never matched (a leaver is offered no more work); their spellings are
+        # kept apart only to say so on the row. A spelling an active owner also has is theirs.
         self.owners: dict[str, Owner] = {}
-        for owner in owners:
+        self.leavers: dict[str, Owner] = {}
+        for owner in sorted(owners, key=lambda o: not o.is_active):
             for spelling in owner.spellings():
-                self.owners.setdefault(normalise(spelling), owner)
+                if normalise(spelling) not in self.owners:
+                    (self.owners if owner.is_active else self.leavers)[normalise(spelling)] = owner
         self.actions: dict[int, Action] = {}  # loaded: all, or the current chunk's
         self.links: dict[int, list[int]] = {}  # action id → owner ids, lead first
         self.all_ids = array("q")
@@ -194,11 +198,19 @@ class PlanIndex:
                 self._by_full_reference[" / ".join(parts).casefold()] = pk
         return self._by_full_reference
 
+    def leaver_of(self, token: str) -> Owner | None:
+        """The leaver a token names when no owner still with the organisation has that name."""
+        if self.owner_of(token) is not None:
+            return None
+        keys = (normalise(spelling) for spelling in token_spellings(token))
+        return next((self.leavers[k] for k in keys if k in self.leavers), None)
+
     def unknown_owner_tokens(self, text: str) -> list[str]:
+        """Tokens naming no owner: neither one still with the organisation nor a leaver."""
         return [
             token
             for token in split_owner_text(text)
-            if not any(normalise(s) in self.owners for s in token_spellings(token))
+            if self.owner_of(token) is None and self.leaver_of(token) is None
         ]
 
 

@@ -198,9 +198,42 @@ class Source:
     sheets: list[SourceSheet]
     skipped: list[str]  # sheets not read, with why
 
+    def sheets_named(self, mapping: Mapping[str, str], choice: str) -> list[str]:
+        """The names of the sheets the user gave this choice (a mapping's sheet_key)."""
+        return [s.name for s in self.sheets if mapping.get(sheet_key(s.name)) == choice]
+
     @property
     def row_count(self) -> int:
         return sum(sheet.count for sheet in self.sheets)
+
+
+SKIP = "skip"  # the user's answer for a sheet without an action column: do not read it
+
+
+def sheet_key(name: str) -> str:
+    """The mapping key of a sheet-wide choice; a heading's key (letters, digits) never has ":"."""
+    return f"sheet:{name}"
+
+
+class LooseMapping(Mapping[str, str]):
+    """The user's mapping, for reading a file again when none of its sheets has a heading row
+    with three known columns: then two (no action column among them) are enough for the
+    preview to ask which column holds the actions, instead of refusing the file."""
+
+    loose = True
+
+    def __init__(self, mapping: Mapping[str, str] | None) -> None:
+        self.mapping = mapping if mapping is not None else {}
+        self.remembered = getattr(mapping, "remembered", False)
+
+    def __getitem__(self, heading: str) -> str:
+        return self.mapping[heading]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.mapping)
+
+    def __len__(self) -> int:
+        return len(self.mapping)
 
 
 def clean(value: Any) -> Any:
@@ -339,7 +372,7 @@ class _Scan:
         columns, layout = mapped_columns(found, cells, {} if own else self.mapping)
         if "description" in columns and len(columns) >= 2:
             pass
-        elif not own and len(columns) >= 3:
+        elif not own and len(columns) >= (2 if getattr(self.mapping, "loose", False) else 3):
             self.needs_action = True  # the user must say which column holds the actions
         else:
             return False
@@ -576,16 +609,25 @@ def read_upload(
     limits = limits or Limits.from_settings()
     kind = file_kind(filename, data, limits)
     source = READERS[kind](filename, data, limits, mapping)
+    if not source.sheets:  # no heading row with three known columns: look for two
+        source = READERS[kind](filename, data, limits, LooseMapping(mapping))
     own = [sheet for sheet in source.sheets if sheet.own or sheet.progress]
     if own:  # our workbook: its Plan and Progress sheets are read; Changes is a report
         source.skipped += [f"“{s.name}”: a report sheet" for s in source.sheets if s not in own]
         source.sheets = own
-    complete = [sheet for sheet in source.sheets if not sheet.needs_action]
-    if complete and len(complete) < len(source.sheets):
-        source.skipped += [
-            f"“{s.name}”: no column holds the actions" for s in source.sheets if s.needs_action
-        ]
-        source.sheets = complete
+    # A sheet without an action column stays: the preview asks which column holds its
+    # actions, or whether to skip it (the user's answer is in the mapping: sheet_key).
+    # (Skips are never remembered: a remembered mapping is not asked, which saves its query.)
+    chosen = mapping is not None and not getattr(mapping, "remembered", False)
+    skipped = set(source.sheets_named(mapping, SKIP)) if chosen else set()
+    if skipped:
+        source.skipped += [f"“{name}”: skipped, as you chose" for name in skipped]
+        source.sheets = [sheet for sheet in source.sheets if sheet.name not in skipped]
+        if not source.sheets:
+            raise ImportRefused(
+                "You chose to skip every sheet and table of the file, so there is nothing to "
+                "import. Upload the file again to choose differently."
+            )
     if not source.sheets:
         raise ImportRefused(
             "No sheet or table in the file has a heading row with an “Action” (or "

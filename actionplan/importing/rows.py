@@ -6,6 +6,7 @@ Shared by plan_diff.py (which builds them), stale.py (rows from an older export)
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -55,6 +56,7 @@ class NewTheme:
     title: str
     is_criterion: bool = False
     description: str = ""  # sub-heading rows of the theme, one a line
+    used: bool = False  # a row creating an action in it was met (only those are created)
 
 
 @dataclass(eq=False)
@@ -62,6 +64,7 @@ class NewProject:
     theme: Theme | NewTheme
     reference: str
     title: str
+    used: bool = False
 
 
 @dataclass(eq=False)
@@ -95,6 +98,7 @@ class RowPlan:
     completion_import_day: bool = False
     subheading: str = ""  # a theme's sub-heading row (seed 003's sub-criteria)
     part: int = 0  # the bullet of a Word cell holding several actions, else 0
+    shown_at: int = -1  # its place among the rows the preview shows (for its page)
 
     def fail(self, message: str) -> RowPlan:
         self.outcome = Outcome.ERROR
@@ -102,32 +106,85 @@ class RowPlan:
         return self
 
 
+PAGE_ROWS = 100  # rows the preview shows a page
+MAX_PROBLEMS = 20  # problems its error summary lists
+MAX_LEFT_OUT = 100  # rows not imported the result page lists
+
+
+@dataclass
+class Keeper:
+    """What the preview keeps of the rows it shows; the rest are only counted, so its memory
+    does not grow with the file.
+
+    `page`: keep only that page's rows (PAGE_ROWS a page, docs/import.md), and the first
+    MAX_PROBLEMS rows with an error or a conflict (the error summary). None: keep every row
+    shown (the command, tests, small files).
+    `write`: the import writes each row as it is compared (apply.py); of those rows only the
+    first MAX_LEFT_OUT not imported are kept, for the result page.
+    """
+
+    page: int | None = None
+    write: Callable[[RowPlan], None] | None = None
+    shown: int = 0  # rows shown so far, in every sheet
+    problems: list[tuple[SheetPreview, RowPlan]] = field(default_factory=list)
+    unknown_owners: dict[str, None] = field(default_factory=dict)
+
+    left_out_kept: int = 0
+
+    def keeps(self, row: RowPlan) -> bool:
+        if self.write is not None:
+            if row.outcome not in (Outcome.ERROR, Outcome.CONFLICT):
+                return False
+            self.left_out_kept += 1
+            return self.left_out_kept <= MAX_LEFT_OUT
+        return self.page is None or row.shown_at // PAGE_ROWS + 1 == self.page
+
+
 @dataclass
 class SheetPreview:
-    """One sheet's outcome. Rows that match the plan are only counted, not kept: a large
-    plan's preview holds what it shows, not every row read."""
+    """One sheet's outcome. Rows that match the plan are only counted, and of the rows shown
+    only those the Keeper says (a page's): a large plan's preview holds what one page shows."""
 
     name: str
-    rows: list[RowPlan] = field(default_factory=list)  # shown: all but the plain unchanged
+    keeper: Keeper = field(default_factory=Keeper)
+    rows: list[RowPlan] = field(default_factory=list)  # kept: shown on this page
     read: int = 0  # rows read
-    unchanged: int = 0  # rows read that match the plan and have nothing to say (not kept)
+    unchanged: int = 0  # rows read that match the plan and have nothing to say (not shown)
+    shown_count: int = 0  # rows shown, on any page
+    counted: Counter = field(default_factory=Counter)  # outcome → rows shown
 
     def keep(self, row: RowPlan) -> None:
-        """Count the row; keep it if it is shown (unchanged rows only when they say why)."""
+        """Count the row; keep it if it is shown on the kept page (unchanged rows are shown
+        only when they say why); hand it to the writer when importing."""
         self.read += 1
         if row.outcome == Outcome.UNCHANGED and not row.messages:
             self.unchanged += 1
-        else:
+            return
+        keeper = self.keeper
+        row.shown_at, keeper.shown = keeper.shown, keeper.shown + 1
+        self.shown_count += 1
+        self.counted[row.outcome.value] += 1
+        if row.outcome in (Outcome.ERROR, Outcome.CONFLICT):
+            if len(keeper.problems) < MAX_PROBLEMS:
+                keeper.problems.append((self, row))
+        elif row.outcome in (Outcome.CREATE, Outcome.CHANGE):
+            keeper.unknown_owners.update(dict.fromkeys(row.unknown_owners))
+            if row.outcome == Outcome.CREATE:
+                _mark_used(row)
+        if keeper.write is not None:
+            keeper.write(row)
+        if keeper.keeps(row):
             self.rows.append(row)
-
-    def settle(self) -> None:
-        """Count rows that became unchanged later (rows of an older export, stale.py)."""
-        kept = [r for r in self.rows if r.outcome != Outcome.UNCHANGED or r.messages]
-        self.unchanged += len(self.rows) - len(kept)
-        self.rows = kept
 
     def shown(self) -> list[RowPlan]:
         return self.rows
+
+
+def _mark_used(row: RowPlan) -> None:
+    """The new theme and project a created action goes into are created too."""
+    for new in (row.theme, row.project, getattr(row.project, "theme", None)):
+        if isinstance(new, NewTheme | NewProject):
+            new.used = True
 
 
 @dataclass
@@ -143,9 +200,17 @@ class Preview:
     missing: list[tuple[str, str]] = field(default_factory=list)
     missing_count: int = 0
     # Council sheets: (sheet name, every column and what it maps to), for the mapping step;
-    # needs_action when no column holds the actions (the user must choose one).
+    # `needing` the same for sheets where no column holds the actions: the user must choose
+    # one, or skip the sheet, before anything is imported.
     layouts: list[tuple[str, list[Column]]] = field(default_factory=list)
-    needs_action: bool = False
+    needing: list[tuple[str, list[Column]]] = field(default_factory=list)
+    # The first MAX_PROBLEMS rows with an error or a conflict, whatever page is kept.
+    problems: list[tuple[SheetPreview, RowPlan]] = field(default_factory=list)
+    page: int | None = None  # the page of rows kept (None: all)
+
+    @property
+    def needs_action(self) -> bool:
+        return bool(self.needing)
 
     @property
     def headings(self) -> list[Column]:
@@ -153,13 +218,21 @@ class Preview:
         return distinct_headings(layout for _, layout in self.layouts)
 
     def rows(self) -> list[RowPlan]:
+        """The rows kept (every row shown, unless the preview was built for one page)."""
         return [row for sheet in self.sheets for row in sheet.rows]
 
     @property
     def counts(self) -> dict[str, int]:
-        counted = Counter(row.outcome.value for row in self.rows())
-        counted[Outcome.UNCHANGED.value] += sum(sheet.unchanged for sheet in self.sheets)
+        """Rows by outcome, of every row read (whatever was kept)."""
+        counted: Counter = Counter()
+        for sheet in self.sheets:
+            counted.update(sheet.counted)
+            counted[Outcome.UNCHANGED.value] += sheet.unchanged
         return {outcome.value: counted[outcome.value] for outcome in Outcome}
+
+    @property
+    def shown_count(self) -> int:
+        return sum(sheet.shown_count for sheet in self.sheets)
 
     @property
     def has_writes(self) -> bool:

@@ -8,21 +8,35 @@ broken across pages, its heading row repeated or not). Paragraphs with a list st
 numbering, or opening with a bullet character, are bullets: a cell holding several bullets
 in the action column holds several actions (reader.py splits them).
 
-The file passed safety.check_zip (kind "docx") before python-docx parses a byte of it.
+The file passed safety.check_zip (kind "docx") before a byte of its XML is parsed. The
+document part is then read with lxml's iterparse, a table row at a time (each row let go once
+read), not through python-docx's object model: building python-docx's proxies for every cell
+and run was most of the time of a Word import (docs/import.md, Speed). The text of a
+paragraph is what python-docx's `Paragraph.text` gives (runs, also inside hyperlinks, inserted
+text and content controls; tabs and line breaks), so the same tables read the same.
 """
 
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
-from docx import Document
-from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
+from lxml import etree
 
-from actionplan.importing.safety import MAX_COLUMNS, ImportRefused
+from actionplan.importing.safety import MAIN_PART, MAX_COLUMNS, ImportRefused
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_BODY, _TBL, _TR, _TC, _P, _R, _T = (W + n for n in ("body", "tbl", "tr", "tc", "p", "r", "t"))
+_BR = W + "br"
+_RUN_CHARACTERS = {W + "tab": "\t", W + "ptab": "\t", W + "cr": "\n", W + "noBreakHyphen": "-"}
+# Where a paragraph's runs may sit besides the paragraph itself (deleted text is not read).
+_RUN_HOLDERS = {
+    W + name
+    for name in ("hyperlink", "ins", "smartTag", "sdt", "sdtContent", "fldSimple", "customXml")
+}
 
 BULLET_CHARACTERS = ("·", "•", "▪", "‣", "◦", "●", "○", "■", "□", "–", "-", "*")
 MAX_TABLE_ROWS_CHECKED = 1_000_000
@@ -71,12 +85,30 @@ class WordTable:
     rows: list[RawRow]
 
 
+def _runs_text(element: Any, parts: list[str]) -> None:
+    for child in element:
+        if child.tag == _R:
+            for piece in child:
+                tag = piece.tag
+                if tag == _T:
+                    parts.append(piece.text or "")
+                elif tag == _BR:
+                    parts.append("" if piece.get(W + "type") in ("page", "column") else "\n")
+                elif tag in _RUN_CHARACTERS:
+                    parts.append(_RUN_CHARACTERS[tag])
+        elif child.tag in _RUN_HOLDERS:
+            _runs_text(child, parts)
+
+
 def _paragraph(p: Any) -> tuple[str, bool]:
-    text = Paragraph(p, None).text.strip()
-    ppr = p.pPr
+    parts: list[str] = []
+    _runs_text(p, parts)
+    text = "".join(parts).strip()
+    ppr = p.find(W + "pPr")
+    style = ppr.find(W + "pStyle") if ppr is not None else None
     bullet = ppr is not None and (
-        ppr.numPr is not None
-        or "list" in (ppr.pStyle.val if ppr.pStyle is not None else "").lower()
+        ppr.find(W + "numPr") is not None
+        or "list" in ((style.get(W + "val") or "") if style is not None else "").lower()
     )
     if text[:1] in BULLET_CHARACTERS and text[1:2] in (" ", "\t", "\u00a0"):
         text, bullet = text[1:].strip(), True
@@ -84,7 +116,7 @@ def _paragraph(p: Any) -> tuple[str, bool]:
 
 
 def _cell_value(tc: Any) -> str | DocCell | None:
-    paragraphs = tuple(map(_paragraph, tc.iter(qn("w:p"))))
+    paragraphs = tuple(map(_paragraph, tc.iter(_P)))
     filled = [text for text, _ in paragraphs if text]
     if not filled:
         return None
@@ -95,48 +127,107 @@ def _cell_value(tc: Any) -> str | DocCell | None:
     return "\n".join(filled)
 
 
-def _colour(tc: Any) -> str | None:
-    shading = tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}")
-    fill = shading.get(qn("w:fill")) if shading is not None else None
+def _colour(tcpr: Any) -> str | None:
+    shading = tcpr.find(W + "shd") if tcpr is not None else None
+    fill = shading.get(W + "fill") if shading is not None else None
     return fill if fill and fill.lower() != "auto" else None
 
 
-def _rows(tbl: Any) -> Iterator[RawRow]:
-    above: dict[int, tuple[Any, str | None]] = {}  # grid column → (value, colour) of the row above
-    for tr in tbl.iterchildren(qn("w:tr")):
-        row = RawRow()
-        column = 0
-        for tc in tr.iterchildren(qn("w:tc")):
-            span = max(1, min(tc.grid_span, MAX_COLUMNS))
-            merge = tc.vMerge
-            if merge is not None and merge != "restart":
-                value, colour = above.get(column, (None, None))
-            else:
-                value, colour = _cell_value(tc), _colour(tc)
-            for _ in range(span):
-                if column < MAX_COLUMNS:
-                    row.append(value)
-                    if colour:
-                        row.colours[column] = colour
-                    above[column] = (value, colour)
-                column += 1
-            row.across = row.across or span > 1
-        yield row
+def _span(tcpr: Any) -> int:
+    found = tcpr.find(W + "gridSpan") if tcpr is not None else None
+    try:
+        span = int(found.get(W + "val")) if found is not None else 1
+    except (TypeError, ValueError):
+        span = 1
+    return max(1, min(span, MAX_COLUMNS))
+
+
+def _merge(tcpr: Any) -> str | None:
+    """A cell's vertical merge: None, "restart" (the first cell) or "continue"."""
+    found = tcpr.find(W + "vMerge") if tcpr is not None else None
+    return None if found is None else (found.get(W + "val") or "continue")
+
+
+def _row(tr: Any, above: dict[int, tuple[Any, str | None]]) -> RawRow:
+    """A table row by the grid; `above`: grid column → (value, colour) of the row above."""
+    row = RawRow()
+    column = 0
+    for tc in tr.iterchildren(_TC):
+        tcpr = tc.find(W + "tcPr")
+        span = _span(tcpr)
+        merge = _merge(tcpr)
+        if merge is not None and merge != "restart":
+            value, colour = above.get(column, (None, None))
+        else:
+            value, colour = _cell_value(tc), _colour(tcpr)
+        for _ in range(span):
+            if column < MAX_COLUMNS:
+                row.append(value)
+                if colour:
+                    row.colours[column] = colour
+                above[column] = (value, colour)
+            column += 1
+        row.across = row.across or span > 1
+    return row
+
+
+def _document_xml(data: bytes) -> IO[bytes]:
+    """The document part of the .docx, as a stream (safety.check_zip found it)."""
+    return zipfile.ZipFile(io.BytesIO(data)).open(MAIN_PART["docx"])
+
+
+def _body_tables(xml: IO[bytes]) -> Iterator[list[RawRow]]:
+    """The rows of each table of the document's body, in order; rows are read as they end and
+    then let go, and so is everything else of the body once passed."""
+    depth = 0
+    rows: list[RawRow] | None = None
+    above: dict[int, tuple[Any, str | None]] = {}
+    parser = etree.iterparse(
+        xml, events=("start", "end"), resolve_entities=False, no_network=True, huge_tree=False
+    )
+    for event, element in parser:
+        tag = element.tag
+        if tag == _TBL and event == "start":
+            depth += 1
+            parent = element.getparent()
+            if depth == 1 and parent is not None and parent.tag == _BODY:
+                rows, above = [], {}
+            continue
+        if event != "end":
+            continue
+        if tag == _TR and depth == 1 and rows is not None:
+            rows.append(_row(element, above))
+            _let_go(element)
+        elif tag == _TBL:
+            depth -= 1
+            if depth == 0 and rows is not None:
+                yield rows
+                rows = None
+        parent = element.getparent()
+        if parent is not None and parent.tag == _BODY:
+            _let_go(element)
+
+
+def _let_go(element: Any) -> None:
+    """Free a read element and the siblings before it (iterparse keeps the tree otherwise)."""
+    element.clear()
+    while element.getprevious() is not None:
+        del element.getparent()[0]
 
 
 def word_tables(data: bytes) -> list[WordTable]:
     """The document's tables, those with the same number of columns in a row joined."""
     try:
-        document = Document(io.BytesIO(data))
-    except Exception as error:  # python-docx raises many kinds for a damaged file
+        with _document_xml(data) as xml:
+            found = list(_body_tables(xml))
+    except Exception as error:  # zipfile and lxml raise many kinds for a damaged file
         raise ImportRefused(
             "The file is not a readable Word document (.docx): it may be damaged "
             f"({type(error).__name__})."
         ) from error
     tables: list[WordTable] = []
     width = None
-    for number, tbl in enumerate(document.element.body.iterchildren(qn("w:tbl")), 1):
-        rows = list(_rows(tbl))
+    for number, rows in enumerate(found, 1):
         if not rows:
             continue
         row_width = max(len(row) for row in rows)

@@ -28,9 +28,9 @@ from actionplan.importing.columns import (
     distinct_headings,
 )
 from actionplan.importing.mappings import remembered_mapping, valid_mapping
-from actionplan.importing.pages import preview_page
+from actionplan.importing.pages import PAGE_ROWS, preview_page, requested_page
 from actionplan.importing.plan_diff import build_preview
-from actionplan.importing.reader import read_upload
+from actionplan.importing.reader import SKIP, read_upload, sheet_key
 from actionplan.importing.safety import ImportRefused, Limits
 from actionplan.models import AppliedImport, Plan
 from actionplan.views.browse import pagination_items
@@ -59,12 +59,32 @@ class ImportUploadForm(forms.Form):
 
 
 class ImportMappingForm(forms.Form):
-    """What each column of the file holds: one choice per heading (columns.CHOICES)."""
+    """What each column of the file holds: one choice per heading (columns.CHOICES); and for
+    each sheet or table where no column holds the actions, which one does, or to skip it."""
 
-    def __init__(self, *args, headings: list[Column], **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        layouts: list[tuple[str, list[Column]]],
+        needing: list[str],
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.headings = headings
-        for column in headings:
+        self.layouts = layouts
+        self.headings = distinct_headings(layout for _, layout in layouts)
+        self.needing = [(name, layout) for name, layout in layouts if name in needing]
+        for number, (name, layout) in enumerate(self.needing, 1):
+            self.fields[f"action-{number}"] = forms.ChoiceField(
+                label=f"Which column of “{name}” holds the actions?",
+                help_text="Or skip this sheet or table: none of its rows is then imported.",
+                choices=[
+                    ("", "Choose a column"),
+                    *((column.key, column.heading) for column in layout if column.key),
+                    (SKIP, f"None: skip “{name}”"),
+                ],
+                required=False,
+            )
+        for column in self.headings:
             self.fields[f"col-{column.key}"] = forms.ChoiceField(
                 label=f"What the column “{column.heading}” holds",
                 choices=CHOICES,
@@ -73,27 +93,68 @@ class ImportMappingForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        chosen: dict[str, str] = {}
-        for column in self.headings:
-            field = cleaned.get(f"col-{column.key}")
-            if field in FIELDS and field in chosen:
+        if self.errors:
+            return cleaned
+        mapping = self.mapping()
+        answers = {name: f"action-{n}" for n, (name, _) in enumerate(self.needing, 1)}
+        for name, layout in self.layouts:
+            if mapping.get(sheet_key(name)) == SKIP:
+                continue
+            chosen: dict[str, str] = {}
+            for column in layout:
+                field = mapping.get(column.key, column.field) if column.key else column.field
+                if field in FIELDS and field in chosen:
+                    raise forms.ValidationError(
+                        f"“{chosen[field]}” and “{column.heading}” are both chosen as "
+                        f"{CHOICE_LABELS[field]}: choose one column for it, and keep the other "
+                        "in the notes or ignore it."
+                    )
+                if field in FIELDS:
+                    chosen[field] = column.heading
+            if "description" in chosen:
+                continue
+            if name in answers:
+                self.add_error(answers[name], _choose_message(name))
+            else:
                 raise forms.ValidationError(
-                    f"“{chosen[field]}” and “{column.heading}” are both chosen as "
-                    f"{CHOICE_LABELS[field]}: choose one column for it, and keep the other "
-                    "in the notes or ignore it."
+                    f"Choose the column of “{name}” that holds the actions (Action)."
                 )
-            if field in FIELDS:
-                chosen[field] = column.heading
-        if "description" not in chosen and not self.errors:
-            raise forms.ValidationError("Choose the column that holds the actions (Action).")
         return cleaned
 
     def mapping(self) -> dict[str, str]:
-        return {c.key: self.cleaned_data[f"col-{c.key}"] for c in self.headings}
+        """Heading key → field, with each answered sheet's action column (or its skip)."""
+        mapping = {c.key: self.cleaned_data[f"col-{c.key}"] for c in self.headings}
+        for number, (name, _) in enumerate(self.needing, 1):
+            answer = self.cleaned_data.get(f"action-{number}")
+            if answer == SKIP:
+                mapping[sheet_key(name)] = SKIP
+            elif answer:
+                mapping[answer] = "description"
+        return mapping
 
     def rows(self) -> list[tuple[Column, forms.BoundField]]:
         """Each column with its choice, for the template."""
         return [(column, self[f"col-{column.key}"]) for column in self.headings]
+
+    def action_rows(self) -> list[tuple[forms.BoundField, str]]:
+        """Each sheet without an action column: its question and the error it shows. Before
+        the user answers, the question is itself the error (nothing is imported until then)."""
+        rows = []
+        for number, (name, _) in enumerate(self.needing, 1):
+            field = self[f"action-{number}"]
+            error = field.errors[0] if field.errors else ""
+            rows.append((field, error if self.is_bound else _choose_message(name)))
+        return rows
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(anchor, message) of each problem, for the error summary at the top of the page."""
+        found = [("mapping-table", error) for error in self.non_field_errors()]
+        found += [(field.id_for_label, error) for field, error in self.action_rows() if error]
+        return found
+
+
+def _choose_message(name: str) -> str:
+    return f"Choose the column of “{name}” that holds the actions, or choose to skip it."
 
 
 class ImportConfirmForm(forms.Form):
@@ -153,9 +214,14 @@ def _mapping_of(plan: Plan, stashed: storage.StashedUpload) -> Mapping[str, str]
 def _preview_page(
     request: HttpRequest, plan: Plan, stashed: storage.StashedUpload, mapping_form=None
 ) -> HttpResponse:
+    number = requested_page(request.GET.get("page"))
     try:
         source = read_upload(stashed.filename, stashed.data, mapping=_mapping_of(plan, stashed))
-        preview = build_preview(plan=plan, source=source)
+        preview = build_preview(plan=plan, source=source, page=number)  # keeps one page
+        last = max(1, -(-preview.shown_count // PAGE_ROWS))
+        if number > last:  # a page past the end shows the last, as paginators do
+            number = last
+            preview = build_preview(plan=plan, source=source, page=number)
     except ImportRefused as refusal:
         storage.discard(stashed.token)
         return render(
@@ -163,9 +229,11 @@ def _preview_page(
             "actionplan/importing/result.html",
             {"plan": plan, "refusal": refusal.message, "filename": stashed.filename},
         )
-    if mapping_form is None and preview.headings:
-        mapping_form = ImportMappingForm(headings=preview.headings)
-    shown = preview_page(preview, request.GET.get("page"))  # its size never grows with the file
+    if mapping_form is None and preview.layouts:
+        mapping_form = ImportMappingForm(
+            layouts=preview.layouts, needing=[name for name, _ in preview.needing]
+        )
+    shown = preview_page(preview, number)  # its size never grows with the file
     context = {
         "plan": plan,
         "preview": preview,
@@ -198,8 +266,11 @@ def import_mapping(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         source = read_upload(stashed.filename, stashed.data, mapping=_mapping_of(plan, stashed))
     except ImportRefused:
         return _preview_page(request, plan, stashed)
-    headings = distinct_headings(sheet.layout for sheet in source.sheets)
-    form = ImportMappingForm(request.POST, headings=headings)
+    form = ImportMappingForm(
+        request.POST,
+        layouts=[(sheet.name, sheet.layout) for sheet in source.sheets if sheet.layout],
+        needing=[sheet.name for sheet in source.sheets if sheet.needs_action],
+    )
     if not form.is_valid():
         return _preview_page(request, plan, stashed, mapping_form=form)
     storage.set_mapping(plan=plan, token=token, mapping=valid_mapping(form.mapping()))

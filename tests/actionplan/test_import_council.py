@@ -203,3 +203,49 @@ def test_a_rag_colour_in_the_status_column_is_read_as_the_rag(plan, people, plan
     import_apply(plan=plan, filename="s.xlsx", data=xlsx({"Plan": rows}), user=plan_admin)
     action = Action.objects.get()
     assert (action.rag, action.status) == ("amber", Status.NOT_STARTED)
+
+
+LEAVERS = {
+    "Plan": [
+        ["Ref", "Action", "Lead officer", "Target date"],
+        ["1. Access"],
+        ["1(a)", "Open the centre", "Paul Williams", "March 2025"],
+        ["1(b)", "Extend hours", "PW", "March 2025"],
+        ["1(c)", "Train staff", "Paulie / RF", "March 2025"],
+    ]
+}
+
+
+def _leaver(people: dict[str, Owner]) -> Owner:
+    leaver = people["PW"]
+    leaver.is_active, leaver.aliases = False, "Paulie"
+    leaver.save()
+    return leaver
+
+
+def test_a_leaver_is_never_matched_by_name_initials_or_alias(plan, people, plan_admin):
+    _leaver(people)
+    data = xlsx(LEAVERS)
+    preview = build_preview(plan=plan, source=read_upload("leavers.xlsx", data))
+    rows = preview.rows()
+    assert [row.outcome for row in rows] == [Outcome.CREATE] * 3
+    for row in rows:
+        assert any("Paul Williams (PW) has left the organisation" in m for m in row.messages)
+    assert preview.unknown_owners == []  # a leaver is not offered as a new owner either
+
+    import_apply(plan=plan, filename="leavers.xlsx", data=data, user=plan_admin, create_owners=True)
+    assert not Action.objects.filter(action_owners__owner=people["PW"]).exists()
+    assert Owner.objects.filter(name="Paul Williams").count() == 1  # no second Paul Williams
+    third = Action.objects.get(reference="1(c)")
+    assert third.owners_as_written == "Paulie / RF"
+    assert [link.owner for link in third.action_owners.all()] == [people["RF"]]
+
+
+def test_an_owner_still_with_the_organisation_wins_a_name_a_leaver_shares(plan, people, plan_admin):
+    _leaver(people)
+    successor = Owner.objects.create(
+        organisation=plan.organisation, name="Pat Walker", short_name="PW"
+    )
+    import_apply(plan=plan, filename="leavers.xlsx", data=xlsx(LEAVERS), user=plan_admin)
+    second = Action.objects.get(reference="1(b)")
+    assert [link.owner for link in second.action_owners.all()] == [successor]

@@ -1,5 +1,5 @@
-"""Word documents are untrusted files too: the same checks as workbooks before python-docx
-reads a byte; .doc and .docm are refused with a message saying to save as .docx."""
+"""Word documents are untrusted files too: the same checks as workbooks before the document's
+XML is parsed; .doc and .docm are refused with a message saying to save as .docx."""
 
 from __future__ import annotations
 
@@ -23,12 +23,12 @@ def refused(name: str, data: bytes, limits: Limits = LIMITS) -> str:
 
 @pytest.fixture
 def no_parsing(monkeypatch):
-    """Fail the test if python-docx is ever asked to open the file."""
+    """Fail the test if the document's XML is ever opened for reading."""
 
     def forbidden(*args, **kwargs):
-        raise AssertionError("the file reached python-docx")
+        raise AssertionError("the file reached the XML parser")
 
-    monkeypatch.setattr(wordtables, "Document", forbidden)
+    monkeypatch.setattr(wordtables, "_document_xml", forbidden)
 
 
 def test_a_good_word_table_is_read():
@@ -80,3 +80,26 @@ def test_a_word_table_with_more_rows_than_the_limit_is_refused():
 def test_a_document_without_tables_says_plans_are_read_from_tables():
     message = refused("notes.docx", docx([]))
     assert "heading row" in message
+
+
+def test_cell_text_is_read_as_python_docx_reads_it():
+    import io
+
+    from docx import Document
+    from docx.enum.text import WD_BREAK
+
+    document = Document()
+    table = document.add_table(rows=2, cols=3)
+    for cell, heading in zip(table.rows[0].cells, ("Ref", "Action", "Owner"), strict=True):
+        cell.text = heading
+    action = table.rows[1].cells[1].paragraphs[0]
+    action.add_run("Map the ")
+    action.add_run("journeys").add_break(WD_BREAK.LINE)
+    action.add_run("then\tpublish")
+    table.rows[1].cells[0].text = "1"
+    table.rows[1].cells[2].text = "RF"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    (sheet,) = read_upload("plan.docx", buffer.getvalue(), LIMITS).sheets
+    assert sheet.rows[0].values["description"] == table.rows[1].cells[1].text.strip()
+    assert sheet.rows[0].values["description"] == "Map the journeys\nthen\tpublish"

@@ -173,3 +173,72 @@ def test_a_remembered_choice_does_not_take_a_field_from_a_column_named_for_it(
     rows = [["Project", "Time Line", "Update"], ["Survey visitors", "Dec 2004", "Drafted"]]
     page = client.get(reverse("plan_import_preview", args=[plan.slug, _stash(plan, rows)]))
     assert _choices(page.content.decode())["Project"] == "description"
+
+
+NO_ACTION_COLUMN = [
+    ["Item", "Lead officer", "Deadline"],
+    ["1. Access"],
+    ["Survey visitors", "RF", "Dec 2012"],
+    ["Train staff", "PW", "Mar 2013"],
+]
+
+
+def _upload(client, plan: Plan, data: bytes, name: str = "plan.xlsx") -> str:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("plan_import", args=[plan.slug])
+    response = client.post(url, {"file": SimpleUploadedFile(name, data)})
+    assert response.status_code == 302, response.content.decode()  # not refused
+    return response["Location"]
+
+
+def test_a_sheet_without_an_action_column_asks_for_it_with_an_error_summary_linking_the_field(
+    client, plan, people, steering_member
+):
+    client.force_login(steering_member)
+    preview = _upload(client, plan, xlsx({"Plan": NO_ACTION_COLUMN}))
+    page = client.get(preview).content.decode()
+    assert '<h2 class="govuk-error-summary__title">No column is read as the actions' in page
+    message = "Choose the column of “Plan” that holds the actions, or choose to skip it."
+    assert f'<a href="#id_action-1">{message}</a>' in page
+    assert '<select class="govuk-select govuk-select--error" id="id_action-1"' in page
+    assert "Which column of “Plan” holds the actions?" in page
+    assert "Import 0 new" not in page and "Nothing can be imported until" in page
+
+    token = preview.rstrip("/").rsplit("/", 1)[1]
+    choices = _choices(page)
+    mapping = reverse("plan_import_mapping", args=[plan.slug, token])
+    unanswered = client.post(mapping, _mapping(choices) | {"action-1": ""})
+    assert unanswered.status_code == 200
+    assert f'<a href="#id_action-1">{message}</a>' in unanswered.content.decode()
+    assert storage.fetch(plan=plan, token=token).mapping is None
+
+    client.post(mapping, _mapping(choices) | {"action-1": "item"})
+    page = client.get(preview).content.decode()
+    assert "No column is read as the actions" not in page
+    assert "Import 2 new and 0 changed actions" in page
+    assert storage.fetch(plan=plan, token=token).mapping["item"] == "description"
+
+
+def test_a_sheet_without_an_action_column_beside_a_plan_sheet_may_be_skipped(
+    client, plan, people, steering_member
+):
+    client.force_login(steering_member)
+    sheets = {
+        "Plan": [["Ref", "Action", "Lead officer"], ["1. Access"], ["1(a)", "Open", "RF"]],
+        "Costs": [["Item", "Lead officer", "Deadline", "Status"], ["Hire", "PW", "2013", "Done"]],
+    }
+    preview = _upload(client, plan, xlsx(sheets))
+    page = client.get(preview).content.decode()
+    assert 'href="#id_action-1">Choose the column of “Costs” that holds the actions' in page
+    assert "Nothing can be imported until" in page  # nothing dropped without a word
+
+    token = preview.rstrip("/").rsplit("/", 1)[1]
+    mapping = reverse("plan_import_mapping", args=[plan.slug, token])
+    client.post(mapping, _mapping(_choices(page)) | {"action-1": "skip"})
+    page = client.get(preview).content.decode()
+    assert "No column is read as the actions" not in page
+    assert "“Costs”: skipped, as you chose" in page
+    assert "Import 1 new and 0 changed actions" in page
+    client.post(reverse("plan_import_confirm", args=[plan.slug, token]))
+    assert list(Action.objects.values_list("description", flat=True)) == ["Open"]

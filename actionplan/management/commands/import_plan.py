@@ -121,6 +121,11 @@ class Command(BaseCommand):
         for sheet_name, layout in preview.layouts:
             read_as = ", ".join(f"{c.heading} → {c.label}" for c in layout if c.key)
             self.stdout.write(f"  columns of {sheet_name}: {read_as}")
+        for sheet_name, _ in preview.needing:
+            self.stdout.write(
+                f"  no column of {sheet_name} is read as the actions: name it with "
+                '--column "HEADING=description" (nothing of that sheet is imported until then)'
+            )
         for why in preview.skipped:
             self.stdout.write(f"  not read: {why}")
         for theme in preview.new_themes:
