@@ -4,6 +4,9 @@ One mechanism (actionplan.conflicts, forms.ConflictCheckedForm) on every edit pa
 themes and projects are tested beside their own views; here milestones, consultation exercises
 and findings, scrutiny recommendations, service standards and CSE evidence, each as a person
 would use it: open the form, someone else saves, save, read the refusal, save again.
+
+Forms that edit a set of linked rows (a theme's CSE criteria, an action's CSE sub-criteria)
+compare the set: two people ticking different boxes both keep what they ticked.
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import models
+from django.test import Client
 from django.urls import reverse
 
-from actionplan.models import Milestone
+from actionplan.models import Milestone, Theme
 from actionplan.services import save_with_history
-from standards.cse_models import SubCriterion
+from standards.cse_models import ActionSubCriterion, Criterion, SubCriterion, ThemeCriterion
 from standards.cse_reference import cse_reference_load
 from tests.consultation.conftest import make_exercise, make_finding, make_recommendation
 from tests.security.htmlforms import main_form
@@ -144,3 +148,100 @@ def test_an_edit_without_what_the_form_started_from_is_refused(
     assert response.status_code == 200
     assert "This page is out of date" in response.content.decode()
     assert getattr(type(obj).objects.get(pk=obj.pk), field) != value
+
+
+# Sets of linked rows ---------------------------------------------------------------------------
+
+
+def _opened_by(user, url: str) -> tuple[Client, dict]:
+    client = Client()
+    client.force_login(user)
+    return client, _form(client.get(url).content.decode(), url)
+
+
+def _linked_by(history) -> set[tuple[str, int]]:
+    """(username, linked row id) of each link someone added, from the links' history."""
+    added = history.filter(history_type="+", history_user__isnull=False)
+    return {(h.history_user.username, h.linked) for h in added}
+
+
+def test_two_people_tick_different_sub_criteria_of_an_action_and_both_are_kept(
+    action, steering_member, plan_admin
+):
+    cse_reference_load()
+    first, second = SubCriterion.objects.order_by("pk")[:2]
+    url = reverse("cse_action_criteria", args=[action.pk])
+    admin, admin_form = _opened_by(plan_admin, url)
+    member, member_form = _opened_by(steering_member, url)
+
+    assert admin.post(url, admin_form | {"sub_criteria": [str(first.pk)]}).status_code == 302
+    refused = member.post(url, member_form | {"sub_criteria": [str(second.pk)]})
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Someone else saved this action&#x27;s CSE sub-criteria while you were editing" in page
+    assert f"added {first}" in page and f"added {second}" in page  # theirs and mine, in words
+    stored = set(action.cse_sub_criterion_links.values_list("sub_criterion_id", flat=True))
+    assert stored == {first.pk}
+
+    again = _form(page, url)
+    assert sorted(again["sub_criteria"]) == sorted([str(first.pk), str(second.pk)])
+    assert member.post(url, again).status_code == 302
+    stored = set(action.cse_sub_criterion_links.values_list("sub_criterion_id", flat=True))
+    assert stored == {first.pk, second.pk}
+    history = ActionSubCriterion.history.filter(action_id=action.pk).annotate(
+        linked=models.F("sub_criterion_id")
+    )
+    assert _linked_by(history) == {
+        (plan_admin.username, first.pk),
+        (steering_member.username, second.pk),
+    }
+
+
+def test_a_sub_criterion_someone_else_removed_stays_removed_when_saving_again(
+    action, steering_member, plan_admin
+):
+    cse_reference_load()
+    first, second = SubCriterion.objects.order_by("pk")[:2]
+    ActionSubCriterion.objects.create(action=action, sub_criterion=first)
+    url = reverse("cse_action_criteria", args=[action.pk])
+    admin, admin_form = _opened_by(plan_admin, url)
+    member, member_form = _opened_by(steering_member, url)
+
+    assert admin.post(url, admin_form | {"sub_criteria": []}).status_code == 302
+    answers = member_form | {"sub_criteria": [str(first.pk), str(second.pk)]}
+    page = member.post(url, answers).content.decode()
+    assert f"removed {first}" in page
+    assert member.post(url, _form(page, url)).status_code == 302
+    stored = set(action.cse_sub_criterion_links.values_list("sub_criterion_id", flat=True))
+    assert stored == {second.pk}
+
+
+def test_two_people_map_different_themes_to_criteria_and_both_mappings_are_kept(
+    plan, theme, steering_member, plan_admin
+):
+    cse_reference_load()
+    other = Theme.objects.create(plan=plan, reference="5", title="Housing", position=5)
+    one, five = Criterion.objects.order_by("pk")[0], Criterion.objects.order_by("pk")[4]
+    url = reverse("cse_mapping", args=[plan.slug])
+    admin, admin_form = _opened_by(plan_admin, url)
+    member, member_form = _opened_by(steering_member, url)
+
+    mine = {f"theme_{other.pk}": [str(five.pk)]}
+    assert admin.post(url, admin_form | {f"theme_{theme.pk}": [str(one.pk)]}).status_code == 302
+    refused = member.post(url, member_form | mine)
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Someone else saved this mapping while you were editing it" in page
+    assert f"added {one}" in page and f"added {five}" in page
+    assert not ThemeCriterion.objects.filter(theme=other).exists()
+
+    again = _form(page, url)
+    assert again[f"theme_{theme.pk}"] == [str(one.pk)]  # the form now holds their mapping
+    assert member.post(url, again).status_code == 302
+    mapped = set(ThemeCriterion.objects.values_list("theme_id", "criterion_id"))
+    assert mapped == {(theme.pk, one.pk), (other.pk, five.pk)}
+    history = ThemeCriterion.history.annotate(linked=models.F("criterion_id"))
+    assert _linked_by(history) == {
+        (plan_admin.username, one.pk),
+        (steering_member.username, five.pk),
+    }
