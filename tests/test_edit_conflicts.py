@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.db import models
@@ -21,8 +22,10 @@ from django.urls import reverse
 
 from actionplan.models import Milestone, Theme
 from actionplan.services import save_with_history
+from consultation.models import PublicPage
 from standards.cse_models import ActionSubCriterion, Criterion, SubCriterion, ThemeCriterion
 from standards.cse_reference import cse_reference_load
+from standards.models import Standard
 from tests.consultation.conftest import make_exercise, make_finding, make_recommendation
 from tests.security.htmlforms import main_form
 from tests.standards.conftest import record_evidence
@@ -37,6 +40,7 @@ class Case:
     theirs: tuple[str, str]  # the field someone else changes, and their value
     mine: tuple[str, str]  # the field this user changes, and their value
     extra: tuple[tuple[str, str], ...] = ()  # other answers the form needs
+    url_args: Callable[[models.Model], list] = lambda obj: [obj.pk]
 
 
 def _milestone(plan, action):
@@ -106,7 +110,7 @@ def test_a_save_over_someone_elses_change_is_refused_and_saving_again_keeps_both
     client, plan, action, steering_member, plan_admin, case
 ):
     obj = case.make(plan, action)
-    url = reverse(case.url_name, args=[obj.pk])
+    url = reverse(case.url_name, args=case.url_args(obj))
     client.force_login(steering_member)
     opened = _form(client.get(url).content.decode(), url)
 
@@ -138,7 +142,7 @@ def test_an_edit_without_what_the_form_started_from_is_refused(
     client, plan, action, steering_member, case
 ):
     obj = case.make(plan, action)
-    url = reverse(case.url_name, args=[obj.pk])
+    url = reverse(case.url_name, args=case.url_args(obj))
     client.force_login(steering_member)
     opened = _form(client.get(url).content.decode(), url)
     field, value = case.mine
@@ -245,3 +249,79 @@ def test_two_people_map_different_themes_to_criteria_and_both_mappings_are_kept(
         (plan_admin.username, one.pk),
         (steering_member.username, five.pk),
     }
+
+
+# Forms that are not plain edits of one row -----------------------------------------------------
+
+
+def test_two_people_change_the_public_page_at_once_and_both_changes_are_kept(
+    plan, steering_member, plan_admin
+):
+    page = PublicPage.objects.create(plan=plan, introduction="Welcome")
+    url = reverse("public_page_edit", args=[plan.slug])
+    admin, admin_form = _opened_by(plan_admin, url)
+    member, member_form = _opened_by(steering_member, url)
+
+    published = admin_form | {"you_said_we_did_published": ["on"]}
+    assert admin.post(url, published).status_code == 302
+    mine = "What you told us in 2004, and what we did"
+    refused = member.post(url, member_form | {"introduction": [mine]})
+    text = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Someone else saved this page while you were editing it" in text
+    assert "Yes" in text and mine in text
+    page.refresh_from_db()
+    assert (page.you_said_we_did_published, page.introduction) == (True, "Welcome")
+
+    again = _form(text, url)
+    assert again["you_said_we_did_published"] == ["on"]  # the form now holds their change
+    assert member.post(url, again).status_code == 302
+    page.refresh_from_db()
+    assert (page.you_said_we_did_published, page.introduction) == (True, mine)
+    edits = [
+        (h.history_user.username, h.you_said_we_did_published, h.introduction)
+        for h in page.history.filter(history_user__isnull=False).order_by("history_date")
+    ]
+    assert edits == [
+        (plan_admin.username, True, "Welcome"),
+        (steering_member.username, True, mine),
+    ]
+
+
+def test_a_revision_over_someone_elses_correction_is_refused_and_the_new_version_keeps_both(
+    plan, steering_member, plan_admin
+):
+    standard = make_standard("T1", effective_from=date(2010, 4, 1))
+    url = reverse("standard_revise", args=[standard.pk])
+    member, member_form = _opened_by(plan_admin, url)
+
+    theirs = Standard.objects.get(pk=standard.pk)
+    theirs.note = "Their note"
+    save_with_history(theirs, user=steering_member, reason="Typo", validate=False)
+
+    answers = member_form | {
+        "title": ["Answering the telephone promptly"],
+        "revise_from": ["01/04/2012"],
+        "reason": ["New contact centre"],
+    }
+    refused = member.post(url, answers)
+    text = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Someone else saved this standard while you were editing it" in text
+    assert "Their note" in text and "Answering the telephone promptly" in text
+    assert Standard.objects.filter(reference="T1").count() == 1
+
+    again = _form(text, url)
+    assert again["note"] == ["Their note"]
+    saved = member.post(url, again)
+    assert saved.status_code == 302
+    new = Standard.objects.get(reference="T1", effective_from=date(2012, 4, 1))
+    assert (new.title, new.note) == ("Answering the telephone promptly", "Their note")
+    old = Standard.objects.get(pk=standard.pk)
+    assert (old.title, old.note, old.effective_to) == (
+        "Answering the telephone",
+        "Their note",
+        date(2012, 3, 31),
+    )
+    assert old.history.filter(history_user=steering_member, note="Their note").exists()
+    assert new.history.filter(history_user=plan_admin).exists()
