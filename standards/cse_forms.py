@@ -129,6 +129,9 @@ class EvidenceForm(ConflictCheckedForm):
                 "exercises", [link.exercise_id for link in ev.exercise_links.all()]
             )
 
+    def link_sets(self) -> dict[str, LinkSet]:
+        return cse_services.cse_evidence_link_sets(self.instance)
+
     def clean_dated(self):
         dated = self.cleaned_data["dated"]
         if dated > timezone.localdate():

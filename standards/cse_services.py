@@ -34,6 +34,20 @@ from standards.cse_models import (
 from standards.models import Standard
 
 
+def cse_evidence_link_sets(evidence: Evidence) -> dict[str, LinkSet]:
+    """What an evidence item is linked to, as its form edits it (by field name)."""
+
+    def links(model: type, column: str, label: str) -> LinkSet:
+        return LinkSet(label=label, model=model, where={"evidence_id": evidence.pk}, column=column)
+
+    return {
+        "sub_criteria": links(EvidenceSubCriterion, "sub_criterion_id", "sub-criteria it supports"),
+        "actions": links(EvidenceAction, "action_id", "plan actions it comes from or supports"),
+        "standards": links(EvidenceStandard, "standard_id", "service standards it shows"),
+        "exercises": links(EvidenceExercise, "exercise_id", "consultation exercises it draws on"),
+    }
+
+
 @transaction.atomic
 def cse_evidence_save(
     *,
@@ -48,9 +62,22 @@ def cse_evidence_save(
 ) -> Evidence:
     """Save an evidence item and make its links exactly those given.
 
-    `base` (an edit form's start) refuses saving over someone else's change (conflicts.py).
+    `base` (an edit form's start) refuses saving over someone else's change (conflicts.py),
+    to the item or to its links.
     """
-    refuse_conflicts(evidence, base)
+    if evidence.pk is not None:
+        wanted = {
+            "sub_criteria": sub_criteria,
+            "actions": actions,
+            "standards": standards,
+            "exercises": exercises,
+        }
+        refuse_conflicts(
+            evidence,
+            base,
+            sets=cse_evidence_link_sets(evidence),
+            chosen={name: [row.pk for row in rows] for name, rows in wanted.items()},
+        )
     if not sub_criteria:
         raise ValidationError(
             {"sub_criteria": "Choose at least one sub-criterion this evidence supports."}

@@ -23,7 +23,13 @@ from django.urls import reverse
 from actionplan.models import Milestone, Theme
 from actionplan.services import save_with_history
 from consultation.models import PublicPage
-from standards.cse_models import ActionSubCriterion, Criterion, SubCriterion, ThemeCriterion
+from standards.cse_models import (
+    ActionSubCriterion,
+    Criterion,
+    EvidenceAction,
+    SubCriterion,
+    ThemeCriterion,
+)
 from standards.cse_reference import cse_reference_load
 from standards.models import Standard
 from tests.consultation.conftest import make_exercise, make_finding, make_recommendation
@@ -325,3 +331,29 @@ def test_a_revision_over_someone_elses_correction_is_refused_and_the_new_version
     )
     assert old.history.filter(history_user=steering_member, note="Their note").exists()
     assert new.history.filter(history_user=plan_admin).exists()
+
+
+def test_a_link_someone_else_added_to_evidence_is_kept_when_its_title_is_saved_again(
+    plan, action, steering_member, plan_admin
+):
+    evidence = record_evidence(plan, [_sub_criterion()])
+    url = reverse("cse_evidence_edit", args=[evidence.pk])
+    admin, admin_form = _opened_by(plan_admin, url)
+    member, member_form = _opened_by(steering_member, url)
+
+    assert admin.post(url, admin_form | {"actions": [str(action.pk)]}).status_code == 302
+    refused = member.post(url, member_form | {"title": ["My title"]})
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Someone else saved this evidence item while you were editing it" in page
+    assert f"added {action}" in page and "My title" in page
+
+    again = _form(page, url)
+    assert again["actions"] == [str(action.pk)]  # the form now holds their link
+    assert member.post(url, again).status_code == 302
+    evidence.refresh_from_db()
+    assert evidence.title == "My title"
+    assert [link.action_id for link in evidence.action_links.all()] == [action.pk]
+    assert evidence.history.filter(history_user=steering_member, title="My title").exists()
+    linked = EvidenceAction.history.filter(evidence_id=evidence.pk, history_type="+")
+    assert [h.history_user for h in linked] == [plan_admin]
