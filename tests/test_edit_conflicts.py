@@ -14,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from html import unescape
 
 import pytest
 from django.db import models
 from django.test import Client
 from django.urls import reverse
 
-from actionplan.models import Milestone, Theme
+from actionplan.models import GroupMembership, Milestone, Owner, OwnerKind, Theme, Unit
 from actionplan.services import save_with_history
 from consultation.models import PublicPage
 from standards.cse_models import (
@@ -47,6 +48,7 @@ class Case:
     mine: tuple[str, str]  # the field this user changes, and their value
     extra: tuple[tuple[str, str], ...] = ()  # other answers the form needs
     url_args: Callable[[models.Model], list] = lambda obj: [obj.pk]
+    editor: str = "steering_member"  # the persona fixture who may edit it
 
 
 def _milestone(plan, action):
@@ -97,6 +99,31 @@ CASES = {
         ("title", "My title"),
         (("reason", "Typo"),),
     ),
+    "unit": Case(
+        "unit_edit",
+        lambda plan, action: Unit.objects.create(organisation=plan.organisation, name="Housing"),
+        "unit",
+        ("short_name", "HSG"),
+        ("name", "Housing and Homelessness"),
+    ),
+    "person": Case(
+        "owner_edit",
+        lambda plan, action: Owner.objects.create(
+            organisation=plan.organisation, name="Jo Bloggs", short_name="JB"
+        ),
+        "person",
+        ("job_title", "Head of Customer Services"),
+        ("email", "jo.bloggs@example.org"),
+    ),
+    "plan settings": Case(
+        "plan_settings",
+        lambda plan, action: plan,
+        "plan's settings",
+        ("committee", "Cabinet"),
+        ("title", "My title of the plan"),
+        url_args=lambda plan: [plan.slug],
+        editor="plan_admin",
+    ),
     "evidence": Case(
         "cse_evidence_edit",
         lambda plan, action: record_evidence(plan, [_sub_criterion()]),
@@ -113,23 +140,24 @@ def _form(page: str, url: str) -> dict:
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 def test_a_save_over_someone_elses_change_is_refused_and_saving_again_keeps_both(
-    client, plan, action, steering_member, plan_admin, case
+    client, request, plan, action, org_admin, case
 ):
     obj = case.make(plan, action)
     url = reverse(case.url_name, args=case.url_args(obj))
-    client.force_login(steering_member)
+    editor = request.getfixturevalue(case.editor)
+    client.force_login(editor)
     opened = _form(client.get(url).content.decode(), url)
 
     theirs = type(obj).objects.get(pk=obj.pk)
     setattr(theirs, *case.theirs)
-    save_with_history(theirs, user=plan_admin, reason="Edited", validate=False)
+    save_with_history(theirs, user=org_admin, reason="Edited", validate=False)
 
     field, value = case.mine
     answers = opened | {field: [value]} | {name: [text] for name, text in case.extra}
     refused = client.post(url, answers)
     page = refused.content.decode()
     assert refused.status_code == 200
-    assert f"Someone else saved this {case.noun} while you were editing it" in page
+    assert f"Someone else saved this {case.noun} while you were editing it" in unescape(page)
     assert case.theirs[1] in page and value in page
     stored = type(obj).objects.get(pk=obj.pk)
     assert getattr(stored, case.theirs[0]) == case.theirs[1]
@@ -141,15 +169,21 @@ def test_a_save_over_someone_elses_change_is_refused_and_saving_again_keeps_both
     assert saved.status_code == 302
     stored = type(obj).objects.get(pk=obj.pk)
     assert (getattr(stored, case.theirs[0]), getattr(stored, field)) == (case.theirs[1], value)
+    edits = [
+        (h.history_user, getattr(h, case.theirs[0]), getattr(h, field))
+        for h in stored.history.filter(history_user__isnull=False).order_by("history_date")
+    ]
+    assert edits[-2:] == [
+        (org_admin, case.theirs[1], getattr(obj, field)),
+        (editor, case.theirs[1], value),
+    ]
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
-def test_an_edit_without_what_the_form_started_from_is_refused(
-    client, plan, action, steering_member, case
-):
+def test_an_edit_without_what_the_form_started_from_is_refused(client, request, plan, action, case):
     obj = case.make(plan, action)
     url = reverse(case.url_name, args=case.url_args(obj))
-    client.force_login(steering_member)
+    client.force_login(request.getfixturevalue(case.editor))
     opened = _form(client.get(url).content.decode(), url)
     field, value = case.mine
     answers = opened | {field: [value], "loaded": ["forged"]}
@@ -357,3 +391,32 @@ def test_a_link_someone_else_added_to_evidence_is_kept_when_its_title_is_saved_a
     assert evidence.history.filter(history_user=steering_member, title="My title").exists()
     linked = EvidenceAction.history.filter(evidence_id=evidence.pk, history_type="+")
     assert [h.history_user for h in linked] == [plan_admin]
+
+
+def test_two_people_change_a_groups_members_at_once_and_both_changes_are_kept(
+    plan, steering_member, org_admin
+):
+    council = plan.organisation
+    group = Owner.objects.create(organisation=council, kind=OwnerKind.GROUP, name="PAG")
+    ann, bob = (Owner.objects.create(organisation=council, name=n) for n in ("Ann", "Bob"))
+    url = reverse("owner_edit", args=[group.pk])
+    admin, admin_form = _opened_by(org_admin, url)
+    member, member_form = _opened_by(steering_member, url)
+
+    assert admin.post(url, admin_form | {"members": [str(ann.pk)]}).status_code == 302
+    refused = member.post(url, member_form | {"members": [str(bob.pk)], "name": ["PAG (CSE)"]})
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Someone else saved this group while you were editing it" in page
+    assert "added Ann" in page and "added Bob" in page
+
+    assert member.post(url, _form(page, url)).status_code == 302
+    group.refresh_from_db()
+    assert group.name == "PAG (CSE)"
+    members = GroupMembership.objects.filter(group=group).values_list("person_id", flat=True)
+    assert set(members) == {ann.pk, bob.pk}
+    added = GroupMembership.history.filter(group_id=group.pk, history_type="+")
+    assert {(h.history_user, h.person_id) for h in added} == {
+        (org_admin, ann.pk),
+        (steering_member, bob.pk),
+    }
