@@ -223,7 +223,9 @@ def _send_invitation(invitation: Invitation, *, user: User, base_url: str) -> No
 def _check_may_handle(invitation: Invitation, user: User) -> Invitation:
     """Lock the invitation; only someone who could have sent it may resend or withdraw it."""
     locked = (
-        Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=invitation.pk)
     )
     _check_grants(
         user=user,
