@@ -24,8 +24,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import INVITATION_DAYS, Invitation, InvitationPlanRole, invitation_expiry
+from accounts.models import (
+    INVITATION_DAYS,
+    Invitation,
+    InvitationPlanRole,
+    SignInProvider,
+    invitation_expiry,
+)
 from actionplan.access import GRANTABLE, forget_grants, grants_of, role_in_plan
+from actionplan.conflicts import refuse_conflicts
 from actionplan.models import Membership, Organisation, Owner, OwnerKind, Plan, PlanMembership
 from actionplan.organisations import OrganisationRole, PlanRole
 from actionplan.services import delete_with_history, save_with_history
@@ -528,3 +535,14 @@ def user_for_sign_in(
         reason=reason,
     )
     return user
+
+
+@transaction.atomic
+def sign_in_provider_save(
+    *, provider: SignInProvider, user: User, base: dict | None = None
+) -> SignInProvider:
+    """Save an organisation's single sign-on settings; `base` (the form's start) refuses saving
+    over someone else's change to them (actionplan.conflicts)."""
+    refuse_conflicts(provider, base)
+    save_with_history(provider, user=user, reason="Single sign-on settings")
+    return provider

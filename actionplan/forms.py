@@ -88,6 +88,8 @@ class ConflictCheckedForm(ConstraintsForm):
     """
 
     conflict_noun = "item"
+    # Never written into the page, not even signed (signing is not encryption): not compared.
+    secret_fields: tuple[str, ...] = ()
 
     loaded = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -99,7 +101,11 @@ class ConflictCheckedForm(ConstraintsForm):
         self.carried: Loaded | None = None
         model = type(self.instance)
         concrete = {f.name for f in model._meta.concrete_fields}
-        self.checked_fields = [name for name in self._meta.fields if name in concrete]
+        self.checked_fields = [
+            name
+            for name in self._meta.fields
+            if name in concrete and name not in self.secret_fields
+        ]
         self.sets: dict[str, LinkSet] = {}
         if self.instance.pk is None:
             return

@@ -17,11 +17,14 @@ from datetime import date
 from html import unescape
 
 import pytest
+from django.core import signing
 from django.db import models
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import SignInProvider
 from actionplan.models import GroupMembership, Milestone, Owner, OwnerKind, Theme, Unit
+from actionplan.organisations import OrganisationRole
 from actionplan.services import save_with_history
 from consultation.models import PublicPage
 from standards.cse_models import (
@@ -33,6 +36,7 @@ from standards.cse_models import (
 )
 from standards.cse_reference import cse_reference_load
 from standards.models import Standard
+from tests.conftest import make_user
 from tests.consultation.conftest import make_exercise, make_finding, make_recommendation
 from tests.security.htmlforms import main_form
 from tests.standards.conftest import record_evidence
@@ -420,3 +424,49 @@ def test_two_people_change_a_groups_members_at_once_and_both_changes_are_kept(
         (org_admin, ann.pk),
         (steering_member, bob.pk),
     }
+
+
+def test_two_administrators_change_single_sign_on_at_once_and_the_secret_never_reaches_the_page(
+    organisation, org_admin
+):
+    provider = SignInProvider.objects.create(
+        organisation=organisation,
+        issuer="https://login.example.org",
+        client_id="actionplan",
+        client_secret="the-stored-secret",
+        allowed_domains="testcouncil.gov.uk",
+    )
+    other_admin = make_user("ona.orgadmin", OrganisationRole.ORGANISATION_ADMINISTRATOR)
+    url = reverse("sign_in_settings", args=[organisation.slug])
+    first, first_form = _opened_by(org_admin, url)
+    second, second_form = _opened_by(other_admin, url)
+    carried = signing.loads(second_form["loaded"][0], salt="actionplan.conflicts.loaded")
+    assert "client_secret" not in carried["base"]
+
+    domains = {"allowed_domains": ["testcouncil.gov.uk, partner.org.uk"]}
+    assert first.post(url, first_form | domains).status_code == 302
+    refused = second.post(url, second_form | {"client_id": ["actionplan-live"]})
+    page = unescape(refused.content.decode())
+    assert refused.status_code == 200
+    assert (
+        "Someone else saved this organisation's single sign-on settings while you were editing"
+        in page
+    )
+    assert "partner.org.uk" in page and "actionplan-live" in page
+    assert "the-stored-secret" not in page
+
+    assert second.post(url, _form(refused.content.decode(), url)).status_code == 302
+    provider.refresh_from_db()
+    assert (provider.client_id, provider.allowed_domains, provider.client_secret) == (
+        "actionplan-live",
+        "testcouncil.gov.uk, partner.org.uk",
+        "the-stored-secret",
+    )
+    edits = [
+        (h.history_user, h.client_id, h.allowed_domains)
+        for h in provider.history.filter(history_user__isnull=False).order_by("history_date")
+    ]
+    assert edits == [
+        (org_admin, "actionplan", "testcouncil.gov.uk, partner.org.uk"),
+        (other_admin, "actionplan-live", "testcouncil.gov.uk, partner.org.uk"),
+    ]
