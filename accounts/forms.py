@@ -6,6 +6,7 @@ from django import forms
 from django.utils.text import slugify
 
 from accounts.models import SignInProvider
+from actionplan.forms import ConflictCheckedForm
 from actionplan.models import Organisation, Owner, OwnerKind, Plan
 from actionplan.organisations import OrganisationRole, PlanRole
 
@@ -88,7 +89,13 @@ class InviteForm(RolesForm):
         self.order_fields(self.field_order)
 
 
-class SignInProviderForm(forms.ModelForm):
+class SignInProviderForm(ConflictCheckedForm):
+    """An organisation's single sign-on settings. The client secret is not compared: a new one
+    typed replaces whatever is stored, and a blank one keeps it."""
+
+    conflict_noun = "organisation's single sign-on settings"
+    secret_fields = ("client_secret",)
+
     class Meta:
         model = SignInProvider
         fields = [

@@ -24,8 +24,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import INVITATION_DAYS, Invitation, InvitationPlanRole, invitation_expiry
+from accounts.models import (
+    INVITATION_DAYS,
+    Invitation,
+    InvitationPlanRole,
+    SignInProvider,
+    invitation_expiry,
+)
 from actionplan.access import GRANTABLE, forget_grants, grants_of, role_in_plan
+from actionplan.conflicts import refuse_conflicts
 from actionplan.models import Membership, Organisation, Owner, OwnerKind, Plan, PlanMembership
 from actionplan.organisations import OrganisationRole, PlanRole
 from actionplan.services import delete_with_history, save_with_history
@@ -223,7 +230,9 @@ def _send_invitation(invitation: Invitation, *, user: User, base_url: str) -> No
 def _check_may_handle(invitation: Invitation, user: User) -> Invitation:
     """Lock the invitation; only someone who could have sent it may resend or withdraw it."""
     locked = (
-        Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=invitation.pk)
     )
     _check_grants(
         user=user,
@@ -526,3 +535,14 @@ def user_for_sign_in(
         reason=reason,
     )
     return user
+
+
+@transaction.atomic
+def sign_in_provider_save(
+    *, provider: SignInProvider, user: User, base: dict | None = None
+) -> SignInProvider:
+    """Save an organisation's single sign-on settings; `base` (the form's start) refuses saving
+    over someone else's change to them (actionplan.conflicts)."""
+    refuse_conflicts(provider, base)
+    save_with_history(provider, user=user, reason="Single sign-on settings")
+    return provider

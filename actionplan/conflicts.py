@@ -9,11 +9,17 @@ the user changed keep the user's, and a field both changed differently needs an 
 choice (`ask`). A second save therefore writes only what this user changed, against the new
 state. One mechanism for every edit form (forms.ConflictCheckedForm), whether or not the model
 carries a version number.
+
+A set of linked rows edited with the record (an action's CSE sub-criteria, a theme's criteria)
+is one field too (`LinkSet`): compared as a set of ids, shown as the rows linked and what was
+added and removed. Where both changed a set, the refused form holds their set with the user's
+own additions and removals (rows merge without a choice: two people cannot change one row's
+membership in different ways).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -43,8 +49,15 @@ class Change:
     changed_at: datetime | None
     mine_changed: bool = False  # the user changed it too, to something else: they must choose
     stored: Any = None  # their value as a form shows it (a related row's id, a date)
+    merged: str = ""  # a set both changed: theirs with the user's additions and removals
 
     def __str__(self) -> str:
+        if self.merged:
+            return (
+                f"{self.changed_by} changed the {self.label} to “{self.theirs}” (it was "
+                f"“{self.was}”); you changed it to “{self.yours}”. The form now holds both "
+                f"changes: “{self.merged}”."
+            )
         if self.mine_changed:
             return (
                 f"{self.changed_by} changed the {self.label} to “{self.theirs}” (it was "
@@ -87,6 +100,50 @@ class EditConflict(Exception):
 
 
 @dataclass(frozen=True)
+class LinkSet:
+    """The rows linked to the edited record through `model` (those matching `where`), as one field.
+
+    `column` is the link row's column naming the linked row, e.g. "sub_criterion_id".
+    """
+
+    label: str
+    model: type[models.Model]
+    where: dict[str, Any]
+    column: str
+
+    def ids(self) -> list[int]:
+        """The ids linked now, sorted (read it under the record's lock to compare)."""
+        rows = self.model._default_manager.filter(**self.where)
+        return sorted(set(rows.values_list(self.column, flat=True)))
+
+    @property
+    def target(self) -> type[models.Model]:
+        return self.model._meta.get_field(self.column.removesuffix("_id")).related_model
+
+    def names(self, ids: Iterable[int]) -> list[str]:
+        found = {obj.pk: str(obj) for obj in self.target._default_manager.filter(pk__in=ids)}
+        return [found.get(pk, "(deleted)") for pk in sorted(ids)]
+
+    def describe(self, ids: list[int], *, since: list[int] | None = None) -> str:
+        """The rows linked, in words; with `since`, what was added and removed since then."""
+        text = "; ".join(self.names(ids)) or "(none)"
+        if since is None:
+            return text
+        added, removed = sorted(set(ids) - set(since)), sorted(set(since) - set(ids))
+        parts = [f"added {'; '.join(self.names(added))}"] if added else []
+        parts += [f"removed {'; '.join(self.names(removed))}"] if removed else []
+        return f"{text} ({', '.join(parts)})" if parts else text
+
+    def last_changed(self) -> models.Model | None:
+        """The latest history row of these links (added or removed), with its user."""
+        history = getattr(self.model, "history", None)
+        if history is None:
+            return None
+        rows = history.filter(**self.where).select_related("history_user")
+        return rows.order_by("-history_date").first()
+
+
+@dataclass(frozen=True)
 class Loaded:
     """What an edit form carries: the row's values it started from, and choices it must ask."""
 
@@ -106,10 +163,13 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def base_of(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
-    """The plain values of `fields` on `obj` (related rows by id)."""
+def base_of(
+    obj: models.Model, fields: Iterable[str], sets: Mapping[str, LinkSet] | None = None
+) -> dict[str, Any]:
+    """The plain values of `fields` on `obj` (related rows by id), and the ids of its `sets`."""
     model = type(obj)
-    return {name: _plain(getattr(obj, model._meta.get_field(name).attname)) for name in fields}
+    base = {name: _plain(getattr(obj, model._meta.get_field(name).attname)) for name in fields}
+    return base | {name: link_set.ids() for name, link_set in (sets or {}).items()}
 
 
 def sign_loaded(obj: models.Model, base: dict[str, Any], ask: dict | None = None) -> str:
@@ -154,51 +214,144 @@ def _latest_record(model: type[models.Model], pk: int) -> models.Model | None:
     return history.filter(id=pk).select_related("history_user").order_by("-history_date").first()
 
 
-def find_conflicts(obj: models.Model, base: dict[str, Any]) -> tuple[list[Change], models.Model]:
+def _values(
+    obj: models.Model,
+    base: dict[str, Any],
+    sets: Mapping[str, LinkSet],
+    chosen: Mapping[str, Iterable[int]] | None,
+) -> dict[str, Any]:
+    """The values of `base`'s fields: the row's own, and its sets as stored (`chosen` None)
+    or as the user chose them (a set they were not asked about stays as loaded)."""
+    values = base_of(obj, [n for n in base if n not in sets])
+    for name, link_set in sets.items():
+        if name not in base:
+            continue
+        if chosen is None:
+            values[name] = link_set.ids()
+        else:
+            values[name] = sorted(set(chosen[name])) if name in chosen else base[name]
+    return values
+
+
+def _change(
+    model: type[models.Model],
+    name: str,
+    sets: Mapping[str, LinkSet],
+    *,
+    was: Any,
+    theirs: Any,
+    yours: Any,
+    **extra: Any,
+) -> Change:
+    if name in sets:
+        link_set = sets[name]
+        return Change(
+            field=name,
+            label=link_set.label,
+            was=link_set.describe(was),
+            theirs=link_set.describe(theirs, since=was),
+            yours=link_set.describe(yours, since=was),
+            **extra,
+        )
+    return Change(
+        field=name,
+        label=str(model._meta.get_field(name).verbose_name),
+        was=_display(model, name, was),
+        theirs=_display(model, name, theirs),
+        yours=_display(model, name, yours),
+        **extra,
+    )
+
+
+def _who_changed(
+    obj: models.Model, changed: list[str], sets: Mapping[str, LinkSet]
+) -> tuple[str, datetime | None]:
+    """Who made the latest of the changes in `changed`, and when."""
+    records = [sets[n].last_changed() for n in changed if n in sets]
+    if any(n not in sets for n in changed):
+        records.append(_latest_record(type(obj), obj.pk))
+    records = [r for r in records if r is not None]
+    if not records:
+        return SOMEONE_ELSE, None
+    latest = max(records, key=lambda r: r.history_date)
+    user = getattr(latest, "history_user", None)
+    return (person_name(user) if user is not None else SOMEONE_ELSE), latest.history_date
+
+
+def find_conflicts(
+    obj: models.Model,
+    base: dict[str, Any],
+    sets: Mapping[str, LinkSet] | None = None,
+    chosen: Mapping[str, Iterable[int]] | None = None,
+) -> tuple[list[Change], models.Model]:
     """What others changed in the fields of `base` since the form showing it was loaded.
 
-    `obj` holds the user's values (a form's instance after validation). The stored row is
-    locked (call this inside the transaction that saves). Fields where others made the same
-    change as the user are no conflict. Returns the changes and the stored row.
+    `obj` holds the user's values (a form's instance after validation), `chosen` the ids the
+    user chose for each of the record's `sets`. The stored row is locked (call this inside the
+    transaction that saves; links are compared under the same lock, so every writer of them
+    locks the record). Fields where others made the same change as the user are no conflict.
+    Returns the changes and the stored row.
     """
-    model = type(obj)
-    names = list(base)
-    stored = model._default_manager.select_for_update().get(pk=obj.pk)
-    theirs, yours = base_of(stored, names), base_of(obj, names)
-    changed = [n for n in names if theirs[n] != base[n] and theirs[n] != yours[n]]
+    model, sets = type(obj), sets or {}
+    # Only the row itself: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+    stored = model._default_manager.select_for_update(of=("self",)).get(pk=obj.pk)
+    theirs = _values(stored, base, sets, None)
+    yours = _values(obj, base, sets, chosen or {})
+    changed = [n for n in base if theirs.get(n) != base[n] and theirs.get(n) != yours.get(n)]
     if not changed:
         return [], stored
-    latest = _latest_record(model, obj.pk)
-    user = getattr(latest, "history_user", None)
-    who = person_name(user) if user is not None else SOMEONE_ELSE
-    changes = [
-        Change(
-            field=name,
-            label=str(model._meta.get_field(name).verbose_name),
-            was=_display(model, name, base[name]),
-            theirs=_display(model, name, theirs[name]),
-            yours=_display(model, name, yours[name]),
-            changed_by=who,
-            changed_at=getattr(latest, "history_date", None),
-            mine_changed=yours[name] != base[name],
-            stored=getattr(stored, model._meta.get_field(name).attname),
+    who, when = _who_changed(obj, changed, sets)
+    changes = []
+    for name in changed:
+        mine_changed = yours[name] != base[name]
+        if name in sets:
+            # Sets merge row by row: their additions and removals, then the user's.
+            value = _merged(base[name], theirs[name], yours[name]) if mine_changed else theirs[name]
+            extra = {"stored": value, "merged": sets[name].describe(value) if mine_changed else ""}
+            mine_changed = False
+        else:
+            extra = {"stored": getattr(stored, model._meta.get_field(name).attname)}
+        changes.append(
+            _change(
+                model,
+                name,
+                sets,
+                was=base[name],
+                theirs=theirs[name],
+                yours=yours[name],
+                changed_by=who,
+                changed_at=when,
+                mine_changed=mine_changed,
+                **extra,
+            )
         )
-        for name in changed
-    ]
     return changes, stored
 
 
-def _own_changes(obj: models.Model, stored: models.Model, base: dict[str, Any]) -> list[Change]:
+def _merged(base: list[int], theirs: list[int], yours: list[int]) -> list[int]:
+    """Their set with the user's own additions and removals since `base`."""
+    added, removed = set(yours) - set(base), set(base) - set(yours)
+    return sorted((set(theirs) | added) - removed)
+
+
+def _own_changes(
+    obj: models.Model,
+    stored: models.Model,
+    base: dict[str, Any],
+    sets: Mapping[str, LinkSet],
+    chosen: Mapping[str, Iterable[int]] | None,
+) -> list[Change]:
     """Fields only the user changed since `base`: they go ahead on the next save."""
-    model = type(obj)
-    theirs, yours = base_of(stored, base), base_of(obj, base)
+    theirs = _values(stored, base, sets, None)
+    yours = _values(obj, base, sets, chosen or {})
     return [
-        Change(
-            field=name,
-            label=str(model._meta.get_field(name).verbose_name),
-            was=_display(model, name, base[name]),
-            theirs=_display(model, name, theirs[name]),
-            yours=_display(model, name, yours[name]),
+        _change(
+            type(obj),
+            name,
+            sets,
+            was=base[name],
+            theirs=theirs[name],
+            yours=yours[name],
             changed_by="",
             changed_at=None,
             mine_changed=True,
@@ -208,22 +361,30 @@ def _own_changes(obj: models.Model, stored: models.Model, base: dict[str, Any]) 
     ]
 
 
-def refuse_conflicts(obj: models.Model, base: dict[str, Any] | None) -> None:
+def refuse_conflicts(
+    obj: models.Model,
+    base: dict[str, Any] | None,
+    *,
+    sets: Mapping[str, LinkSet] | None = None,
+    chosen: Mapping[str, Iterable[int]] | None = None,
+) -> None:
     """Raise EditConflict if others changed what the form showed since `base`; None skips it.
 
+    `sets` are the record's link sets the form edits, `chosen` the ids the user chose for each.
     When it does not raise, `obj` may be saved: a versioned row carries on the stored count.
     """
     if base is None:
         return
+    sets = sets or {}
     with transaction.atomic():
-        changes, stored = find_conflicts(obj, base)
+        changes, stored = find_conflicts(obj, base, sets, chosen)
     version = stored.version if isinstance(stored, Versioned) else None
     if changes:
         raise EditConflict(
             changes,
-            base=base_of(stored, base),
+            base=_values(stored, base, sets, None),
             version=version,
-            own=_own_changes(obj, stored, base),
+            own=_own_changes(obj, stored, base, sets, chosen),
         )
     if version is not None:
         obj.version = version

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from actionplan.conflicts import (
     EditConflict,
+    LinkSet,
     Loaded,
     base_of,
     conflict_summary,
@@ -82,29 +83,56 @@ class ConflictCheckedForm(ConstraintsForm):
     It carries, signed, the values it started from (`loaded`). The view passes `form.base` to
     the service; on conflicts.EditConflict it calls `show_conflict`, after which the form holds
     their changes and the user's, and asks "keep theirs / use mine" where both changed a field.
+    A form that edits sets of linked rows names them in `link_sets()` (field → LinkSet); the
+    service compares them too, with the ids in `form.chosen`.
     """
 
     conflict_noun = "item"
+    # Never written into the page, not even signed (signing is not encryption): not compared.
+    secret_fields: tuple[str, ...] = ()
 
     loaded = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.add_fields()
         self.conflict: EditConflict | None = None
         self.kept_theirs: set[str] = set()
         self.carried: Loaded | None = None
         model = type(self.instance)
         concrete = {f.name for f in model._meta.concrete_fields}
-        self.checked_fields = [name for name in self._meta.fields if name in concrete]
+        self.checked_fields = [
+            name
+            for name in self._meta.fields
+            if name in concrete and name not in self.secret_fields
+        ]
+        self.sets: dict[str, LinkSet] = {}
         if self.instance.pk is None:
             return
-        self.fields["loaded"].initial = sign_loaded(
-            self.instance, base_of(self.instance, self.checked_fields)
-        )
+        self.sets = self.link_sets()
+        base = base_of(self.instance, self.checked_fields, self.sets)
+        for name in self.sets:
+            self.initial.setdefault(name, base[name])
+        self.fields["loaded"].initial = sign_loaded(self.instance, base)
         self.carried = self._carried()
         for name, (theirs, yours) in (self.carried.ask if self.carried else {}).items():
             if name in self.fields:
                 self._ask(name, theirs=theirs, yours=yours)
+
+    def add_fields(self) -> None:
+        """Add fields made per record (a checkbox group per theme) before the check starts."""
+
+    def link_sets(self) -> dict[str, LinkSet]:
+        """The sets of linked rows this form edits, by field name (an existing record's)."""
+        return {}
+
+    @property
+    def chosen(self) -> dict[str, list[int]]:
+        """The ids the user chose for each link set, for the service's conflict check."""
+        return {
+            name: [getattr(row, "pk", row) for row in self.cleaned_data.get(name) or []]
+            for name in self.sets
+        }
 
     def _carried(self) -> Loaded | None:
         if not self.is_bound:
@@ -159,6 +187,8 @@ class ConflictCheckedForm(ConstraintsForm):
         for change in conflict.changes:
             if change.mine_changed:
                 ask[change.field] = [change.theirs, change.yours]
+            elif change.field in self.sets:
+                data.setlist(self.add_prefix(change.field), [str(pk) for pk in change.stored])
             elif change.field in self.fields:
                 data[self.add_prefix(change.field)] = "" if change.stored is None else change.stored
         data[self.add_prefix("loaded")] = sign_loaded(self.instance, conflict.base, ask)

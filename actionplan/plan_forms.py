@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from actionplan.forms import ConflictCheckedForm
 from actionplan.models import Organisation, Plan, PlanStatus
 
 DATE_HELP = "For example 1/4/2026."
@@ -102,7 +103,9 @@ class PlanAddForm(PlanDetailsForm):
             super().validate_unique()
 
 
-class PlanSettingsForm(PlanDetailsForm):
+class PlanSettingsForm(ConflictCheckedForm, PlanDetailsForm):
+    conflict_noun = "plan's settings"
+
     class Meta(PlanDetailsForm.Meta):
         fields = [*PlanDetailsForm.Meta.fields, "awaiting_update_days"]
         labels = {**PlanDetailsForm.Meta.labels, "awaiting_update_days": "Awaiting update after"}

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from actionplan.conflicts import refuse_conflicts
 from actionplan.models import (
     Action,
     ActionOwner,
@@ -76,6 +77,15 @@ class NextVersion:
     plan: Plan
     carried_over: int
     left_behind: int
+
+
+@transaction.atomic
+def plan_settings_save(*, plan: Plan, user: User | None, base: dict | None) -> Plan:
+    """Save a plan's settings; `base` (the form's start) refuses saving over someone else's
+    change to them (actionplan.conflicts)."""
+    refuse_conflicts(plan, base)
+    save_with_history(plan, user=user, reason="Plan settings changed")
+    return plan
 
 
 @transaction.atomic

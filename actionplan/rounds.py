@@ -439,7 +439,9 @@ def round_send_reminders(
     now = now or timezone.now()
     today = timezone.localdate(now)
     update_round = (
-        UpdateRound.objects.select_for_update().select_related("plan").get(pk=update_round.pk)
+        UpdateRound.objects.select_for_update(of=("self",))
+        .select_related("plan")
+        .get(pk=update_round.pk)
     )
     reason = reminder_reason(update_round, today)
     if not reason:

@@ -157,7 +157,9 @@ def project_save(*, project: Project, user: User | None, base: dict | None = Non
         save_with_history(project, user=user, reason="Project added")
         return project
     refuse_conflicts(project, base)
-    stored = Project.objects.select_for_update().select_related("theme").get(pk=project.pk)
+    stored = (
+        Project.objects.select_for_update(of=("self",)).select_related("theme").get(pk=project.pk)
+    )
     if stored.theme_id == project.theme_id:
         save_with_history(project, user=user, reason="Project edited")
         return project
@@ -167,7 +169,7 @@ def project_save(*, project: Project, user: User | None, base: dict | None = Non
     project.position = _next_position(Project.objects.filter(theme=new_theme))
     reason = f"Moved to theme {new_theme.reference}"
     save_with_history(project, user=user, reason=reason)
-    for action in Action.objects.select_for_update().filter(project=project):
+    for action in Action.objects.select_for_update(of=("self",)).filter(project=project):
         action.theme = new_theme
         save_with_history(
             action, user=user, reason=f"{reason} with its project {project}", validate=False
@@ -205,7 +207,9 @@ def action_move(
 
     It goes at the end, or at the start (the others there are renumbered after it).
     """
-    action = Action.objects.select_for_update().select_related("theme").get(pk=action.pk)
+    action = (
+        Action.objects.select_for_update(of=("self",)).select_related("theme").get(pk=action.pk)
+    )
     if theme.plan_id != action.theme.plan_id:
         raise ValidationError({"theme": "An action can only move to a theme of its own plan."})
     if project is not None and project.theme_id != theme.pk:

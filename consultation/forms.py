@@ -85,7 +85,9 @@ class FindingForm(ConflictCheckedForm):
             ]
 
 
-class PublicPageForm(forms.ModelForm):
+class PublicPageForm(ConflictCheckedForm):
+    conflict_noun = "page"
+
     class Meta:
         model = PublicPage
         fields = ["you_said_we_did_published", "introduction"]

@@ -93,7 +93,12 @@ def finding_unlink_action(*, finding: Finding, action: Action, user: User | None
 
 
 @transaction.atomic
-def public_page_save(*, page: PublicPage, user: User | None) -> PublicPage:
+def public_page_save(
+    *, page: PublicPage, user: User | None, base: dict | None = None
+) -> PublicPage:
+    """Save the public page's settings; `base` (the form's start) refuses saving over someone
+    else's change (actionplan.conflicts)."""
+    refuse_conflicts(page, base)
     state = "public" if page.you_said_we_did_published else "not public"
     save_with_history(page, user=user, reason=f'"You said, we did" page set {state}')
     return page

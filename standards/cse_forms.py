@@ -6,10 +6,12 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from actionplan.conflicts import LinkSet
 from actionplan.formfields import IdsField
 from actionplan.forms import ConflictCheckedForm
 from actionplan.models import Action, Plan, Theme
 from consultation.models import Exercise
+from standards import cse_services
 from standards.cse_models import (
     Assessment,
     AssessmentKind,
@@ -127,6 +129,9 @@ class EvidenceForm(ConflictCheckedForm):
                 "exercises", [link.exercise_id for link in ev.exercise_links.all()]
             )
 
+    def link_sets(self) -> dict[str, LinkSet]:
+        return cse_services.cse_evidence_link_sets(self.instance)
+
     def clean_dated(self):
         dated = self.cleaned_data["dated"]
         if dated > timezone.localdate():
@@ -207,23 +212,33 @@ class AssessmentForm(forms.ModelForm):
         }
 
 
-class MappingForm(forms.Form):
-    """For each theme of a plan, the criteria it works towards (checkboxes)."""
+class MappingForm(ConflictCheckedForm):
+    """For each theme of a plan, the criteria it works towards (checkboxes), as the plan's."""
 
-    def __init__(self, *args, themes: list[Theme], criteria: list[Criterion], current, **kwargs):
-        super().__init__(*args, **kwargs)
+    conflict_noun = "mapping"
+
+    class Meta:
+        model = Plan
+        fields: list[str] = []
+
+    def __init__(self, *args, themes: list[Theme], criteria: list[Criterion], **kwargs):
         self.themes = themes
-        choices = [(c.pk, str(c)) for c in criteria]
         self.criteria = {c.pk: c for c in criteria}
-        for theme in themes:
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self) -> None:
+        choices = [(pk, str(c)) for pk, c in self.criteria.items()]
+        for theme in self.themes:
             self.fields[f"theme_{theme.pk}"] = forms.TypedMultipleChoiceField(
                 label=f"Theme {theme}",
                 choices=choices,
                 coerce=int,
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
-                initial=sorted(current.get(theme.pk, [])),
             )
+
+    def link_sets(self) -> dict[str, LinkSet]:
+        return cse_services.cse_theme_mapping_sets(self.themes)
 
     def mapping(self) -> dict[Theme, list[Criterion]]:
         return {
@@ -232,8 +247,10 @@ class MappingForm(forms.Form):
         }
 
 
-class ActionCriteriaForm(forms.Form):
+class ActionCriteriaForm(ConflictCheckedForm):
     """The sub-criteria an action addresses directly."""
+
+    conflict_noun = "action's CSE sub-criteria"
 
     sub_criteria = IdsField(
         label="Sub-criteria this action addresses",
@@ -243,6 +260,13 @@ class ActionCriteriaForm(forms.Form):
         help_text="Besides the criteria its theme is mapped to.",
     )
 
+    class Meta:
+        model = Action
+        fields: list[str] = []
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sub_criteria"].label_from_instance = _sub_label
+
+    def link_sets(self) -> dict[str, LinkSet]:
+        return {"sub_criteria": cse_services.cse_action_sub_criteria_links(self.instance)}

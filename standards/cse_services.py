@@ -13,7 +13,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from actionplan.conflicts import refuse_conflicts
+from actionplan.conflicts import LinkSet, refuse_conflicts
 from actionplan.models import Action, Plan, Theme
 from actionplan.services import User, links_sync_with_history, save_with_history
 from consultation.models import Exercise
@@ -34,6 +34,20 @@ from standards.cse_models import (
 from standards.models import Standard
 
 
+def cse_evidence_link_sets(evidence: Evidence) -> dict[str, LinkSet]:
+    """What an evidence item is linked to, as its form edits it (by field name)."""
+
+    def links(model: type, column: str, label: str) -> LinkSet:
+        return LinkSet(label=label, model=model, where={"evidence_id": evidence.pk}, column=column)
+
+    return {
+        "sub_criteria": links(EvidenceSubCriterion, "sub_criterion_id", "sub-criteria it supports"),
+        "actions": links(EvidenceAction, "action_id", "plan actions it comes from or supports"),
+        "standards": links(EvidenceStandard, "standard_id", "service standards it shows"),
+        "exercises": links(EvidenceExercise, "exercise_id", "consultation exercises it draws on"),
+    }
+
+
 @transaction.atomic
 def cse_evidence_save(
     *,
@@ -48,9 +62,22 @@ def cse_evidence_save(
 ) -> Evidence:
     """Save an evidence item and make its links exactly those given.
 
-    `base` (an edit form's start) refuses saving over someone else's change (conflicts.py).
+    `base` (an edit form's start) refuses saving over someone else's change (conflicts.py),
+    to the item or to its links.
     """
-    refuse_conflicts(evidence, base)
+    if evidence.pk is not None:
+        wanted = {
+            "sub_criteria": sub_criteria,
+            "actions": actions,
+            "standards": standards,
+            "exercises": exercises,
+        }
+        refuse_conflicts(
+            evidence,
+            base,
+            sets=cse_evidence_link_sets(evidence),
+            chosen={name: [row.pk for row in rows] for name, rows in wanted.items()},
+        )
     if not sub_criteria:
         raise ValidationError(
             {"sub_criteria": "Choose at least one sub-criterion this evidence supports."}
@@ -153,6 +180,29 @@ def cse_assessment_record(
     return assessment
 
 
+def cse_theme_mapping_sets(themes: Sequence[Theme]) -> dict[str, LinkSet]:
+    """Each theme's criteria, as the mapping form edits them (field theme_<id>)."""
+    return {
+        f"theme_{theme.pk}": LinkSet(
+            label=f"criteria of theme {theme}",
+            model=ThemeCriterion,
+            where={"theme_id": theme.pk},
+            column="criterion_id",
+        )
+        for theme in themes
+    }
+
+
+def cse_action_sub_criteria_links(action: Action) -> LinkSet:
+    """The sub-criteria an action addresses directly, as its form edits them."""
+    return LinkSet(
+        label="sub-criteria this action addresses",
+        model=ActionSubCriterion,
+        where={"action_id": action.pk},
+        column="sub_criterion_id",
+    )
+
+
 @transaction.atomic
 def cse_theme_mapping_save(
     *,
@@ -161,11 +211,23 @@ def cse_theme_mapping_save(
     user: User | None,
     reason: str = "Themes mapped to CSE criteria",
     note: str = "",
+    base: dict | None = None,
 ) -> None:
-    """Make each theme's criteria exactly those given (themes not mentioned are left alone)."""
+    """Make each theme's criteria exactly those given (themes not mentioned are left alone).
+
+    `base` (the mapping form's start) refuses saving over someone else's mapping
+    (actionplan.conflicts); the plan's row is the lock every mapping save takes.
+    """
     foreign = [t for t in mapping if t.plan_id != plan.pk]
     if foreign:
         raise ValidationError("Map only this plan's themes.")
+    Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
+    refuse_conflicts(
+        plan,
+        base,
+        sets=cse_theme_mapping_sets(list(mapping)),
+        chosen={f"theme_{t.pk}": [c.pk for c in criteria] for t, criteria in mapping.items()},
+    )
     for theme, criteria in mapping.items():
         links_sync_with_history(
             existing=theme.cse_criterion_links.all(),
@@ -186,8 +248,20 @@ def cse_action_sub_criteria_set(
     sub_criteria: Sequence[SubCriterion],
     user: User | None,
     reason: str = "CSE sub-criteria of the action changed",
+    base: dict | None = None,
 ) -> None:
-    """Make the sub-criteria the action directly addresses exactly those given."""
+    """Make the sub-criteria the action directly addresses exactly those given.
+
+    `base` (the form's start) refuses saving over someone else's change (actionplan.conflicts);
+    the action's row is the lock every save of its sub-criteria takes.
+    """
+    Action.objects.select_for_update(of=("self",)).get(pk=action.pk)
+    refuse_conflicts(
+        action,
+        base,
+        sets={"sub_criteria": cse_action_sub_criteria_links(action)},
+        chosen={"sub_criteria": [sub.pk for sub in sub_criteria]},
+    )
     links_sync_with_history(
         existing=action.cse_sub_criterion_links.all(),
         field="sub_criterion",

@@ -99,8 +99,14 @@ class StandardForm(ConflictCheckedForm):
                 return
 
 
-class ReviseForm(forms.ModelForm):
-    """A new version of a standard from a date: the current version ends the day before."""
+class ReviseForm(ConflictCheckedForm):
+    """A new version of a standard from a date: the current version ends the day before.
+
+    It starts from the current version's values: a revision over someone else's correction of
+    them meanwhile is refused like any edit (actionplan.conflicts).
+    """
+
+    conflict_noun = "standard"
 
     revise_from = forms.DateField(
         label="New version applies from", help_text="For example 02/07/2012."
@@ -129,17 +135,11 @@ class ReviseForm(forms.ModelForm):
         labels = {"better": "Which direction is better"}
 
     def __init__(self, *args, standard: Standard, **kwargs) -> None:
-        copy = Standard(
-            organisation_id=standard.organisation_id,
-            reference=standard.reference,
-            channel=standard.channel,
-        )
-        for name in self.Meta.fields:
-            setattr(copy, name, getattr(standard, name))
-        super().__init__(*args, instance=copy, **kwargs)
+        super().__init__(*args, instance=standard, **kwargs)
 
     def _post_clean(self) -> None:
-        # The new version is built and validated by services.standard_revise.
+        # The new version is built and validated by services.standard_revise; the current
+        # version (the instance) is left as it is.
         pass
 
 

@@ -60,15 +60,22 @@ def standard_revise(
     effective_from: date,
     user: User | None,
     reason: str,
+    base: dict | None = None,
 ) -> Standard:
     """End `standard` the day before `effective_from` and start a new version with `changes`.
 
     Values already entered for periods from `effective_from` on belong to the new version
     and are refused rather than silently moved: revise from a later date, or move them first.
+    `base` (the revision form's start) refuses revising over someone else's correction of
+    the current version since (actionplan.conflicts).
     """
     if not reason.strip():
         raise ValidationError({"reason": "Say why the standard is being revised."})
-    standard = Standard.objects.select_for_update().get(pk=standard.pk)
+    standard = Standard.objects.select_for_update(of=("self",)).get(pk=standard.pk)
+    revised = Standard(**{f.attname: getattr(standard, f.attname) for f in Standard._meta.fields})
+    for name, value in changes.items():
+        setattr(revised, name, value)
+    refuse_conflicts(revised, base)
     if standard.effective_from and effective_from <= standard.effective_from:
         raise ValidationError(
             {

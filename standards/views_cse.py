@@ -37,7 +37,6 @@ from standards.cse_models import (
     EvidenceSubCriterion,
     Rating,
     SubCriterion,
-    ThemeCriterion,
 )
 
 CHANGE_REFUSED = (
@@ -211,18 +210,19 @@ def cse_assessment_add(request: HttpRequest, slug: str) -> HttpResponse:
 def cse_mapping(request: HttpRequest, slug: str) -> HttpResponse:
     plan = plan_for_user(request.user, slug, manage=True)
     themes = list(plan.themes.all())
-    current: dict[int, list[int]] = {}
-    for theme_id, criterion_id in ThemeCriterion.objects.filter(theme__plan=plan).values_list(
-        "theme_id", "criterion_id"
-    ):
-        current.setdefault(theme_id, []).append(criterion_id)
     form = MappingForm(
-        _posted(request), themes=themes, criteria=list(Criterion.objects.all()), current=current
+        _posted(request), instance=plan, themes=themes, criteria=list(Criterion.objects.all())
     )
     if form.is_valid():
-        cse_services.cse_theme_mapping_save(plan=plan, mapping=form.mapping(), user=request.user)
-        messages.success(request, "Themes mapped to the CSE criteria.")
-        return redirect(reverse("cse_by_criterion", args=[plan.slug]))
+        try:
+            cse_services.cse_theme_mapping_save(
+                plan=plan, mapping=form.mapping(), user=request.user, base=form.base
+            )
+        except EditConflict as conflict:
+            form.show_conflict(conflict)
+        else:
+            messages.success(request, "Themes mapped to the CSE criteria.")
+            return redirect(reverse("cse_by_criterion", args=[plan.slug]))
     return render(request, "standards/cse/mapping_form.html", _context(plan, form=form))
 
 
@@ -231,13 +231,19 @@ def cse_action_criteria(request: HttpRequest, pk: int) -> HttpResponse:
     access = action_for_user(request.user, pk)
     require(access.can_edit, CHANGE_REFUSED)
     action: Action = access.action
-    current = list(action.cse_sub_criterion_links.values_list("sub_criterion_id", flat=True))
-    form = ActionCriteriaForm(_posted(request), initial={"sub_criteria": current})
+    form = ActionCriteriaForm(_posted(request), instance=action)
     if form.is_valid():
-        cse_services.cse_action_sub_criteria_set(
-            action=action, sub_criteria=list(form.cleaned_data["sub_criteria"]), user=request.user
-        )
-        messages.success(request, "The CSE sub-criteria this action addresses are saved.")
-        return redirect(reverse("action_detail", args=[action.pk]) + "#cse")
+        try:
+            cse_services.cse_action_sub_criteria_set(
+                action=action,
+                sub_criteria=list(form.cleaned_data["sub_criteria"]),
+                user=request.user,
+                base=form.base,
+            )
+        except EditConflict as conflict:
+            form.show_conflict(conflict)
+        else:
+            messages.success(request, "The CSE sub-criteria this action addresses are saved.")
+            return redirect(reverse("action_detail", args=[action.pk]) + "#cse")
     context = _context(action.theme.plan, form=form, action=action)
     return render(request, "standards/cse/action_criteria_form.html", context)

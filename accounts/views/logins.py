@@ -17,10 +17,10 @@ from accounts import services
 from accounts.forms import NO_PLAN_ROLE, InviteForm, RolesForm, SignInProviderForm
 from accounts.models import Invitation, SignInProvider
 from actionplan.access import organisation_to_administer
+from actionplan.conflicts import EditConflict
 from actionplan.forms import add_model_errors
 from actionplan.models import Membership, PlanMembership
 from actionplan.organisations import OrganisationRole
-from actionplan.services import save_with_history
 
 
 @login_required
@@ -169,9 +169,15 @@ def sign_in_settings(request: HttpRequest, slug: str) -> HttpResponse:
     provider = SignInProvider.objects.filter(organisation=organisation).first()
     form = SignInProviderForm(request.POST or None, instance=provider, organisation=organisation)
     if request.method == "POST" and form.is_valid():
-        save_with_history(form.instance, user=request.user, reason="Single sign-on settings")
-        messages.success(request, "Single sign-on settings saved.")
-        return redirect("organisation_admin", organisation.slug)
+        try:
+            services.sign_in_provider_save(
+                provider=form.instance, user=request.user, base=form.base
+            )
+        except EditConflict as conflict:
+            form.show_conflict(conflict)
+        else:
+            messages.success(request, "Single sign-on settings saved.")
+            return redirect("organisation_admin", organisation.slug)
     context = {
         "organisation": organisation,
         "form": form,

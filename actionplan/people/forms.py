@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django import forms
 
-from actionplan.forms import ConstraintsForm
+from actionplan.conflicts import LinkSet
+from actionplan.forms import ConflictCheckedForm
 from actionplan.models import Organisation, Owner, OwnerKind, Unit
+from actionplan.people.services import group_member_links
 
 
-class OwnerForm(ConstraintsForm):
+class OwnerForm(ConflictCheckedForm):
     """A person (name, initials, job title, e-mail, unit) or a group (abbreviation, members)."""
 
     members = forms.ModelMultipleChoiceField(
@@ -22,6 +24,10 @@ class OwnerForm(ConstraintsForm):
         model = Owner
         fields = ["name", "short_name", "job_title", "email", "unit", "aliases"]
         labels = {"email": "E-mail address"}
+
+    @property
+    def conflict_noun(self) -> str:
+        return "group" if self.instance.kind == OwnerKind.GROUP else "person"
 
     def __init__(self, *args, organisation: Organisation, kind: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -40,12 +46,15 @@ class OwnerForm(ConstraintsForm):
                 .filter(kind=OwnerKind.PERSON)
                 .order_by("name")
             )
-            if self.instance.pk:
-                self.initial["members"] = [m.person_id for m in self.instance.memberships.all()]
         else:
             self.fields["short_name"].label = "Initials"
             self.fields["email"].help_text = "Update rounds e-mail this address."
             del self.fields["members"]
+
+    def link_sets(self) -> dict[str, LinkSet]:
+        if self.instance.kind != OwnerKind.GROUP:
+            return {}
+        return {"members": group_member_links(self.instance)}
 
 
 class OwnerChoiceForm(forms.Form):
@@ -68,7 +77,9 @@ class OwnerChoiceForm(forms.Form):
         )
 
 
-class UnitForm(ConstraintsForm):
+class UnitForm(ConflictCheckedForm):
+    conflict_noun = "unit"
+
     class Meta:
         model = Unit
         fields = ["name", "short_name", "kind"]

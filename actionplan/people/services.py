@@ -9,12 +9,14 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from actionplan.conflicts import LinkSet, refuse_conflicts
 from actionplan.models import (
     Action,
     ActionOwner,
     GroupMembership,
     Owner,
     OwnerKind,
+    Unit,
     UpdateRequest,
 )
 from actionplan.services import (  # noqa: F401 (save_with_history is the views' too)
@@ -25,15 +27,45 @@ from actionplan.services import (  # noqa: F401 (save_with_history is the views'
 )
 
 
+def group_member_links(group: Owner) -> LinkSet:
+    """A group's members, as its form edits them."""
+    return LinkSet(
+        label="members", model=GroupMembership, where={"group_id": group.pk}, column="person_id"
+    )
+
+
+@transaction.atomic
+def unit_save(*, unit: Unit, user: User | None, reason: str, base: dict | None = None) -> Unit:
+    """Save a unit; `base` (an edit form's start) refuses saving over someone else's change."""
+    refuse_conflicts(unit, base)
+    save_with_history(unit, user=user, reason=reason)
+    return unit
+
+
 @transaction.atomic
 def owner_save(
-    *, owner: Owner, members: list[Owner] | None = None, user: User | None, reason: str
+    *,
+    owner: Owner,
+    members: list[Owner] | None = None,
+    user: User | None,
+    reason: str,
+    base: dict | None = None,
 ) -> Owner:
-    """Save a person or group; for a group, make `members` its members."""
+    """Save a person or group; for a group, make `members` its members.
+
+    `base` (an edit form's start) refuses saving over someone else's change to the owner or
+    to a group's members (actionplan.conflicts).
+    """
     if members is not None and owner.kind != OwnerKind.GROUP:
         raise ValidationError("Only a group has members.")
     if any(m.organisation_id != owner.organisation_id for m in members or []):
         raise ValidationError({"members": "Choose people of this organisation."})
+    if members is None:
+        refuse_conflicts(owner, base)
+    else:
+        sets = {"members": group_member_links(owner)}
+        chosen = {"members": [m.pk for m in members]}
+        refuse_conflicts(owner, base, sets=sets, chosen=chosen)
     save_with_history(owner, user=user, reason=reason)
     if members is not None:
         links_sync_with_history(

@@ -18,6 +18,7 @@ from actionplan.access import (
     require,
     visible_organisations,
 )
+from actionplan.conflicts import EditConflict
 from actionplan.forms import add_model_errors
 from actionplan.models import Owner, OwnerKind, Unit
 from actionplan.people import services
@@ -88,7 +89,11 @@ def owner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         members = list(form.cleaned_data["members"]) if owner.kind == OwnerKind.GROUP else None
         try:
-            services.owner_save(owner=owner, members=members, user=request.user, reason="Edited")
+            services.owner_save(
+                owner=owner, members=members, user=request.user, reason="Edited", base=form.base
+            )
+        except EditConflict as conflict:
+            form.show_conflict(conflict)
         except ValidationError as error:
             add_model_errors(form, error)
         else:
@@ -166,10 +171,17 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _unit_form(request: HttpRequest, *, organisation, unit: Unit | None) -> HttpResponse:
     form = UnitForm(request.POST or None, instance=unit, organisation=organisation)
     if request.method == "POST" and form.is_valid():
-        services.save_with_history(
-            form.instance, user=request.user, reason="Edited" if unit else "Added"
-        )
-        messages.success(request, f"{form.instance} saved.")
-        return redirect("people_register", organisation.slug)
+        try:
+            services.unit_save(
+                unit=form.instance,
+                user=request.user,
+                reason="Edited" if unit else "Added",
+                base=form.base,
+            )
+        except EditConflict as conflict:
+            form.show_conflict(conflict)
+        else:
+            messages.success(request, f"{form.instance} saved.")
+            return redirect("people_register", organisation.slug)
     context = {"organisation": organisation, "form": form, "unit": unit}
     return render(request, "people/unit_form.html", context)

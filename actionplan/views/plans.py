@@ -16,9 +16,9 @@ from actionplan.access import (
     plan_for_user,
     require,
 )
+from actionplan.conflicts import EditConflict
 from actionplan.forms import add_model_errors
 from actionplan.plan_forms import PlanAddForm, PlanSettingsForm, StartFrom
-from actionplan.services import save_with_history
 
 
 def _details(data: dict) -> plan_setup.PlanDetails:
@@ -74,7 +74,9 @@ def plan_settings(request: HttpRequest, slug: str) -> HttpResponse:
     form = PlanSettingsForm(request.POST or None, instance=plan, organisation=plan.organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            save_with_history(form.instance, user=request.user, reason="Plan settings changed")
+            plan_setup.plan_settings_save(plan=form.instance, user=request.user, base=form.base)
+        except EditConflict as conflict:
+            form.show_conflict(conflict)
         except ValidationError as error:
             add_model_errors(form, error)
         else:

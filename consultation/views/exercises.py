@@ -98,9 +98,13 @@ def public_page_edit(request: HttpRequest, slug: str) -> HttpResponse:
     page = PublicPage.objects.filter(plan=plan).first() or PublicPage(plan=plan)
     form = PublicPageForm(_posted(request), instance=page)
     if form.is_valid():
-        services.public_page_save(page=form.instance, user=request.user)
-        state = "public" if page.you_said_we_did_published else "not public"
-        messages.success(request, f"The “you said, we did” page is {state}.")
-        return redirect("consultation_list", slug=plan.slug)
+        try:
+            services.public_page_save(page=form.instance, user=request.user, base=form.base)
+        except EditConflict as conflict:
+            form.show_conflict(conflict)
+        else:
+            state = "public" if page.you_said_we_did_published else "not public"
+            messages.success(request, f"The “you said, we did” page is {state}.")
+            return redirect("consultation_list", slug=plan.slug)
     context = {"form": form, "plan": plan, "nav_section": "plans"}
     return render(request, "consultation/public_page_form.html", context)

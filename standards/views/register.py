@@ -201,7 +201,10 @@ def standard_revise(request: HttpRequest, pk: int) -> HttpResponse:
                 effective_from=data["revise_from"],
                 user=request.user,
                 reason=data["reason"],
+                base=form.base,
             )
+        except EditConflict as conflict:
+            form.show_conflict(conflict)
         except ValidationError as error:
             if hasattr(error, "error_dict") and "effective_from" in error.error_dict:
                 form.add_error("revise_from", error.error_dict.pop("effective_from"))

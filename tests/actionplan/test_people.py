@@ -18,10 +18,12 @@ from actionplan.models import (
     OwnerKind,
     UpdateRequest,
 )
+from actionplan.people.forms import UnitForm
 from actionplan.people.services import owner_leave, owner_merge
 from actionplan.rounds import round_open
 from actionplan.services import action_set_owners
 from tests.conftest import make_action
+from tests.formstate import loaded
 
 
 def test_the_register_lists_people_and_groups_with_the_actions_they_own(
@@ -187,8 +189,8 @@ def test_units_are_added_and_edited_in_the_register(client, organisation, steeri
     )
 
     unit = organisation.units.get()
-    client.post(
-        reverse("unit_edit", args=[unit.pk]), {"name": "Customer Access", "kind": "service"}
-    )
+    edited = {"name": "Customer Access", "kind": "service"}
+    started = loaded(unit, UnitForm.Meta.fields)
+    client.post(reverse("unit_edit", args=[unit.pk]), edited | {"loaded": started})
     unit.refresh_from_db()
     assert unit.name == "Customer Access" and unit.history.count() == 2

@@ -16,9 +16,11 @@ from actionplan.models import (
     PlanStatus,
     Status,
 )
+from actionplan.plan_forms import PlanSettingsForm
 from actionplan.plan_setup import PlanDetails, plan_next_version
 from actionplan.services import action_record_progress, action_revise_target
 from tests.conftest import make_action
+from tests.formstate import loaded
 
 
 def add_plan(client, organisation, **fields):
@@ -159,6 +161,7 @@ def test_a_plan_administrator_changes_the_plans_settings(client, plan, plan_admi
             "status": PlanStatus.ADOPTED,
             "committee": "Cabinet",
             "awaiting_update_days": "30",
+            "loaded": loaded(plan, PlanSettingsForm.Meta.fields),
         },
     )
 

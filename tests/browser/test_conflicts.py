@@ -10,6 +10,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from actionplan.models import Action, Rag
+from standards.cse_models import ActionSubCriterion, SubCriterion
+from standards.cse_reference import cse_reference_load
 from tests.browser.conftest import PASSWORD, check_accessibility
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -100,3 +102,52 @@ def test_when_both_change_the_same_field_the_second_must_choose(
     member.get_by_role("button", name="Save action").click()
     expect(member.get_by_text("The action has been saved.")).to_be_visible()
     assert Action.objects.get(pk=action.pk).rag == Rag.RED
+
+
+CRITERIA_SAVED = "The CSE sub-criteria this action addresses are saved."
+
+
+def test_two_people_tick_an_actions_cse_sub_criteria_at_once_and_both_are_kept(
+    browser, live_server, browser_users, action
+):
+    cse_reference_load()  # a transactional test empties the data migration's rows afterwards
+    first = SubCriterion.objects.get(reference="1.1")
+    second = SubCriterion.objects.get(reference="5.1")
+    url = f"{live_server.url}/actions/{action.pk}/cse/"
+    admin = _signed_in(browser, live_server.url, "pat.admin")
+    member = _signed_in(browser, live_server.url, "sam.steering")
+    admin.goto(url)
+    member.goto(url)  # both started from no sub-criteria
+
+    admin.get_by_label(str(first)).check()
+    admin.get_by_role("button", name="Save sub-criteria").click()
+    expect(admin.get_by_text(CRITERIA_SAVED)).to_be_visible()
+
+    member.get_by_label(str(second)).check()
+    member.get_by_role("button", name="Save sub-criteria").click()
+    check_accessibility(member)
+    expect(member.locator(".govuk-error-summary")).to_contain_text(
+        "Someone else saved this action's CSE sub-criteria while you were editing it"
+    )
+    changed = member.get_by_role("table", name="What pat.admin changed, and your answers")
+    expect(changed).to_contain_text(f"added {first}")  # theirs
+    expect(changed).to_contain_text(f"added {second}")  # mine
+    expect(changed).to_contain_text("the form now holds both changes")
+    # The form now holds their sub-criterion and the member's own.
+    expect(member.get_by_label(str(first))).to_be_checked()
+    expect(member.get_by_label(str(second))).to_be_checked()
+    linked = ActionSubCriterion.objects.filter(action=action)
+    assert set(linked.values_list("sub_criterion_id", flat=True)) == {first.pk}
+
+    member.get_by_role("button", name="Save sub-criteria").click()
+    check_accessibility(member)
+    expect(member.get_by_text(CRITERIA_SAVED)).to_be_visible()
+
+    assert set(linked.values_list("sub_criterion_id", flat=True)) == {first.pk, second.pk}
+    added = ActionSubCriterion.history.filter(action_id=action.pk, history_type="+")
+    assert {(h.history_user.username, h.sub_criterion_id) for h in added} == {
+        ("pat.admin", first.pk),
+        ("sam.steering", second.pk),
+    }
+    expect(member.locator("main")).to_contain_text(f"Sub-criterion {first}")
+    expect(member.locator("main")).to_contain_text(f"Sub-criterion {second}")

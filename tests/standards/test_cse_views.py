@@ -15,7 +15,7 @@ from standards.cse_models import Assessment, Evidence, Rating, ThemeCriterion
 from standards.cse_services import cse_action_sub_criteria_set, cse_theme_mapping_save
 from standards.models import Standard
 from tests.conftest import home_council
-from tests.formstate import loaded
+from tests.formstate import loaded, loaded_on_page
 from tests.standards.conftest import rate, record_evidence
 
 
@@ -178,7 +178,9 @@ def test_mapping_a_theme_groups_its_actions_under_the_criterion(
 ):
     client.force_login(steering_member)
     url = reverse("cse_mapping", args=[plan.slug])
-    response = client.post(url, {f"theme_{theme.pk}": [criteria["3"].pk, criteria["5"].pk]})
+    started = loaded_on_page(client.get(url).content.decode())
+    answers = {f"theme_{theme.pk}": [criteria["3"].pk, criteria["5"].pk], "loaded": started}
+    response = client.post(url, answers)
     assert response.status_code == 302
     assert ThemeCriterion.objects.count() == 2
     html = client.get(reverse("cse_by_criterion", args=[plan.slug])).content.decode()
@@ -232,9 +234,9 @@ def test_what_an_action_answers_is_read_in_one_query(
 
 def test_a_steering_member_sets_an_actions_sub_criteria(client, steering_member, action, cse):
     client.force_login(steering_member)
-    response = client.post(
-        reverse("cse_action_criteria", args=[action.pk]), {"sub_criteria": [cse["5.1"].pk]}
-    )
+    url = reverse("cse_action_criteria", args=[action.pk])
+    started = loaded_on_page(client.get(url).content.decode())
+    response = client.post(url, {"sub_criteria": [cse["5.1"].pk], "loaded": started})
     assert response.status_code == 302
     html = client.get(reverse("action_detail", args=[action.pk])).content.decode()
     assert "Sub-criterion 5.1 Standards for Timeliness and Quality" in html

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from standards.forms import StandardForm
+from standards.forms import ReviseForm, StandardForm
 from standards.models import Standard
 from standards.services import standard_revise
 from tests.formstate import loaded
@@ -158,6 +158,7 @@ def test_revising_ends_the_old_version_and_starts_a_new_one(client, steering_mem
         "published": "on",
         "revise_from": "02/07/2012",
         "reason": "Customer care standards launched",
+        "loaded": loaded(t1, ReviseForm.Meta.fields),
     }
     response = client.post(reverse("standard_revise", args=[t1.pk]), data)
     new = Standard.objects.get(reference="T1", effective_from=date(2012, 7, 2))
@@ -188,6 +189,7 @@ def test_revision_refused_when_figures_already_belong_to_the_new_period(
         "frequency": "monthly",
         "revise_from": "01/10/2026",
         "reason": "New target",
+        "loaded": loaded(t1, ReviseForm.Meta.fields),
     }
     response = client.post(reverse("standard_revise", args=[t1.pk]), data)
     assert "1 value already entered" in response.content.decode()
