@@ -7,16 +7,16 @@ class StandardsConfig(AppConfig):
     def ready(self) -> None:
         from actionplan import extensions, stamps
         from standards import (
-            cse_coverage,
-            cse_dashboard,
-            cse_demo,
-            cse_models,
             dashboard,
             demo,
             links,
             models,
             reporting,
         )
+        from standards.cse import coverage as cse_coverage
+        from standards.cse import dashboard as cse_dashboard
+        from standards.cse import demo as cse_demo
+        from standards.cse import models as cse_models
 
         extensions.register_part(
             extensions.DASHBOARD_END,

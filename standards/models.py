@@ -302,4 +302,4 @@ class StandardAction(models.Model):
         return f"{self.standard.reference} ↔ action {self.action_id}"
 
 
-from standards.cse_models import *  # noqa: E402, F401, F403  (CSE models live in their own module)
+from standards.cse.models import *  # noqa: E402, F401, F403  (CSE models live in their own module)

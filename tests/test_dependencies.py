@@ -25,7 +25,7 @@ BY_STRING = {"include", "import_module", "import_string", "__import__", "get_mod
 ALLOWED = {
     # The project's URLconf mounts the satellites' URLconfs.
     ("actionplan/urls/__init__.py", "standards.urls"),
-    ("actionplan/urls/__init__.py", "standards.urls_cse"),
+    ("actionplan/urls/__init__.py", "standards.cse.urls"),
     ("actionplan/urls/__init__.py", "consultation.urls"),
     # The organisations data migration (0006) moved the satellites' rows into organisations
     # too; migrations are history and are not edited.
@@ -88,7 +88,7 @@ def test_every_allowed_exception_is_still_needed():
         "from consultation import reporting",
         "def ready():\n    from standards import links\n",
         "urlpatterns = [path('', include('consultation.urls'))]",
-        "module = importlib.import_module('standards.cse_models')",
+        "module = importlib.import_module('standards.cse.models')",
         "Exercise = apps.get_model('consultation', 'Exercise')",
     ],
 )

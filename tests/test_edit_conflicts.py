@@ -27,14 +27,14 @@ from actionplan.models import GroupMembership, Milestone, Owner, OwnerKind, Them
 from actionplan.organisations import OrganisationRole
 from actionplan.services import save_with_history
 from consultation.models import PublicPage
-from standards.cse_models import (
+from standards.cse.models import (
     ActionSubCriterion,
     Criterion,
     EvidenceAction,
     SubCriterion,
     ThemeCriterion,
 )
-from standards.cse_reference import cse_reference_load
+from standards.cse.reference import cse_reference_load
 from standards.models import Standard
 from tests.conftest import make_user
 from tests.consultation.conftest import make_exercise, make_finding, make_recommendation

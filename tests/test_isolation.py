@@ -38,7 +38,7 @@ from actionplan.models import (
 )
 from actionplan.services import action_set_owners
 from consultation.models import Exercise, Finding, PublicPage, Recommendation, ScrutinyMeeting
-from standards.cse_models import Evidence
+from standards.cse.models import Evidence
 from standards.models import PerformanceValue, Standard
 from tests.conftest import make_action
 from tests.test_access_matrix import (

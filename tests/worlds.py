@@ -23,7 +23,7 @@ from consultation.models import (
     RecommendationAction,
     ScrutinyMeeting,
 )
-from standards.cse_models import Evidence
+from standards.cse.models import Evidence
 from standards.models import Standard, StandardAction
 
 

@@ -33,7 +33,7 @@ urlpatterns = [
     path("", include("actionplan.urls.rounds")),
     path("", include("actionplan.urls.reports")),
     path("", include("actionplan.urls.report_jobs")),
-    path("", include("standards.urls_cse")),
+    path("", include("standards.cse.urls")),
     path("", include("consultation.urls")),
     path("", include("standards.urls")),
     path("", include("actionplan.urls.importing")),

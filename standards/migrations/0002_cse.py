@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-# A frozen copy of standards/cse_reference.py as it stood when this migration was written:
+# A frozen copy of standards/cse/reference.py as it stood when this migration was written:
 # later edits to that module must not change what this migration loads.
 CRITERIA = [
     ("1", "Customer Insight", [

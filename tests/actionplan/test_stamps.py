@@ -42,7 +42,7 @@ from actionplan.services import (
     save_with_history,
 )
 from consultation.models import Exercise
-from standards.cse_models import Evidence, EvidenceExercise, EvidenceStandard
+from standards.cse.models import Evidence, EvidenceExercise, EvidenceStandard
 from standards.models import Standard
 from tests.security.reference import reference_data_load
 

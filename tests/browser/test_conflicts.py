@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from actionplan.models import Action, Rag
-from standards.cse_models import ActionSubCriterion, SubCriterion
-from standards.cse_reference import cse_reference_load
+from standards.cse.models import ActionSubCriterion, SubCriterion
+from standards.cse.reference import cse_reference_load
 from tests.browser.conftest import PASSWORD, check_accessibility
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

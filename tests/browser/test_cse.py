@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from standards.cse_models import Assessment, Evidence, SubCriterion
-from standards.cse_reference import cse_reference_load
-from standards.cse_services import cse_theme_mapping_save
+from standards.cse.models import Assessment, Evidence, SubCriterion
+from standards.cse.reference import cse_reference_load
+from standards.cse.services import cse_theme_mapping_save
 from tests.browser.conftest import Keyboard, check_accessibility
 from tests.browser.test_keyboard import sign_in
 

@@ -10,7 +10,7 @@ def reference_data_load() -> None:
     table, so a form offering sub-criteria could otherwise meet none, depending on test order.
     """
     try:
-        from standards.cse_reference import cse_reference_load
+        from standards.cse.reference import cse_reference_load
     except ImportError:
         return
     cse_reference_load()

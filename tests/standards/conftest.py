@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from actionplan.models import Action, Plan
-from standards.cse_models import Criterion, Evidence, SubCriterion
-from standards.cse_reference import cse_reference_load
-from standards.cse_services import RatingInput, cse_assessment_record, cse_evidence_save
+from standards.cse.models import Criterion, Evidence, SubCriterion
+from standards.cse.reference import cse_reference_load
+from standards.cse.services import RatingInput, cse_assessment_record, cse_evidence_save
 
 
 @pytest.fixture

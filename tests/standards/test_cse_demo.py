@@ -10,8 +10,8 @@ from django.conf import settings
 
 from actionplan.demo import plan_load_from_data
 from actionplan.models import ProgressUpdate
-from standards.cse_demo import cse_demo_load
-from standards.cse_models import Assessment, Evidence, Rating, ThemeCriterion
+from standards.cse.demo import cse_demo_load
+from standards.cse.models import Assessment, Evidence, Rating, ThemeCriterion
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 

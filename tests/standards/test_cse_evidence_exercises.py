@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from actionplan.models import Plan
 from consultation.models import Exercise
-from standards.cse_models import Evidence, EvidenceExercise
-from standards.cse_services import cse_evidence_save
+from standards.cse.models import Evidence, EvidenceExercise
+from standards.cse.services import cse_evidence_save
 from tests.conftest import home_council
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import importlib
 
 from django.apps import apps
 
-from standards.cse_models import Criterion, SubCriterion
-from standards.cse_reference import CRITERIA, cse_reference_load
+from standards.cse.models import Criterion, SubCriterion
+from standards.cse.reference import CRITERIA, cse_reference_load
 
 
 def test_the_data_migration_loads_the_five_criteria_and_fifteen_sub_criteria(db):

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from actionplan.models import Plan, Theme
 from consultation.models import Exercise
-from standards.cse_models import (
+from standards.cse.models import (
     ActionSubCriterion,
     Assessment,
     Evidence,
@@ -20,7 +20,7 @@ from standards.cse_models import (
     Rating,
     ThemeCriterion,
 )
-from standards.cse_services import (
+from standards.cse.services import (
     RatingInput,
     cse_action_sub_criteria_set,
     cse_assessment_record,

@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from actionplan.models import Action, Theme
 from actionplan.synthetic import build_plan
-from standards.cse_coverage import action_cse_links
-from standards.cse_forms import EvidenceForm
-from standards.cse_models import Assessment, Evidence, Rating, ThemeCriterion
-from standards.cse_services import cse_action_sub_criteria_set, cse_theme_mapping_save
+from standards.cse.coverage import action_cse_links
+from standards.cse.forms import EvidenceForm
+from standards.cse.models import Assessment, Evidence, Rating, ThemeCriterion
+from standards.cse.services import cse_action_sub_criteria_set, cse_theme_mapping_save
 from standards.models import Standard
 from tests.conftest import home_council
 from tests.formstate import loaded, loaded_on_page

@@ -74,6 +74,6 @@ def load_reference(criterion_model, sub_criterion_model, criteria=CRITERIA) -> N
 
 def cse_reference_load() -> None:
     """Make the live database hold the standard's criteria (idempotent)."""
-    from standards.cse_models import Criterion, SubCriterion
+    from standards.cse.models import Criterion, SubCriterion
 
     load_reference(Criterion, SubCriterion)

@@ -18,9 +18,9 @@ from django.db import transaction
 
 from actionplan.models import Action, Plan
 from actionplan.services import User
-from standards.cse_models import Assessment, Criterion, Evidence, SubCriterion, ThemeCriterion
-from standards.cse_reference import cse_reference_load
-from standards.cse_services import (
+from standards.cse.models import Assessment, Criterion, Evidence, SubCriterion, ThemeCriterion
+from standards.cse.reference import cse_reference_load
+from standards.cse.services import (
     RatingInput,
     cse_action_sub_criteria_set,
     cse_assessment_record,

@@ -1,7 +1,7 @@
 """Customer Service Excellence (CSE): the standard's criteria, evidence, self-assessments and
 how a plan's themes and actions answer the criteria.
 
-The criteria and sub-criteria are reference data (standards/cse_reference.py, loaded by a data
+The criteria and sub-criteria are reference data (standards/cse/reference.py, loaded by a data
 migration). Everything a steering group records is per plan and keeps its history; links
 between objects are through models with their own history, so who linked what and when shows.
 """

@@ -17,7 +17,7 @@ from actionplan.conflicts import LinkSet, refuse_conflicts
 from actionplan.models import Action, Plan, Theme
 from actionplan.services import User, links_sync_with_history, save_with_history
 from consultation.models import Exercise
-from standards.cse_models import (
+from standards.cse.models import (
     ActionSubCriterion,
     Assessment,
     Compliance,

@@ -2,7 +2,7 @@
 
 Anyone with a role on the plan reads them (404 for plans they may not see); steering-group
 members and plan administrators record evidence and assessments and map themes (403 for the
-others). Writes go through standards/cse_services.py.
+others). Writes go through standards/cse/services.py.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from actionplan.access import (
 from actionplan.conflicts import EditConflict
 from actionplan.forms import add_model_errors
 from actionplan.models import Action, Plan
-from standards import cse_services
-from standards.cse_coverage import build_coverage, latest_assessment
-from standards.cse_forms import ActionCriteriaForm, AssessmentForm, EvidenceForm, MappingForm
-from standards.cse_models import (
+from standards.cse import services as cse_services
+from standards.cse.coverage import build_coverage, latest_assessment
+from standards.cse.forms import ActionCriteriaForm, AssessmentForm, EvidenceForm, MappingForm
+from standards.cse.models import (
     Criterion,
     Evidence,
     EvidenceAction,

@@ -8,9 +8,9 @@ from django.db.models import Count, Q
 
 from actionplan.models import Plan
 from actionplan.summary import Count as Tally
-from standards.cse_coverage import NOT_RATED, RATING_ORDER
-from standards.cse_models import Assessment, Compliance
-from standards.cse_reference import CRITERIA
+from standards.cse.coverage import NOT_RATED, RATING_ORDER
+from standards.cse.models import Assessment, Compliance
+from standards.cse.reference import CRITERIA
 
 # The data migration loads exactly these, so the panel needs no query to count them.
 SUB_CRITERIA = sum(len(subs) for _, _, subs in CRITERIA)

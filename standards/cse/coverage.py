@@ -18,7 +18,7 @@ from django.db.models.functions import Cast
 from actionplan.charts import StackedBarChart, stacked_bar_chart
 from actionplan.models import Action, Plan, Status, Theme
 from actionplan.summary import Count as Tally
-from standards.cse_models import (
+from standards.cse.models import (
     ActionSubCriterion,
     Assessment,
     Compliance,

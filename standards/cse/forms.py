@@ -11,8 +11,8 @@ from actionplan.formfields import IdsField
 from actionplan.forms import ConflictCheckedForm
 from actionplan.models import Action, Plan, Theme
 from consultation.models import Exercise
-from standards import cse_services
-from standards.cse_models import (
+from standards.cse import services as cse_services
+from standards.cse.models import (
     Assessment,
     AssessmentKind,
     Compliance,
@@ -20,7 +20,7 @@ from standards.cse_models import (
     Evidence,
     SubCriterion,
 )
-from standards.cse_services import RatingInput
+from standards.cse.services import RatingInput
 from standards.models import Standard
 
 DATE_HELP = "For example 30/11/2026."
