@@ -21,8 +21,8 @@ from django.utils import timezone
 from lxml import html
 
 from actionplan.models import Action, ActionOwner, Organisation, Plan, Unit
-from actionplan.services import save_with_history
-from consultation.models import Exercise, Finding
+from actionplan.services import action_record_progress, save_with_history
+from consultation.models import Exercise, Finding, FindingAction
 from consultation.services import finding_save
 from standards.dashboard import standards_panel
 from standards.models import Better, Standard
@@ -213,3 +213,50 @@ def test_a_finding_no_action_answers_shows_on_the_cached_dashboard(client, demo)
 
     after = as_uncached(client, dashboard)
     assert after != before
+
+
+# The public pages, cached the same way ------------------------------------------------------
+
+
+def test_progress_on_a_responding_action_shows_on_the_cached_you_said_we_did_page(client, demo):
+    plan = Plan.objects.get(slug=PUBLIC_PLAN)
+    page = reverse("you_said_we_did", args=[plan.organisation.slug, plan.slug])
+    assert "Queue cleared by the new rota" not in cached_then(client, page)
+    link = FindingAction.objects.filter(finding__exercise__plan=plan, finding__published=True)[0]
+    action_record_progress(
+        action=link.action,
+        reported_on=timezone.localdate(),
+        narrative="Queue cleared by the new rota",
+        user=None,
+    )
+    assert "Queue cleared by the new rota" in as_uncached(client, page)
+
+
+def test_the_you_said_we_did_page_comes_from_the_cache_the_second_time(
+    client, demo, django_assert_max_num_queries
+):
+    plan = Plan.objects.get(slug=PUBLIC_PLAN)
+    page = reverse("you_said_we_did", args=[plan.organisation.slug, plan.slug])
+    cached_then(client, page)
+    # the plan with its organisation, its public page settings, its change stamp
+    with django_assert_max_num_queries(3):
+        main(client, page)
+
+
+def test_a_published_figure_shows_on_the_cached_public_standards_page(
+    client, demo, django_assert_max_num_queries
+):
+    plan = Plan.objects.get(slug=PUBLIC_PLAN)
+    organisation = plan.organisation
+    organisation.public_pages = True
+    save_with_history(organisation, user=None, reason="Test")
+    page = reverse("standards_public", args=[organisation.slug])
+    before = cached_then(client, page)
+    row = next(r for r in _rows(plan) if r.latest and r.standard.published)
+    figure = Figure(standard=row.standard, period=row.latest.period, value=Decimal("12.5"))
+    performance_record(figures=[figure], publish=True, user=None, reason="Corrected")
+    after = as_uncached(client, page)
+    assert after != before and "12.5" in after
+    # From the cache: the organisation, its plans, their stamps and the site's.
+    with django_assert_max_num_queries(3):
+        assert main(client, page) == after
