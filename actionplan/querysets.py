@@ -281,14 +281,14 @@ class ActionQuerySet(models.QuerySet):
     def owned_by(self, owner: Owner) -> ActionQuerySet:
         """Actions the owner holds directly or through a group they belong to.
 
-        A subquery rather than a join, so no DISTINCT and it combines with any other filter.
+        An uncorrelated subquery rather than a join, so no DISTINCT and it combines with any
+        other filter; it starts from the owners' links (the index on the owner), so it costs
+        what the owner holds, not what the plans around them hold.
         """
         from actionplan.models import ActionOwner, Owner
 
-        links = ActionOwner.objects.filter(
-            action=OuterRef("pk"), owner__in=Owner.objects.acting_for(owner)
-        )
-        return self.filter(Exists(links))
+        links = ActionOwner.objects.filter(owner__in=Owner.objects.acting_for(owner).values("pk"))
+        return self.filter(pk__in=links.values("action_id"))
 
 
 class UpdateRoundQuerySet(models.QuerySet):

@@ -233,14 +233,14 @@ def actions_for_owner_page(*, owner: Owner, plans: QuerySet[Plan], today: date) 
     due_soon = is_due_between(today, today + timedelta(days=DUE_SOON_DAYS))
     return (
         Action.objects.owned_by(owner)
-        .filter(theme__plan__in=plans)
+        .filter(plan__in=plans)
         .select_related("theme__plan", "project")
         .annotate(
             is_overdue=Case(When(is_overdue(today), then=True), default=False),
             is_due_soon=Case(When(due_soon, then=True), default=False),
             update_needed_by=Subquery(waiting),
         )
-        .order_by("theme__plan__title", "theme__plan_id", *Action._meta.ordering)
+        .order_by("plan__title", "plan_id", *Action._meta.ordering)
     )
 
 

@@ -101,6 +101,24 @@ def current(plan: Plan) -> str | None:
     return f"{tokens[f'plan:{plan.pk}']}-{tokens.get(SITE, 0)}"
 
 
+def current_for_organisation(organisation_id: int) -> str | None:
+    """The stamps of all the organisation's plans and the site's, as one (two queries): what
+    an organisation-wide page (its public standards) is keyed by. None, as for a plan, while
+    any of its plans, or the organisation itself when it has none, has no stamp yet."""
+    scopes = [
+        f"plan:{pk}"
+        for pk in Plan.objects.filter(organisation_id=organisation_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ]
+    tokens = dict(
+        ChangeStamp.objects.filter(scope__in=[*scopes, SITE]).values_list("scope", "token")
+    )
+    if not scopes or any(scope not in tokens for scope in scopes):
+        return None
+    return "-".join(str(tokens.get(scope, 0)) for scope in [*scopes, SITE])
+
+
 register(Plan, lambda plan: plan.pk)
 register(Theme, lambda theme: theme.plan_id)
 register(Project, lambda project: project.theme.plan_id)

@@ -73,15 +73,22 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # What the sections show depends on the action, the day and what the viewer may change.
     rights = (access.can_edit, access.can_record_progress, access.can_delete)
     parts = (str(action.pk), today.isoformat(), *(str(int(right)) for right in rights))
-    sections = plan_fragment(
-        action.theme.plan, "action", parts, lambda: _action_sections(access, today)
+    # With them, for those who may revert, the history as data: its revert buttons carry the
+    # viewer's own form token, so it is rendered afresh for each request.
+    sections, history = plan_fragment(
+        action.theme.plan,
+        "action",
+        parts,
+        lambda: (
+            _action_sections(access, today),
+            action_history(action, can_revert=True) if access.can_delete else [],
+        ),
     )
     context = {
         "action": action,
         "plan": action.theme.plan,
         "sections": sections,
-        # Revert buttons carry the viewer's own form token: never cached.
-        "history": action_history(action, can_revert=True) if access.can_delete else [],
+        "history": history,
         "can_edit": access.can_edit,
         "can_record_progress": access.can_record_progress,
         "can_delete": access.can_delete,

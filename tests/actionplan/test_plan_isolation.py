@@ -15,9 +15,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actionplan.dashboard import recent_changes
+from actionplan.models import Owner
 from actionplan.synthetic import build_plan
 from tests.actionplan.test_views_browse import PAGE_QUERIES
 from tests.actionplan.test_views_dashboard import DASHBOARD_QUERIES
+from tests.actionplan.test_views_my_actions import MY_ACTIONS_QUERIES
 from tests.conftest import home_council
 
 pytestmark = [
@@ -108,3 +110,24 @@ def test_the_plan_browser_reads_no_shared_table_whole(client, small_beside_large
     assert shared_table_scans(queries.captured_queries) == []
     html = response.content.decode()
     assert "small officer" in html and "large officer" not in html  # the owner choices
+
+
+def test_my_actions_starts_from_the_owners_own_links(client, small_beside_large, action_owner):
+    officer = Owner.objects.get(name="small officer 0")  # also in the small plan's group
+    officer.user = action_owner
+    officer.save()
+    client.force_login(action_owner)
+    client.get(reverse("my_actions"))  # the session
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("my_actions"))
+    assert sum(len(entry.actions) for entry in response.context["plans"]) > 0
+    assert len(queries) == MY_ACTIONS_QUERIES
+    assert shared_table_scans(queries.captured_queries) == []
+    # The owner's links are found through the index on the owner and their actions by primary
+    # key, not by testing every action of every plan the login may see.
+    actions = next(
+        q["sql"] for q in queries.captured_queries if "actionplan_actionowner" in q["sql"]
+    )
+    plan = explain(actions)
+    assert re.search(r"Index Scan using actionplan_actionowner_owner_id\S* on", plan), plan
+    assert "using actionplan_action_pkey on actionplan_action " in plan, plan

@@ -207,6 +207,11 @@ def test_finished_actions_still_show_without_a_round_request(
     assert needed == {action.pk: True, done.pk: False}
 
 
+# session, user, role, owner record, actions (with due flags and round deadlines), open rounds
+# of their plans, the owner's groups.
+MY_ACTIONS_QUERIES = 7
+
+
 def _owner_page_queries(client, user, slug: str, actions_per_project: int) -> tuple[int, int]:
     plan = build_plan(
         organisation=home_council(), slug=slug, actions_per_project=actions_per_project
@@ -231,6 +236,4 @@ def test_my_actions_takes_the_same_number_of_queries_for_a_small_and_a_large_pla
     large, large_rows = _owner_page_queries(client, action_owner, "large", 8)
 
     assert large_rows > 2 * small_rows > 0
-    # session, user, role, owner record, actions (with due flags and round deadlines),
-    # open rounds of their plans, the owner's groups.
-    assert small == large == 7
+    assert small == large == MY_ACTIONS_QUERIES

@@ -69,9 +69,10 @@ def test_the_public_page_shows_no_links_that_need_sign_in(client, plan, finding,
         assert needs_sign_in not in text
 
 
-# The plan, its public page, the published findings (with exercise), their themes, their
-# action links, the linked actions (with theme, project and latest progress).
-PUBLIC_QUERIES = 6
+# The plan, its public page, its change stamp (the content is cached under it); uncached: the
+# published findings (with exercise), their themes, their action links, the linked actions
+# (with theme, project and latest progress).
+PUBLIC_QUERIES = 7
 
 
 @pytest.mark.parametrize("findings", [1, 6])
