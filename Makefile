@@ -46,8 +46,10 @@ run: demo
 
 test: install test-only
 
+# PYTEST_ARGS: e.g. "-n 2 --dist loadfile" spreads the suite over two processes (pytest-xdist).
+PYTEST_ARGS ?=
 test-only:
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
