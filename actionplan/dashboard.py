@@ -151,15 +151,23 @@ def _action_list(
     today: date,
     browse: dict[str, str | list[str]],
     limit: int = LIST_LIMIT,
+    total: int | None = None,
 ) -> ActionList:
-    """One query: the first `limit` rows, each carrying the full count in a window."""
-    found = list(
-        actions.select_related("theme", "project").annotate(matching=Window(Count("pk")))[:limit]
-    )
+    """One query: the first `limit` rows, each carrying the full count in a window.
+
+    Pass the `total` when the plan's summary has counted it already: a window counts every
+    matching row, so without one the query stops at the first `limit` rows of its ordering.
+    """
+    actions = actions.select_related("theme", "project")
+    if total is None:
+        found = list(actions.annotate(matching=Window(Count("pk")))[:limit])
+        total = found[0].matching if found else 0
+    else:
+        found = list(actions[:limit])
     return ActionList(
         key=key,
         rows=[ActionRow.from_action(action, today=today) for action in found],
-        total=found[0].matching if found else 0,
+        total=total,
         browse_query=urlencode(browse, doseq=True),
     )
 
@@ -414,6 +422,7 @@ def build_dashboard(plan: Plan, *, today: date) -> Dashboard:
             actions.overdue(today).order_by("target_latest", "pk"),
             today=today,
             browse={"overdue": "1"},
+            total=summary.count("overdue"),
         ),
         due_soon=_action_list(
             "due_soon",
@@ -430,14 +439,16 @@ def build_dashboard(plan: Plan, *, today: date) -> Dashboard:
             actions.revised().open().order_by("-replan_count", "target_latest", "pk"),
             today=today,
             browse={"slipped": "1", "status": OPEN_STATUSES},
+            total=summary.count("revised"),
         ),
         awaiting=_action_list(
             "awaiting",
             actions.awaiting_update(since=since)
-            .with_latest_update()
+            .with_latest_update_on()
             .order_by("latest_update_on", "target_latest", "pk"),
             today=today,
             browse={"awaiting": "1"},
+            total=summary.count("awaiting_update"),
         ),
         recent=recent_changes(plan),
         status_chart=charts.stacked_bar_chart(

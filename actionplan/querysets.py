@@ -243,6 +243,13 @@ class ActionQuerySet(models.QuerySet):
             latest_update_text=Subquery(latest.values("narrative")[:1]),
         )
 
+    def with_latest_update_on(self) -> ActionQuerySet:
+        """Annotate only the date of each action's latest progress update (one subquery)."""
+        from actionplan.models import ProgressUpdate
+
+        latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-reported_on")
+        return self.annotate(latest_update_on=Subquery(latest.values("reported_on")[:1]))
+
     def with_recent_update(self, since: date | Expression) -> ActionQuerySet:
         """Annotate `has_recent_update`: a progress update reported on or after `since`.
 

@@ -311,6 +311,10 @@ def test_lists_are_capped_and_say_how_many_there_are(client, plan, steering_memb
     assert "Showing the first 10 of 12 overdue actions." in overdue
     table = tree.get_element_by_id("overdue").getnext()
     assert len(table.xpath(".//tbody/tr")) == 10
+    # The awaiting list takes its total from the plan's summary rather than counting again.
+    awaiting = section(tree, "awaiting")
+    assert "Awaiting update (12)" in awaiting
+    assert "Showing the first 10 of 12" in awaiting
 
 
 def test_a_plan_with_no_actions_says_so(client, plan, steering_member):
@@ -323,7 +327,8 @@ def test_a_plan_with_no_actions_says_so(client, plan, steering_member):
 
 # 1 session, 2 user, 3 the user's grants, 4 the plan, 5 the plan's change stamp;
 # 6 plan summary (ActionQuerySet.summary), 7 counts grouped by theme, 8 the themes;
-# 9 overdue, 10 due soon, 11 slipped, 12 awaiting update (each: first rows + window count);
+# 9 overdue, 10 due soon, 11 slipped, 12 awaiting update (each: its first rows; due soon also
+# counts all its rows in a window, the others take their totals from the summary);
 # 13 latest action history rows, 14 their previous versions, 15 latest progress updates;
 # 16 the latest CSE assessment with its rating counts; consultation panel: 17 findings with
 # no responding action, 18 all findings counted (so "each finding is answered" is never said
