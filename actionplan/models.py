@@ -132,7 +132,12 @@ class Unit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+        return self.display_name(self.name, self.short_name)
+
+    @staticmethod
+    def display_name(name: str, short_name: str) -> str:
+        """str() of a unit from its two names, for lists read without model instances."""
+        return f"{name} ({short_name})" if short_name else name
 
 
 class Owner(models.Model):
@@ -189,9 +194,14 @@ class Owner(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.short_name and self.short_name != self.name:
-            return f"{self.name} ({self.short_name})"
-        return self.name
+        return self.display_name(self.name, self.short_name)
+
+    @staticmethod
+    def display_name(name: str, short_name: str) -> str:
+        """str() of an owner from its two names, for lists read without model instances."""
+        if short_name and short_name != name:
+            return f"{name} ({short_name})"
+        return name
 
     def clean(self) -> None:
         if self.kind == OwnerKind.GROUP and self.user_id:
