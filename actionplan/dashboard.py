@@ -55,12 +55,6 @@ _CHOICE_FIELDS = {"status": dict(Status.choices), "rag": dict(Rag.choices)}
 # Counts by group --------------------------------------------------------------------------
 
 
-def summaries_by_theme(plan: Plan, *, today: date, since: date) -> dict[int, PlanSummary]:
-    """Theme id → counts of its actions, in one grouped query."""
-    actions = Action.objects.for_plan(plan)
-    return actions.summaries_by("theme_id", today=today, awaiting_since=since)
-
-
 def summaries_by_plan(
     plans: Sequence[Plan], *, today: date, since: dict[int, date]
 ) -> dict[int, PlanSummary]:
@@ -394,8 +388,7 @@ def build_dashboard(plan: Plan, *, today: date) -> Dashboard:
     since = awaiting_since(plan, today)
     due_until = today + timedelta(days=DUE_SOON_DAYS)
     actions = Action.objects.for_plan(plan)
-    summary = actions.summary(today=today, awaiting_since=since)
-    by_theme = summaries_by_theme(plan, today=today, since=since)
+    summary, by_theme = actions.summary_and_by("theme_id", today=today, awaiting_since=since)
     status_columns = [c for c in summary.by_status if c.count]
     status_keys = [c.key for c in status_columns]
     themes = [

@@ -285,6 +285,21 @@ class ActionQuerySet(models.QuerySet):
         )
         return {row[field]: summary_from_row(row) for row in rows}
 
+    def summary_and_by(
+        self, field: str, *, today: date, awaiting_since: date
+    ) -> tuple[PlanSummary, dict[Any, PlanSummary]]:
+        """summary() and summaries_by(field) from one grouped query.
+
+        Every count is of actions, and each action falls in exactly one group (None included),
+        so the whole's counts are the groups' added up: one pass over the actions, not two.
+        """
+        aggregates = summary_aggregates(today)
+        rows = list(
+            self.with_recent_update(awaiting_since).values(field).annotate(**aggregates).order_by()
+        )
+        whole = {key: sum(row[key] for row in rows) for key in aggregates}
+        return summary_from_row(whole), {row[field]: summary_from_row(row) for row in rows}
+
     def owned_by(self, owner: Owner) -> ActionQuerySet:
         """Actions the owner holds directly or through a group they belong to.
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from actionplan.models import Action, Owner, OwnerKind, ProgressUpdate, Status
+from actionplan.models import Action, Owner, OwnerKind, ProgressUpdate, Project, Status, Theme
 from actionplan.services import action_revise_target, action_set_owners
 from tests.conftest import home_council, make_action
 
@@ -116,6 +116,29 @@ def test_summary_counts_statuses_rag_and_derived_conditions_as_councils_report(p
     assert summary.count("overdue") == 4
     assert summary.count("awaiting_update") == 22  # open actions, none with an update this year
     assert summary.count("unscheduled") == 0
+
+
+def test_the_whole_plans_summary_is_its_themes_added_up_from_one_query(
+    project, django_assert_num_queries
+):
+    other = Project.objects.create(
+        theme=Theme.objects.create(plan=project.theme.plan, reference="5", title="Web"),
+        reference="1",
+        title="Publish the directory",
+    )
+    make_action(project, status=Status.ON_TRACK, rag="green", target="Mar 2005")
+    make_action(project, status=Status.AT_RISK, rag="amber", target="Oct 2004")
+    make_action(other, status=Status.COMPLETED, completed_on=date(2004, 12, 1))
+    actions = Action.objects.all()
+    with django_assert_num_queries(1):
+        whole, by_theme = actions.summary_and_by(
+            "theme_id", today=TODAY, awaiting_since=date(2005, 1, 1)
+        )
+    assert whole == actions.summary(today=TODAY, awaiting_since=date(2005, 1, 1))
+    assert whole.total == 3
+    assert (whole.count("overdue"), whole.count("awaiting_update")) == (1, 2)
+    assert by_theme[project.theme_id].total == 2
+    assert by_theme[other.theme_id].count("completed") == 1
 
 
 def test_summary_of_an_empty_plan_says_so(db):
