@@ -388,7 +388,9 @@ def build_dashboard(plan: Plan, *, today: date) -> Dashboard:
     since = awaiting_since(plan, today)
     due_until = today + timedelta(days=DUE_SOON_DAYS)
     actions = Action.objects.for_plan(plan)
-    summary, by_theme = actions.summary_and_by("theme_id", today=today, awaiting_since=since)
+    summary, by_theme = actions.summary_and_by(
+        "theme_id", today=today, awaiting_since=since, plan=plan
+    )
     status_columns = [c for c in summary.by_status if c.count]
     status_keys = [c.key for c in status_columns]
     themes = [
@@ -436,7 +438,7 @@ def build_dashboard(plan: Plan, *, today: date) -> Dashboard:
         ),
         awaiting=_action_list(
             "awaiting",
-            actions.awaiting_update(since=since)
+            actions.awaiting_update(since=since, plan=plan)
             .with_latest_update_on()
             .order_by("latest_update_on", "target_latest", "pk"),
             today=today,

@@ -302,7 +302,9 @@ class ActionFilter(django_filters.FilterSet):
         return queryset.revised() if on else queryset
 
     def filter_awaiting(self, queryset: ActionQuerySet, name: str, on: bool) -> ActionQuerySet:
-        return queryset.awaiting_update(since=self.awaiting_since) if on else queryset
+        if not on:
+            return queryset
+        return queryset.awaiting_update(since=self.awaiting_since, plan=self.plan)
 
     def filter_unscheduled(self, queryset: ActionQuerySet, name: str, on: bool) -> ActionQuerySet:
         return queryset.unscheduled() if on else queryset

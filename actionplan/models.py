@@ -704,6 +704,9 @@ class ProgressUpdate(models.Model):
             models.Index(fields=["-created_at"], name="update_created"),
             # The dashboard's recent changes: the plan's newest updates, by id.
             models.Index(fields=["plan", "id"], name="update_plan_recent"),
+            # "Which of the plan's actions has an update since this day": a range of this
+            # plan's recent updates, read once per page rather than probed once per action.
+            models.Index(fields=["plan", "reported_on", "action"], name="update_plan_reported"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,7 +6,17 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Count, Exists, Expression, F, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from actionplan.ownertext import normalise, split_owner_text, token_spellings
@@ -14,7 +24,7 @@ from actionplan.summary import Count as Tally
 from actionplan.summary import PlanSummary
 
 if TYPE_CHECKING:
-    from actionplan.models import Owner
+    from actionplan.models import Owner, Plan
 
 FINISHED = ("completed", "suspended", "deleted")
 # "Due soon" on the dashboard and the My actions page: the target ends within this many days.
@@ -250,23 +260,34 @@ class ActionQuerySet(models.QuerySet):
         latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-reported_on")
         return self.annotate(latest_update_on=Subquery(latest.values("reported_on")[:1]))
 
-    def with_recent_update(self, since: date | Expression) -> ActionQuerySet:
+    def with_recent_update(
+        self, since: date | Expression, *, plan: Plan | None = None
+    ) -> ActionQuerySet:
         """Annotate `has_recent_update`: a progress update reported on or after `since`.
 
         `since` may be an expression, such as OuterRef("awaiting_since") to a per-row day.
+        Given the `plan` all these actions belong to, the plan's recent updates are read once
+        (a range of the index on plan and day) instead of probing each action's updates: the
+        same answer, since an update carries its action's plan.
         """
         from actionplan.models import ProgressUpdate
 
+        if plan is not None and isinstance(since, date):
+            recent = ProgressUpdate.objects.filter(plan=plan, reported_on__gte=since)
+            has_recent = ExpressionWrapper(
+                Q(pk__in=recent.values("action_id")), output_field=models.BooleanField()
+            )
+            return self.annotate(has_recent_update=has_recent)
         recent = ProgressUpdate.objects.filter(action=OuterRef("pk"), reported_on__gte=since)
         return self.annotate(has_recent_update=Exists(recent))
 
-    def awaiting_update(self, *, since: date) -> ActionQuerySet:
+    def awaiting_update(self, *, since: date, plan: Plan | None = None) -> ActionQuerySet:
         """Open actions with no progress update reported on or after `since`.
 
         awaiting.awaiting_since gives a plan's day: when its open round opened, or else back
-        its awaiting-update period.
+        its awaiting-update period. Pass the `plan` when every action is of that plan.
         """
-        return self.with_recent_update(since).filter(IS_OPEN, has_recent_update=False)
+        return self.with_recent_update(since, plan=plan).filter(IS_OPEN, has_recent_update=False)
 
     def summary(self, *, today: date, awaiting_since: date) -> PlanSummary:
         """Counts by status, by RAG, and of the derived conditions, in one query."""
@@ -286,7 +307,7 @@ class ActionQuerySet(models.QuerySet):
         return {row[field]: summary_from_row(row) for row in rows}
 
     def summary_and_by(
-        self, field: str, *, today: date, awaiting_since: date
+        self, field: str, *, today: date, awaiting_since: date, plan: Plan | None = None
     ) -> tuple[PlanSummary, dict[Any, PlanSummary]]:
         """summary() and summaries_by(field) from one grouped query.
 
@@ -295,7 +316,10 @@ class ActionQuerySet(models.QuerySet):
         """
         aggregates = summary_aggregates(today)
         rows = list(
-            self.with_recent_update(awaiting_since).values(field).annotate(**aggregates).order_by()
+            self.with_recent_update(awaiting_since, plan=plan)
+            .values(field)
+            .annotate(**aggregates)
+            .order_by()
         )
         whole = {key: sum(row[key] for row in rows) for key in aggregates}
         return summary_from_row(whole), {row[field]: summary_from_row(row) for row in rows}
