@@ -98,28 +98,6 @@ class QuickSelect(forms.Select):
         )
 
 
-class NamedChoiceIterator(forms.models.ModelChoiceIterator):
-    """(pk, str()) pairs read as values: a plan's few hundred owners without an instance each.
-
-    For models whose str() is their display_name(name, short_name) (owners and units).
-    """
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        label = self.queryset.model.display_name
-        for pk, name, short_name in self.queryset.values_list("pk", "name", "short_name"):
-            yield (pk, label(name, short_name))
-
-
-class NamedChoiceField(forms.ModelChoiceField):
-    iterator = NamedChoiceIterator
-
-
-class NamedChoiceFilter(django_filters.ModelChoiceFilter):
-    field_class = NamedChoiceField
-
-
 class FlagWidget(forms.CheckboxInput):
     """A checkbox that reads "1", "on", "true" or "yes" as ticked, and anything else as not."""
 
@@ -183,7 +161,7 @@ class ActionFilter(django_filters.FilterSet):
         widget=QuickSelect,
         error_messages={"invalid_choice": "Choose a theme of this plan from the list."},
     )
-    owner = NamedChoiceFilter(
+    owner = django_filters.ModelChoiceFilter(
         label="Owner",
         queryset=None,  # the owners of the plan's actions, set in __init__
         method="filter_owner",
@@ -192,7 +170,7 @@ class ActionFilter(django_filters.FilterSet):
         help_text="A person's actions include those of the groups they belong to.",
         error_messages={"invalid_choice": "Choose an owner from the list."},
     )
-    unit = NamedChoiceFilter(
+    unit = django_filters.ModelChoiceFilter(
         label="Directorate or service",
         queryset=None,  # the plan's actions' units, set in __init__
         empty_label="Any directorate or service",

@@ -132,12 +132,7 @@ class Unit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.display_name(self.name, self.short_name)
-
-    @staticmethod
-    def display_name(name: str, short_name: str) -> str:
-        """str() of a unit from its two names, for lists read without model instances."""
-        return f"{name} ({short_name})" if short_name else name
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
 
 
 class Owner(models.Model):
@@ -194,14 +189,9 @@ class Owner(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.display_name(self.name, self.short_name)
-
-    @staticmethod
-    def display_name(name: str, short_name: str) -> str:
-        """str() of an owner from its two names, for lists read without model instances."""
-        if short_name and short_name != name:
-            return f"{name} ({short_name})"
-        return name
+        if self.short_name and self.short_name != self.name:
+            return f"{self.name} ({self.short_name})"
+        return self.name
 
     def clean(self) -> None:
         if self.kind == OwnerKind.GROUP and self.user_id:
