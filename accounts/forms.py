@@ -51,6 +51,9 @@ class RolesForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="A role here applies to every plan; in a plan the higher role wins.",
     )
+    # The roles as the form showed them, signed (accounts.services.sign_roles): a save checks
+    # that nobody changed them meanwhile.
+    loaded = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -65,6 +68,10 @@ class RolesForm(forms.Form):
     def plan_roles(self) -> dict[Plan, str | None]:
         return {plan: self.cleaned_data.get(f"plan_{plan.pk}") or None for plan in self.plans}
 
+    def display(self, name: str, value: str) -> str:
+        """A role as the form names it ("None of its own" for no plan role)."""
+        return dict(self.fields[name].choices).get(value or NO_PLAN_ROLE, value)
+
 
 class InviteForm(RolesForm):
     email = forms.EmailField(label="E-mail address")
@@ -76,6 +83,7 @@ class InviteForm(RolesForm):
         help_text="Links the login to the actions this person owns.",
     )
 
+    loaded = None  # a new login has no roles to compare
     field_order = ["name", "email", "owner", "organisation_role"]
 
     def __init__(self, *args, organisation: Organisation, **kwargs) -> None:

@@ -422,6 +422,40 @@ def members_of(organisation: Organisation):
     )
 
 
+_ROLES_SALT = "accounts.roles.loaded"
+
+
+class RolesChanged(Exception):
+    """Someone changed the login's roles after the form was loaded; nothing was written.
+    `current` holds the roles as they are now, `changed` the names others changed."""
+
+    def __init__(self, *, current: dict[str, str], changed: list[str], by: str) -> None:
+        super().__init__(f"{by} changed these roles meanwhile")
+        self.current, self.changed, self.by = current, changed, by
+
+
+def role_values(*, organisation: Organisation, member: User) -> dict[str, str]:
+    """The login's roles here as the roles form names them: organisation_role, plan_<pk>."""
+    membership = Membership.objects.filter(user=member, organisation=organisation).first()
+    values = {"organisation_role": membership.role if membership else OrganisationRole.MEMBER}
+    for grant in PlanMembership.objects.filter(user=member, plan__organisation=organisation):
+        values[f"plan_{grant.plan_id}"] = grant.role
+    return values
+
+
+def sign_roles(values: Mapping[str, str], member: User) -> str:
+    return signing.dumps({"member": member.pk, "roles": dict(values)}, salt=_ROLES_SALT)
+
+
+def read_roles(token: str, member: User) -> dict[str, str] | None:
+    """The roles a form was loaded with, or None for a missing or tampered token."""
+    try:
+        loaded = signing.loads(token or "", salt=_ROLES_SALT)
+    except signing.BadSignature:
+        return None
+    return loaded["roles"] if loaded.get("member") == member.pk else None
+
+
 @transaction.atomic
 def user_set_roles(
     *,
@@ -430,9 +464,21 @@ def user_set_roles(
     organisation_role: str,
     plan_roles: Mapping[Plan, str | None],
     user: User,
+    loaded: Mapping[str, str] | None = None,
 ) -> None:
     """Give `member` this role across the organisation and these roles in its plans (None
-    removes a plan role)."""
+    removes a plan role). With `loaded` (the roles the form showed), a change someone else
+    made meanwhile refuses the save (RolesChanged) and nothing is written."""
+    get_user_model().objects.select_for_update().filter(pk=member.pk).first()
+    if loaded is not None:
+        current = role_values(organisation=organisation, member=member)
+        names = {"organisation_role", *current, *loaded, *(f"plan_{p.pk}" for p in plan_roles)}
+        changed = sorted(name for name in names if current.get(name, "") != loaded.get(name, ""))
+        if changed:
+            latest = role_changes(organisation=organisation, member=member, limit=1)
+            raise RolesChanged(
+                current=current, changed=changed, by=latest[0].by if latest else "Someone else"
+            )
     membership = Membership.objects.filter(user=member, organisation=organisation).first()
     current = membership.role if membership else None
     current_plans = {

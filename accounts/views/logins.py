@@ -20,7 +20,6 @@ from actionplan.access import organisation_to_administer
 from actionplan.conflicts import EditConflict
 from actionplan.forms import add_model_errors
 from actionplan.models import Membership, PlanMembership
-from actionplan.organisations import OrganisationRole
 
 
 @login_required
@@ -120,12 +119,11 @@ def _member(organisation, pk: int):
 def login_roles(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     organisation = organisation_to_administer(request.user, slug)
     member = _member(organisation, pk)
-    membership = Membership.objects.filter(user=member, organisation=organisation).first()
-    initial = {"organisation_role": membership.role if membership else OrganisationRole.MEMBER}
-    for grant in PlanMembership.objects.filter(user=member, plan__organisation=organisation):
-        initial[f"plan_{grant.plan_id}"] = grant.role
+    initial = services.role_values(organisation=organisation, member=member)
+    initial["loaded"] = services.sign_roles(initial, member)
     form = RolesForm(request.POST or None, organisation=organisation, initial=initial)
     if request.method == "POST" and form.is_valid():
+        loaded = services.read_roles(form.cleaned_data["loaded"], member)
         try:
             services.user_set_roles(
                 organisation=organisation,
@@ -133,9 +131,12 @@ def login_roles(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 organisation_role=form.cleaned_data["organisation_role"],
                 plan_roles=form.plan_roles(),
                 user=request.user,
+                loaded=loaded,
             )
         except ValidationError as error:
             add_model_errors(form, error)
+        except services.RolesChanged as conflict:
+            form = _roles_form_after_conflict(form, conflict, loaded or {}, member, organisation)
         else:
             messages.success(request, f"Roles of {member.get_full_name() or member} saved.")
             return redirect("organisation_admin", organisation.slug)
@@ -147,6 +148,49 @@ def login_roles(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "changes": services.role_changes(organisation=organisation, member=member),
     }
     return render(request, "accounts/login_roles.html", context)
+
+
+def _roles_form_after_conflict(
+    form: RolesForm,
+    conflict: services.RolesChanged,
+    loaded: dict[str, str],
+    member,
+    organisation,
+) -> RolesForm:
+    """The roles form again, refused: it now holds the other person's changes and this user's,
+    each role both changed is marked with both values, and its snapshot is of the roles as they
+    are now, so saving again writes what the form then shows."""
+    yours = {name: form.cleaned_data.get(name) or "" for name in form.fields if name != "loaded"}
+    data = {}
+    for name, value in yours.items():
+        theirs = conflict.current.get(name, "")
+        data[name] = theirs if name in conflict.changed and value == loaded.get(name, "") else value
+    data["loaded"] = services.sign_roles(conflict.current, member)
+    refused = RolesForm(data, organisation=organisation)
+    refused.is_valid()
+    refused.add_error(
+        None,
+        f"{conflict.by} changed these roles while you were editing them, so nothing has been "
+        "saved. The form now holds their changes and yours; check it and save again.",
+    )
+    for name in conflict.changed:
+        if name not in refused.fields:
+            continue
+        was = form.display(name, loaded.get(name, ""))
+        theirs = form.display(name, conflict.current.get(name, ""))
+        if yours.get(name, "") not in (loaded.get(name, ""), conflict.current.get(name, "")):
+            mine = form.display(name, yours[name])
+            refused.add_error(
+                name,
+                f"{conflict.by} changed this to “{theirs}” (it was “{was}”); you chose "
+                f"“{mine}”, which the form still shows. Save again to keep yours, or choose "
+                "theirs.",
+            )
+        else:
+            refused.add_error(
+                name, f"{conflict.by} changed this to “{theirs}” (it was “{was}”); kept."
+            )
+    return refused
 
 
 @login_required

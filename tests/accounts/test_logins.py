@@ -134,3 +134,89 @@ def test_the_logins_page_takes_the_same_queries_for_few_and_many_logins(
     # session, user, grants, organisation, logins, their organisation roles, their plan roles,
     # open invitations, single sign-on
     assert queries() == few == 9
+
+
+def _selected(page: str, name: str) -> str:
+    """The value a select or radio group of the roles page shows as chosen."""
+    import re
+
+    select = re.search(rf'<select[^>]*name="{name}".*?</select>', page, re.S)
+    if select:
+        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', select.group(0))
+        return chosen.group(1) if chosen else ""
+    radio = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"[^>]*checked', page)
+    return radio.group(1) if radio else ""
+
+
+def test_two_administrators_change_one_logins_roles_and_neither_change_is_lost(
+    client, organisation, plan, org_admin, viewer
+):
+    from tests.formstate import loaded_on_page
+
+    second = make_user("second.admin", OrganisationRole.ORGANISATION_ADMINISTRATOR)
+    url = reverse("login_roles", args=[organisation.slug, viewer.pk])
+    client.force_login(second)
+    stale = loaded_on_page(client.get(url).content.decode())
+    client.force_login(org_admin)
+    first = client.post(
+        url,
+        {
+            "organisation_role": OrganisationRole.ACTION_OWNER,
+            f"plan_{plan.pk}": PlanRole.STEERING_GROUP,
+            "loaded": loaded_on_page(client.get(url).content.decode()),
+        },
+    )
+    assert first.status_code == 302
+
+    client.force_login(second)
+    refused = client.post(
+        url,
+        {"organisation_role": OrganisationRole.MEMBER, f"plan_{plan.pk}": "", "loaded": stale},
+    )
+
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "changed these roles while you were editing them" in page
+    assert "nothing has been saved" in page
+    assert PlanMembership.objects.get(user=viewer).role == PlanRole.STEERING_GROUP
+    assert Membership.objects.get(user=viewer).role == OrganisationRole.ACTION_OWNER
+    # Only the first administrator changed the plan role: the form now holds theirs; both
+    # changed the organisation role: the form keeps this user's choice and names both.
+    assert _selected(page, f"plan_{plan.pk}") == PlanRole.STEERING_GROUP
+    assert _selected(page, "organisation_role") == OrganisationRole.MEMBER
+    assert "changed this to “Action owner (every plan)”" in page
+    assert "(it was “Viewer (every plan)”); you chose “Member (roles given per plan)”" in page
+
+    again = client.post(
+        url,
+        {
+            "organisation_role": OrganisationRole.MEMBER,
+            f"plan_{plan.pk}": PlanRole.STEERING_GROUP,
+            "loaded": loaded_on_page(page),
+        },
+    )
+
+    assert again.status_code == 302
+    assert Membership.objects.get(user=viewer).role == OrganisationRole.MEMBER
+    grant = PlanMembership.objects.get(user=viewer)
+    assert grant.role == PlanRole.STEERING_GROUP and grant.granted_by == org_admin
+    who = [record.history_user for record in Membership.history.filter(user=viewer)]
+    assert who[0] == second and org_admin in who
+
+
+def test_a_roles_form_from_before_any_change_saves_without_a_refusal(
+    client, organisation, plan, org_admin, viewer
+):
+    from tests.formstate import loaded_on_page
+
+    url = reverse("login_roles", args=[organisation.slug, viewer.pk])
+    client.force_login(org_admin)
+    token = loaded_on_page(client.get(url).content.decode())
+
+    response = client.post(
+        url,
+        {"organisation_role": OrganisationRole.MEMBER, f"plan_{plan.pk}": "", "loaded": token},
+    )
+
+    assert response.status_code == 302
+    assert Membership.objects.get(user=viewer).role == OrganisationRole.MEMBER
