@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from actionplan.importing.apply import _Writer
 
 BATCH = 500  # rows an INSERT writes
-CREATE_CHUNK = 1000  # rows apply.py hands over at a time
+CREATE_CHUNK = 250  # rows apply.py hands over at a time (their objects and history in memory)
 
 
 def actions_create(*, writer: _Writer, rows: list[RowPlan]) -> list[Action]:

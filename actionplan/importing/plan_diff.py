@@ -33,7 +33,7 @@ from actionplan.importing.council_fields import (
 )
 from actionplan.importing.owners import leaver_message, read_owner_labels
 from actionplan.importing.plan_index import CHUNK_ROWS, PlanIndex
-from actionplan.importing.progress import narrative_key, plan_progress_row
+from actionplan.importing.progress import FirstRows, narrative_key, plan_progress_row
 from actionplan.importing.reader import _SECTION_RE, Source, SourceRow, SourceSheet
 from actionplan.importing.rows import (
     LABELS,
@@ -90,7 +90,7 @@ class _Builder:
         self.filename = filename
         self.new_themes: dict[str, NewTheme] = {}
         self.new_projects: dict[tuple, NewProject] = {}
-        self.seen: dict[tuple, int] = {}  # where an action or reference was met in the file
+        self.seen = FirstRows()  # where an action or reference was met in the file (hashed)
         self.recorded: set[int] = set()  # narrative keys of updates this file will record
         used = {t.reference for t in index.themes}
         self.next_theme_ref = max((int(r) for r in used if r.isdigit()), default=0) + 1
@@ -283,10 +283,12 @@ class _Builder:
         return self.index.get(self.index.by_text(place, plan.fields["description"]))
 
     def once(self, plan: RowPlan, key: tuple, what: str) -> bool:
-        if key in self.seen:
-            plan.fail(f"{what} is also on row {self.seen[key]}: only the first is imported.")
+        # A 64-bit hash of the key: a collision could only refuse a row, and will not happen.
+        first = self.seen.get(hash(key))
+        if first is not None:
+            plan.fail(f"{what} is also on row {first}: only the first is imported.")
             return False
-        self.seen[key] = plan.number
+        self.seen.add(hash(key), plan.number)
         return True
 
     def planned_create(self, plan: RowPlan) -> RowPlan:

@@ -28,7 +28,7 @@ from actionplan.models import (
 )
 from actionplan.ownertext import normalise, split_owner_text, token_spellings
 
-CHUNK_ROWS = 1000  # our own workbook's rows are compared this many at a time
+CHUNK_ROWS = 250  # rows compared at a time (they, their plans and new objects in memory)
 
 
 class PlanIndex:

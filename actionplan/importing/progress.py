@@ -20,6 +20,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from heapq import merge
 from typing import TYPE_CHECKING, Any
 
 from actionplan.importing import values as cells
@@ -53,6 +54,38 @@ class KeySet:
 
     def __len__(self) -> int:
         return len(self.keys)
+
+
+class FirstRows:
+    """Where each key was first met in the file (a 64-bit hash → its row number): 16 bytes a
+    key in two sorted arrays, with a short unsorted tail merged into them every TAIL keys, not
+    a dict of tuples' ~200 (a council's first import meets every reference once)."""
+
+    TAIL = 1024
+
+    def __init__(self) -> None:
+        self.keys, self.rows = array("q"), array("q")
+        self.tail_keys, self.tail_rows = array("q"), array("q")
+
+    def get(self, key: int) -> int | None:
+        at = bisect_left(self.keys, key)
+        if at < len(self.keys) and self.keys[at] == key:
+            return self.rows[at]
+        if key in self.tail_keys:
+            return self.tail_rows[self.tail_keys.index(key)]
+        return None
+
+    def add(self, key: int, row: int) -> None:
+        self.tail_keys.append(key)
+        self.tail_rows.append(row)
+        if len(self.tail_keys) >= self.TAIL:
+            tail = sorted(zip(self.tail_keys, self.tail_rows, strict=True))
+            keys, rows = array("q"), array("q")
+            for known, number in merge(zip(self.keys, self.rows, strict=True), tail):
+                keys.append(known)
+                rows.append(number)
+            self.keys, self.rows = keys, rows
+            self.tail_keys, self.tail_rows = array("q"), array("q")
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from itertools import groupby
 from typing import Any
 
 from openpyxl import load_workbook
@@ -37,7 +38,13 @@ from actionplan.importing.safety import (
     file_kind,
     too_many_rows,
 )
-from actionplan.importing.wordtables import DocCell, RawRow, word_tables
+from actionplan.importing.wordtables import (
+    DocCell,
+    RawRow,
+    WordTable,
+    table_rows,
+    word_tables,
+)
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 HEADING_SEARCH_ROWS = 30
@@ -574,21 +581,33 @@ def _read_docx(
     filename: str, data: bytes, limits: Limits, mapping: Mapping[str, str] | None
 ) -> Source:
     check_zip(data, limits, kind="docx")
-    tables = word_tables(data)
-    if sum(len(table.rows) for table in tables) > limits.max_rows + HEADING_SEARCH_ROWS:
+    most = limits.max_rows + HEADING_SEARCH_ROWS
+    tables = word_tables(data, most)  # their shape only: the rows are read as needed
+    if sum(table.count for table in tables) > most:
         raise too_many_rows(limits)
     sheets: list[SourceSheet] = []
     skipped: list[str] = []
-    for table in tables:
+    table_of = {number: i for i, table in enumerate(tables) for number in table.numbers}
+    # Every table checked in one more reading of the document, then each read again by
+    # itself for the comparison: no cell is kept between the two.
+    for i, rows in groupby(table_rows(data), key=lambda found: table_of[found[0]]):
+        table = tables[i]
 
-        def reread(rows: list[RawRow] = table.rows, name: str = table.name):
-            return iter(_Scan(name, iter(rows), None, limits, mapping))
+        def reread(table: WordTable = table) -> Iterator[SourceRow]:
+            return iter(_Scan(table.name, table.rows(data), None, limits, mapping))
 
-        read = _sheet_from_rows(table.name, iter(table.rows), None, limits, reread, mapping)
+        checked = _bulleted(rows, table.bulleted)
+        read = _sheet_from_rows(table.name, checked, None, limits, reread, mapping)
         (skipped.append(read) if isinstance(read, str) else sheets.append(read))
     if not tables:
         skipped.append("The document has no tables: a Word plan is read from its tables.")
     return Source(filename, sheets, skipped)
+
+
+def _bulleted(found: Iterable[tuple[int, RawRow]], bulleted: frozenset[int]) -> Iterator[RawRow]:
+    for _, row in found:
+        row.bulleted = bulleted
+        yield row
 
 
 READERS = {"xlsx": _read_xlsx, "docx": _read_docx, "csv": _read_csv}

@@ -39,7 +39,6 @@ _RUN_HOLDERS = {
 }
 
 BULLET_CHARACTERS = ("·", "•", "▪", "‣", "◦", "●", "○", "■", "□", "–", "-", "*")
-MAX_TABLE_ROWS_CHECKED = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -79,10 +78,18 @@ class RawRow(list):
 
 @dataclass
 class WordTable:
-    """Consecutive tables with the same number of columns: one plan table."""
+    """Consecutive tables with the same number of columns: one plan table. Its rows are not
+    kept: `rows()` reads them from the document again, as a workbook's sheet is read twice."""
 
     name: str
-    rows: list[RawRow]
+    numbers: list[int]  # the body's tables it joins (1, 2, …)
+    count: int  # rows
+    bulleted: frozenset[int] = frozenset()  # columns that hold bullets in any of its rows
+
+    def rows(self, data: bytes) -> Iterator[RawRow]:
+        for _, row in table_rows(data, set(self.numbers)):
+            row.bulleted = self.bulleted
+            yield row
 
 
 def _runs_text(element: Any, parts: list[str]) -> None:
@@ -176,12 +183,14 @@ def _document_xml(data: bytes) -> IO[bytes]:
     return zipfile.ZipFile(io.BytesIO(data)).open(MAIN_PART["docx"])
 
 
-def _body_tables(xml: IO[bytes]) -> Iterator[list[RawRow]]:
-    """The rows of each table of the document's body, in order; rows are read as they end and
-    then let go, and so is everything else of the body once passed."""
-    depth = 0
-    rows: list[RawRow] | None = None
+def _body_rows(xml: IO[bytes], wanted: set[int] | None) -> Iterator[tuple[int, RawRow]]:
+    """(table number, row) for the rows of the body's tables (only the `wanted` ones), in
+    order; each row is read as it ends and then let go, and so is everything else of the body
+    once passed. Reading stops after the last wanted table."""
+    depth = number = 0
+    current: int | None = None  # the number of the body's table being read, if wanted
     above: dict[int, tuple[Any, str | None]] = {}
+    last = max(wanted) if wanted else None
     parser = etree.iterparse(
         xml, events=("start", "end"), resolve_entities=False, no_network=True, huge_tree=False
     )
@@ -191,18 +200,21 @@ def _body_tables(xml: IO[bytes]) -> Iterator[list[RawRow]]:
             depth += 1
             parent = element.getparent()
             if depth == 1 and parent is not None and parent.tag == _BODY:
-                rows, above = [], {}
+                number += 1
+                if last is not None and number > last:
+                    return
+                current = number if wanted is None or number in wanted else None
+                above = {}
             continue
         if event != "end":
             continue
-        if tag == _TR and depth == 1 and rows is not None:
-            rows.append(_row(element, above))
+        if tag == _TR and depth == 1 and current is not None:
+            yield current, _row(element, above)
             _let_go(element)
         elif tag == _TBL:
             depth -= 1
-            if depth == 0 and rows is not None:
-                yield rows
-                rows = None
+            if depth == 0:
+                current = None
         parent = element.getparent()
         if parent is not None and parent.tag == _BODY:
             _let_go(element)
@@ -215,35 +227,41 @@ def _let_go(element: Any) -> None:
         del element.getparent()[0]
 
 
-def word_tables(data: bytes) -> list[WordTable]:
-    """The document's tables, those with the same number of columns in a row joined."""
+def table_rows(data: bytes, wanted: set[int] | None = None) -> Iterator[tuple[int, RawRow]]:
+    """(table number, row) for each row of the body's tables, or of the `wanted` ones."""
     try:
         with _document_xml(data) as xml:
-            found = list(_body_tables(xml))
+            yield from _body_rows(xml, wanted)
     except Exception as error:  # zipfile and lxml raise many kinds for a damaged file
         raise ImportRefused(
             "The file is not a readable Word document (.docx): it may be damaged "
             f"({type(error).__name__})."
         ) from error
+
+
+def word_tables(data: bytes, max_rows: int) -> list[WordTable]:
+    """The document's tables, those with the same number of columns in a row joined; only
+    their shape is kept (width, rows, columns with bullets). Reading stops past `max_rows`
+    rows, the caller refusing the file."""
+    shapes: dict[int, tuple[int, int, set[int]]] = {}  # number → width, rows, bulleted
+    for total, (number, row) in enumerate(table_rows(data), 1):
+        width, count, bulleted = shapes.get(number, (0, 0, set()))
+        for index, value in enumerate(row):
+            if isinstance(value, DocCell) and value.has_bullets:
+                bulleted.add(index)
+        shapes[number] = (max(width, len(row)), count + 1, bulleted)
+        if total > max_rows:
+            break
     tables: list[WordTable] = []
     width = None
-    for number, rows in enumerate(found, 1):
-        if not rows:
-            continue
-        row_width = max(len(row) for row in rows)
+    for number, (row_width, count, bulleted) in shapes.items():
         if tables and row_width == width:
-            tables[-1].rows.extend(rows)
-            tables[-1].name = f"{tables[-1].name.split('–')[0]}–{number}"
+            table = tables[-1]
+            table.numbers.append(number)
+            table.count += count
+            table.bulleted |= bulleted
+            table.name = f"{table.name.split('–')[0]}–{number}"
         else:
-            tables.append(WordTable(f"Table {number}", rows))
+            tables.append(WordTable(f"Table {number}", [number], count, frozenset(bulleted)))
         width = row_width
-    for table in tables:
-        bulleted = frozenset(
-            index
-            for row in table.rows
-            for index, value in enumerate(row)
-            if isinstance(value, DocCell) and value.has_bullets
-        )
-        for row in table.rows:
-            row.bulleted = bulleted
     return tables
