@@ -35,6 +35,7 @@ from actionplan.access import GRANTABLE, forget_grants, grants_of, role_in_plan
 from actionplan.conflicts import refuse_conflicts
 from actionplan.models import Membership, Organisation, Owner, OwnerKind, Plan, PlanMembership
 from actionplan.organisations import OrganisationRole, PlanRole
+from actionplan.personnames import person_name
 from actionplan.services import delete_with_history, save_with_history
 
 User = AbstractUser
@@ -404,7 +405,7 @@ def role_changes(*, organisation: Organisation, member: User, limit: int = 30) -
     return [
         RoleChange(
             when=record.history_date,
-            by=record.history_user.get_username() if record.history_user else "the system",
+            by=person_name(record.history_user, fallback="the system"),
             what=what,
         )
         for record, what in rows[:limit]
