@@ -202,11 +202,17 @@ def action_move(
     project: Project | None = None,
     at_start: bool = False,
     user: User | None,
+    base: dict | None = None,
 ) -> Action:
     """Move an action to a theme (and optionally a project in it) of the same plan.
 
-    It goes at the end, or at the start (the others there are renumbered after it).
+    It goes at the end, or at the start (the others there are renumbered after it). `base` is
+    where the user saw it (conflicts.base_of over theme and project): if someone else has moved
+    it since, to somewhere else than this user's choice, conflicts.EditConflict is raised and
+    nothing moves.
     """
+    chosen = Action(pk=action.pk, theme_id=theme.pk, project_id=project.pk if project else None)
+    refuse_conflicts(chosen, base)
     action = (
         Action.objects.select_for_update(of=("self",)).select_related("theme").get(pk=action.pk)
     )

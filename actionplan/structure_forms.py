@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from actionplan import forms as plan_forms
+from actionplan.conflicts import base_of, read_loaded, sign_loaded
 from actionplan.forms import ActionForm, ConflictCheckedForm, ConstraintsForm
 from actionplan.models import Action, Plan, Project, Theme
 from actionplan.structure import PROJECT_FIELDS, THEME_FIELDS
@@ -85,8 +86,16 @@ class ProjectChoiceField(forms.ModelChoiceField):
         return f"Theme {obj.theme.reference}: {obj}"
 
 
+MOVE_FIELDS = ("theme", "project")
+
+
 class ActionMoveForm(forms.Form):
-    """Where to move an action: a theme of its plan, optionally a project in that theme."""
+    """Where to move an action: a theme of its plan, optionally a project in that theme.
+
+    Like the edit forms (conflicts.py) it carries, signed, where the action was when the page
+    was loaded (`loaded`), so that a move chosen against a place the action has since left is
+    refused rather than undoing someone else's move.
+    """
 
     theme = forms.ModelChoiceField(queryset=Theme.objects.none(), empty_label=None)
     project = ProjectChoiceField(
@@ -101,10 +110,13 @@ class ActionMoveForm(forms.Form):
         initial="end",
         widget=forms.RadioSelect,
     )
+    loaded = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, action: Action, **kwargs) -> None:
         kwargs.setdefault("initial", {"theme": action.theme_id, "project": action.project_id})
         super().__init__(*args, **kwargs)
+        self.action = action
+        self.fields["loaded"].initial = sign_loaded(action, base_of(action, MOVE_FIELDS))
         plan_id = action.theme.plan_id
         self.fields["theme"].queryset = Theme.objects.filter(plan_id=plan_id).order_by(
             "position", "id"
@@ -125,6 +137,12 @@ class ActionMoveForm(forms.Form):
                 f"{theme.reference}. Choose a project in theme {theme.reference}, or no project.",
             )
         return cleaned
+
+    @property
+    def base(self) -> dict | None:
+        """Where the action was when the page was loaded (None: not carried, so not checked)."""
+        carried = read_loaded(self.data.get(self.add_prefix("loaded"), ""), self.action)
+        return carried.base if carried is not None else None
 
 
 class MilestoneForm(plan_forms.MilestoneForm):

@@ -16,7 +16,9 @@ from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.text import Truncator
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
 
 from actionplan import structure
@@ -297,14 +299,44 @@ def action_move(request: HttpRequest, pk: int) -> HttpResponse:
                 project=data["project"],
                 at_start=data["place"] == "start",
                 user=request.user,
+                base=form.base,
             )
         except ValidationError as error:
             add_model_errors(form, error)
+        except EditConflict as conflict:
+            action = _action_to_change(request.user, pk)
+            form = _move_form_after_conflict(action, conflict, place=data["place"])
         else:
             messages.success(request, f"Action moved: it is now {moved.full_reference}.")
             return redirect(_structure_url(plan, f"action-{moved.pk}"))
     context = {"form": form, "plan": plan, "action": action, "nav_section": "plans"}
     return render(request, "actionplan/structure/action_move.html", context)
+
+
+def _move_form_after_conflict(
+    action: Action, conflict: EditConflict, *, place: str
+) -> ActionMoveForm:
+    """The move form again, starting from where someone else has just moved the action."""
+    when = ""
+    if conflict.changed_at:
+        when = " at " + date_format(localtime(conflict.changed_at), "H:i, j F Y")
+    where = f"theme {action.theme.reference}"
+    where += f", project {action.project}" if action.project else ", not in a project"
+    data = {
+        "theme": action.theme_id,
+        "project": action.project_id or "",
+        "place": place,
+        "loaded": ActionMoveForm(action=action).fields["loaded"].initial,
+    }
+    form = ActionMoveForm(data, action=action)
+    form.is_valid()
+    form.add_error(
+        None,
+        f"{conflict.changed_by} moved this action{when} while you were choosing where to move "
+        f"it, so it has not been moved. It is now {action.full_reference}, in {where}. Choose "
+        f"again where it should go.",
+    )
+    return form
 
 
 def _move_action(request: HttpRequest, pk: int, direction: structure.Direction) -> HttpResponse:

@@ -7,6 +7,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from actionplan import structure
 from actionplan.models import (
     Action,
     ActionOwner,
@@ -497,6 +498,50 @@ def test_managers_move_an_action_to_another_theme(client, steering_member, plan,
     action.refresh_from_db()
     assert (action.theme, action.project) == (target, None)
     assert action.history.first().history_change_reason == "Moved to theme 5"
+
+
+def test_a_move_chosen_before_someone_else_moved_the_action_is_refused(
+    client, steering_member, plan_admin, plan, project, action
+):
+    """Two people open the move page; the second to save does not undo the first's move."""
+    face = Theme.objects.create(plan=plan, reference="5", title="Face to face", position=5)
+    web = Theme.objects.create(plan=plan, reference="6", title="Web", position=6)
+    client.force_login(steering_member)
+    url = reverse("action_move", args=[action.pk])
+    token = loaded_on_page(_page(client.get(url)))
+    structure.action_move(action=action, theme=web, user=plan_admin)
+    records = action.history.count()
+
+    response = client.post(url, {"theme": face.pk, "project": "", "place": "end", "loaded": token})
+
+    assert response.status_code == 200
+    errors = _errors(response)
+    assert "moved this action" in errors
+    assert "so it has not been moved" in errors
+    assert "It is now 6 / " in errors and "in theme 6, not in a project" in errors
+    action.refresh_from_db()
+    assert (action.theme, action.project) == (web, None)
+    assert action.history.count() == records
+    # The refused form starts from where the action now is; saving it again moves it.
+    again = loaded_on_page(_page(response))
+    response = client.post(url, {"theme": face.pk, "project": "", "place": "end", "loaded": again})
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.theme == face
+
+
+def test_a_move_to_where_someone_else_already_moved_the_action_is_no_conflict(
+    client, steering_member, plan_admin, plan, action
+):
+    web = Theme.objects.create(plan=plan, reference="6", title="Web", position=6)
+    client.force_login(steering_member)
+    url = reverse("action_move", args=[action.pk])
+    token = loaded_on_page(_page(client.get(url)))
+    structure.action_move(action=action, theme=web, user=plan_admin)
+    response = client.post(url, {"theme": web.pk, "project": "", "place": "end", "loaded": token})
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.theme == web
 
 
 def test_moving_an_action_into_a_project_of_another_theme_is_refused(
