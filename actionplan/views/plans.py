@@ -3,6 +3,8 @@ settings. Organisation administrators add plans; plan administrators change sett
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -71,7 +73,10 @@ def plan_settings(request: HttpRequest, slug: str) -> HttpResponse:
         can_change_plan_settings(request.user, plan),
         "Only the plan's administrators can change its settings.",
     )
-    form = PlanSettingsForm(request.POST or None, instance=plan, organisation=plan.organisation)
+    # The form edits a copy: a refused save must not change the title the page shows.
+    form = PlanSettingsForm(
+        request.POST or None, instance=copy.copy(plan), organisation=plan.organisation
+    )
     if request.method == "POST" and form.is_valid():
         try:
             plan_setup.plan_settings_save(plan=form.instance, user=request.user, base=form.base)

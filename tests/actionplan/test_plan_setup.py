@@ -171,6 +171,29 @@ def test_a_plan_administrator_changes_the_plans_settings(client, plan, plan_admi
     assert plan.history.first().history_change_reason == "Plan settings changed"
 
 
+def test_a_refused_settings_page_still_names_the_plan_as_stored(client, plan, plan_admin):
+    """A title typed into a form that was refused is not shown as the plan's name."""
+    client.force_login(plan_admin)
+    url = reverse("plan_settings", args=[plan.slug])
+    fields = PlanSettingsForm.Meta.fields
+    data = {
+        "title": "A title typed but never saved",
+        "slug": plan.slug,
+        "status": plan.status,
+        "committee": "Cabinet",
+        "awaiting_update_days": "soon",  # refused: not a number
+        "loaded": loaded(plan, fields),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    caption = page[page.index('class="govuk-caption-l"') :][:300]
+    assert plan.title in caption and "typed but never saved" not in caption
+    assert 'value="A title typed but never saved"' in page  # the form keeps what was typed
+    plan.refresh_from_db()
+    assert plan.title != "A title typed but never saved"
+
+
 def test_a_plan_with_an_open_round_is_not_replaced_until_the_round_closes(
     client, organisation, org_admin, plan, action
 ):
