@@ -78,8 +78,9 @@ class RawRow(list):
 
 @dataclass
 class WordTable:
-    """Consecutive tables with the same number of columns: one plan table. Its rows are not
-    kept: `rows()` reads them from the document again, as a workbook's sheet is read twice."""
+    """Consecutive tables with the same number of columns: one plan table (reader.py finds
+    them). Its rows are not kept: `rows()` reads them from the document again, as a
+    workbook's sheet is read twice."""
 
     name: str
     numbers: list[int]  # the body's tables it joins (1, 2, …)
@@ -244,31 +245,3 @@ def table_rows(data: bytes, wanted: set[int] | None = None) -> Iterator[tuple[in
             "The file is not a readable Word document (.docx): it may be damaged "
             f"({type(error).__name__})."
         ) from error
-
-
-def word_tables(data: bytes, max_rows: int) -> list[WordTable]:
-    """The document's tables, those with the same number of columns in a row joined; only
-    their shape is kept (width, rows, columns with bullets). Reading stops past `max_rows`
-    rows, the caller refusing the file."""
-    shapes: dict[int, tuple[int, int, set[int]]] = {}  # number → width, rows, bulleted
-    for total, (number, row) in enumerate(table_rows(data), 1):
-        width, count, bulleted = shapes.get(number, (0, 0, set()))
-        for index, value in enumerate(row):
-            if isinstance(value, DocCell) and value.has_bullets:
-                bulleted.add(index)
-        shapes[number] = (max(width, len(row)), count + 1, bulleted)
-        if total > max_rows:
-            break
-    tables: list[WordTable] = []
-    width = None
-    for number, (row_width, count, bulleted) in shapes.items():
-        if tables and row_width == width:
-            table = tables[-1]
-            table.numbers.append(number)
-            table.count += count
-            table.bulleted |= bulleted
-            table.name = f"{table.name.split('–')[0]}–{number}"
-        else:
-            tables.append(WordTable(f"Table {number}", [number], count, frozenset(bulleted)))
-        width = row_width
-    return tables
