@@ -13,13 +13,13 @@ Everything here runs after safety.py's checks; any failure to read is an ImportR
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from itertools import groupby
 from typing import Any
 
 from openpyxl import load_workbook
@@ -43,7 +43,6 @@ from actionplan.importing.wordtables import (
     RawRow,
     WordTable,
     table_rows,
-    word_tables,
 )
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -153,6 +152,9 @@ _SECTION_RE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# A sheet's XML is scanned for merges this much at a time: 1 MiB chunks (three copies alive)
+# were most of a 5,000-row sheet's preview peak (docs/import.md, Speed).
+MERGE_SCAN_BYTES = 64 * 1024
 _MERGE_RE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"')
 
 
@@ -300,6 +302,17 @@ def section_of(cells: list[Any], merged_across: bool) -> Section | None:
     return None
 
 
+class CellTooLong(ImportRefused):
+    """A cell longer than a spreadsheet cell can hold: the file is damaged or not a plan."""
+
+    def __init__(self, sheet: str, number: int) -> None:
+        super().__init__(
+            f"Sheet “{sheet}” row {number} has a cell longer than a spreadsheet cell can hold: "
+            "the file is damaged or not a plan."
+        )
+        self.number = number
+
+
 class _Merges:
     """Merged ranges of one sheet, filling every cell of a merge with its top-left value."""
 
@@ -332,18 +345,18 @@ def _merged_ranges(archive: zipfile.ZipFile, path: str, limits: Limits) -> _Merg
     ranges: list[tuple[int, int, int, int]] = []
     tail = b""
     with archive.open(path.lstrip("/")) as member:
-        while chunk := member.read(1024 * 1024):
+        while chunk := member.read(MERGE_SCAN_BYTES):
             data = tail + chunk
+            counted = 0  # where the last match counted ends
             for match in _MERGE_RE.finditer(data):
+                counted = match.end()
                 ref = match.group(1).decode()
                 min_col, min_row, max_col, max_row = range_boundaries(ref)
                 if min_row <= limits.max_rows + HEADING_SEARCH_ROWS:
                     ranges.append((min_col, min_row, max_col, max_row))
                 if len(ranges) > MAX_MERGES:
                     raise ImportRefused("The workbook has too many merged cells to be a plan.")
-            tail = data[-100:]
-            if _MERGE_RE.search(tail):
-                tail = b""  # already counted
+            tail = data[max(counted, len(data) - 100) :]  # a ref cut by the chunk's end
     return _Merges(list(dict.fromkeys(ranges)))
 
 
@@ -372,6 +385,10 @@ class _Scan:
         self.own = self.needs_action = False
         self.count = 0
         self.colour_columns = colour_columns if colour_columns is not None else set()
+        self.number = 0  # rows read
+        self.done = False  # no heading row among the first rows: the rest is not read
+        self.section = Section()
+        self.shaper: CouncilRows | None = None
 
     def _heading(self, cells: list[Any]) -> bool:
         found = heading_map(cells)
@@ -390,54 +407,64 @@ class _Scan:
         return True
 
     def __iter__(self) -> Iterator[SourceRow]:
-        name, columns, section = self.name, self.columns, Section()
-        shaper: CouncilRows | None = None
-        for number, raw in enumerate(self.rows, 1):
-            if columns:
-                self.count += 1  # rows below the heading row
-                if self.count > self.limits.max_rows:
-                    raise too_many_rows(self.limits)
-            cells = [clean(value) for value in raw[:MAX_COLUMNS]]
-            if any(isinstance(c, str | DocCell) and len(c) > MAX_CELL_CHARS for c in cells):
-                raise ImportRefused(
-                    f"Sheet “{name}” row {number} has a cell longer than a spreadsheet cell can "
-                    "hold: the file is damaged or not a plan."
-                )
-            if self.merges:
-                across = self.merges.fill(number, cells)
-            else:
-                across = getattr(raw, "across", False)
-            if not columns:
-                if self._heading(cells):
-                    shaper = None if self.own else CouncilRows(columns, self.layout)
-                elif number >= HEADING_SEARCH_ROWS:
-                    return
-                continue
-            if all(c is None for c in cells) or self.needs_action:
-                continue
-            if shaper is None:
-                new_section = section_of(cells, across)
-                if new_section is not None:
-                    section = new_section
-                    continue
-                values = {
-                    f: cells[i]
-                    for f, i in columns.items()
-                    if i < len(cells) and cells[i] is not None
-                }
-                if values:
-                    yield SourceRow(name, number, values, section)
-                continue
-            if self._heading_again(cells):
-                continue  # the heading row again, as printed at the top of each page
+        for raw in self.rows:
+            yield from self.step(raw)
+            if self.done:
+                return
+
+    def step(self, raw: Any) -> Iterator[SourceRow]:
+        """The plan's rows in the sheet's next row (several for a Word cell of bullets)."""
+        self.number += 1
+        name, number, columns = self.name, self.number, self.columns
+        if columns:
+            self.count += 1  # rows below the heading row
+            if self.count > self.limits.max_rows:
+                raise too_many_rows(self.limits)
+        cells = [clean(value) for value in raw[:MAX_COLUMNS]]
+        if any(isinstance(c, str | DocCell) and len(c) > MAX_CELL_CHARS for c in cells):
+            raise CellTooLong(name, number)
+        merges = self.merges
+        across = merges.fill(number, cells) if merges else getattr(raw, "across", False)
+        if not columns:
+            if self._heading(cells):
+                self.shaper = None if self.own else CouncilRows(columns, self.layout)
+            elif number >= HEADING_SEARCH_ROWS:
+                self.done = True
+            return
+        if all(c is None for c in cells) or self.needs_action:
+            return
+        shaper = self.shaper
+        if shaper is None:
             new_section = section_of(cells, across)
-            numbered = new_section is not None and new_section.reference
-            if new_section is not None and (numbered or not shaper.outcome_row(cells, raw)):
-                section = new_section
-                shaper.new_section()
-                continue
-            for values in shaper.rows(cells, raw, across):
-                yield SourceRow(name, number, values, section, values.pop("part", 0))
+            if new_section is not None:
+                self.section = new_section
+                return
+            values = {
+                f: cells[i] for f, i in columns.items() if i < len(cells) and cells[i] is not None
+            }
+            if values:
+                yield SourceRow(name, number, values, self.section)
+            return
+        if self._heading_again(cells):
+            return  # the heading row again, as printed at the top of each page
+        new_section = section_of(cells, across)
+        numbered = new_section is not None and new_section.reference
+        if new_section is not None and (numbered or not shaper.outcome_row(cells, raw)):
+            self.section = new_section
+            shaper.new_section()
+            return
+        for values in shaper.rows(cells, raw, across):
+            yield SourceRow(name, number, values, self.section, values.pop("part", 0))
+
+    def continued(self) -> _Scan:
+        """A copy of this scan to read on into rows that may turn out not to be this sheet's
+        (a Word table that may continue the one before it)."""
+        scan = copy.copy(self)
+        scan.columns, scan.colour_columns = dict(self.columns), set(self.colour_columns)
+        if self.shaper is not None:
+            scan.shaper = copy.copy(self.shaper)
+            scan.shaper.carry = dict(self.shaper.carry)
+        return scan
 
     def _heading_again(self, cells: list[Any]) -> bool:
         """The heading row repeated: first one cell, then (rarely) all of them."""
@@ -465,11 +492,16 @@ def _sheet_from_rows(
     scan = _Scan(name, rows, merges, limits, mapping)
     for _ in scan:
         pass
+    return _sheet_of(scan, reread)
+
+
+def _sheet_of(scan: _Scan, reread: Callable[[], Iterator[SourceRow]]) -> SourceSheet | str:
+    """The sheet a finished scan found, or why it was skipped."""
     if not scan.columns:
-        return f"“{name}”: no heading row naming an Action or Description column"
+        return f"“{scan.name}”: no heading row naming an Action or Description column"
     columns = scan.columns
     return SourceSheet(
-        name=name,
+        name=scan.name,
         columns={f: _text(scan.headings[i]) for f, i in columns.items()},
         reread=reread,
         count=scan.count,
@@ -582,32 +614,120 @@ def _read_docx(
 ) -> Source:
     check_zip(data, limits, kind="docx")
     most = limits.max_rows + HEADING_SEARCH_ROWS
-    tables = word_tables(data, most)  # their shape only: the rows are read as needed
-    if sum(table.count for table in tables) > most:
-        raise too_many_rows(limits)
+    checks = _WordChecks(limits, mapping)
+    for total, (number, row) in enumerate(table_rows(data), 1):
+        if total > most:
+            raise too_many_rows(limits)
+        checks.read(number, row)
+    groups = checks.finish()
     sheets: list[SourceSheet] = []
     skipped: list[str] = []
-    table_of = {number: i for i, table in enumerate(tables) for number in table.numbers}
-    # Every table checked in one more reading of the document, then each read again by
-    # itself for the comparison: no cell is kept between the two.
-    for i, rows in groupby(table_rows(data), key=lambda found: table_of[found[0]]):
-        table = tables[i]
+    for group in groups:
+        table = group.table
 
         def reread(table: WordTable = table) -> Iterator[SourceRow]:
             return iter(_Scan(table.name, table.rows(data), None, limits, mapping))
 
-        checked = _bulleted(rows, table.bulleted)
-        read = _sheet_from_rows(table.name, checked, None, limits, reread, mapping)
+        read = _sheet_of(group.reading.scan, reread)
         (skipped.append(read) if isinstance(read, str) else sheets.append(read))
-    if not tables:
+    if not groups:
         skipped.append("The document has no tables: a Word plan is read from its tables.")
     return Source(filename, sheets, skipped)
 
 
-def _bulleted(found: Iterable[tuple[int, RawRow]], bulleted: frozenset[int]) -> Iterator[RawRow]:
-    for _, row in found:
-        row.bulleted = bulleted
-        yield row
+@dataclass
+class _Reading:
+    """A scan of a Word table's rows, and the refusal it met (raised once the document is
+    read: whether a table continues the one before is known only at its end)."""
+
+    scan: _Scan
+    refusal: ImportRefused | None = None
+
+    def feed(self, row: RawRow) -> None:
+        if self.refusal is not None or self.scan.done:
+            return  # the scan stopped here
+        try:
+            for _ in self.scan.step(row):
+                pass
+        except ImportRefused as error:
+            self.refusal = error
+
+
+@dataclass
+class _WordGroup:
+    """Consecutive tables of the same width (one plan table) and its scan."""
+
+    table: WordTable
+    width: int
+    reading: _Reading
+
+
+class _WordChecks:
+    """Every table of a Word document checked in the one reading that also finds their
+    shape (width, rows, columns with bullets). A table joins the one before when it has as
+    many columns, which is known only at its end, so its rows are scanned both as a table of
+    its own and as the rest of the one before (a copy of that scan), and one of the two is
+    kept. The checks do not depend on which columns hold bullets (only the rows the scan
+    yields do, and these are read again for the comparison, with the table's shape known)."""
+
+    def __init__(self, limits: Limits, mapping: Mapping[str, str] | None) -> None:
+        self.limits, self.mapping = limits, mapping
+        self.groups: list[_WordGroup] = []
+        self.number: int | None = None  # the body table being read
+        self.width = self.count = 0
+        self.bulleted: set[int] = set()
+        self.alone: _Reading | None = None
+        self.joined: _Reading | None = None  # None: no scan to continue (or no table before)
+
+    def read(self, number: int, row: RawRow) -> None:
+        if number != self.number:
+            self._end_table()
+            self._start_table(number)
+        self.width, self.count = max(self.width, len(row)), self.count + 1
+        for index, value in enumerate(row):
+            if isinstance(value, DocCell) and value.has_bullets:
+                self.bulleted.add(index)
+        for reading in (self.alone, self.joined):
+            if reading is not None:
+                reading.feed(row)
+
+    def finish(self) -> list[_WordGroup]:
+        """The plan tables; the first refusal met in them raised."""
+        self._end_table()
+        for group in self.groups:
+            group.reading.scan.name = group.table.name  # named by all the tables it joins
+            refusal = group.reading.refusal
+            if isinstance(refusal, CellTooLong):
+                raise CellTooLong(group.table.name, refusal.number)
+            if refusal is not None:
+                raise refusal
+        return self.groups
+
+    def _start_table(self, number: int) -> None:
+        self.number, self.width, self.count, self.bulleted = number, 0, 0, set()
+        own = _Scan(f"Table {number}", iter(()), None, self.limits, self.mapping)
+        self.alone, self.joined = _Reading(own), None
+        before = self.groups[-1].reading if self.groups else None
+        if before is not None and before.refusal is None and not before.scan.done:
+            self.joined = _Reading(before.scan.continued())
+
+    def _end_table(self) -> None:
+        number = self.number
+        if number is None or self.alone is None:
+            return
+        before = self.groups[-1] if self.groups else None
+        if before is not None and before.width == self.width:
+            table = before.table
+            table.numbers.append(number)
+            table.count += self.count
+            table.bulleted |= self.bulleted
+            table.name = f"{table.name.split('–')[0]}–{number}"
+            if self.joined is not None:
+                before.reading = self.joined
+        else:
+            table = WordTable(f"Table {number}", [number], self.count, frozenset(self.bulleted))
+            self.groups.append(_WordGroup(table, self.width, self.alone))
+        self.number = None
 
 
 READERS = {"xlsx": _read_xlsx, "docx": _read_docx, "csv": _read_csv}

@@ -30,6 +30,10 @@ MAX_COLUMNS = 100
 MAX_CELL_CHARS = 32_767  # Excel's own limit on a cell
 MAX_TOKEN = 256 * 1024  # bytes between two "<": a full cell of escaped text fits
 _MARKUP_RE = re.compile(rb"<!|<\?|[^<]{%d,}" % MAX_TOKEN)
+# The parts are scanned this much at a time (a run with no "<" is carried over until it
+# reaches MAX_TOKEN): 1 MiB chunks, three copies alive, were most of a 5,000-row preview's
+# peak (docs/import.md, Speed).
+SCAN_BYTES = 64 * 1024
 MACRO_MARKERS = ("vbaproject.bin", "vbadata.xml", "activex", "macrosheets")
 
 
@@ -194,7 +198,7 @@ def _check_xml_markup(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) 
 
 def _scan_markup(stream: io.BufferedIOBase) -> None:
     carried, first = b"", True
-    while chunk := stream.read(1024 * 1024):
+    while chunk := stream.read(SCAN_BYTES):
         data = carried + chunk
         for match in _MARKUP_RE.finditer(data):
             token = match.group()

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from actionplan.importing import reader
 from actionplan.importing.apply import import_apply
 from actionplan.importing.plan_diff import Outcome, build_preview
 from actionplan.importing.reader import heading_map, read_upload
@@ -99,6 +100,17 @@ def test_importing_the_same_council_sheet_again_changes_nothing(plan, people, pl
     import_apply(plan=plan, filename="annex2.xlsx", data=data, user=plan_admin)
     again = build_preview(plan=plan, source=read_upload("annex2.xlsx", data))
     assert again.counts["unchanged"] == 4 and not again.has_writes
+
+
+@pytest.mark.parametrize("chunk", [7, 16, 33, 4096])
+def test_merged_cells_are_found_whatever_chunks_the_sheet_is_read_in(monkeypatch, chunk):
+    rows = [["Ref", "Action", "Owner"]]
+    rows += [[str(n), f"Task {n}", f"O{n // 2}" if n % 2 == 0 else None] for n in range(40)]
+    merges = [f"C{n}:C{n + 1}" for n in range(2, 42, 2)]  # each owner over two rows
+    monkeypatch.setattr(reader, "MERGE_SCAN_BYTES", chunk)  # refs cut by a chunk's end
+    (sheet,) = read_upload("plan.xlsx", xlsx({"Plan": rows}, merges={"Plan": merges})).sheets
+    owners = [row.values.get("owners") for row in sheet.rows]
+    assert owners == [f"O{n // 2}" for n in range(40)]
 
 
 def test_merged_cells_fill_every_row_they_cover(plan, people, plan_admin):

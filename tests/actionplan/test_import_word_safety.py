@@ -103,3 +103,26 @@ def test_cell_text_is_read_as_python_docx_reads_it():
     (sheet,) = read_upload("plan.docx", buffer.getvalue(), LIMITS).sheets
     assert sheet.rows[0].values["description"] == table.rows[1].cells[1].text.strip()
     assert sheet.rows[0].values["description"] == "Map the journeys\nthen\tpublish"
+
+
+def test_a_word_plan_is_parsed_once_for_its_checks_and_once_for_its_rows(monkeypatch):
+    opened = []
+    document_xml = wordtables._document_xml
+
+    def counted(data: bytes):
+        opened.append(1)
+        return document_xml(data)
+
+    monkeypatch.setattr(wordtables, "_document_xml", counted)
+    heading, more = [["Ref", "Action", "Owner"], ["1", "Do it", "RF"]], [["2", "Then", "AB"]]
+    data = docx([{"rows": heading}, {"rows": more}])  # one table broken across pages
+    (sheet,) = read_upload("plan.docx", data, LIMITS).sheets
+    assert (sheet.name, sheet.count, len(opened)) == ("Table 1–2", 2, 1)
+    assert [row.values["description"] for row in sheet.iter_rows()] == ["Do it", "Then"]
+    assert len(opened) == 2
+
+
+def test_a_cell_too_long_in_a_table_continuing_another_is_refused_by_the_joined_table_row():
+    heading, more = [["Ref", "Action", "Owner"], ["1", "Do it", "RF"]], [["2", "y" * 40_000, "AB"]]
+    message = refused("plan.docx", docx([{"rows": heading}, {"rows": more}]))
+    assert message.startswith("Sheet “Table 1–2” row 3 has a cell longer than")
