@@ -443,6 +443,9 @@ class Action(Versioned):
             models.Index(fields=["theme", "status", "target_latest"], name="action_deadline"),
             # The dashboard's lists and counts read one plan's actions by status and deadline.
             models.Index(fields=["plan", "status", "target_latest"], name="action_plan_deadline"),
+            # The dashboard's overdue and due-soon lists: the plan's actions in deadline order
+            # across every status, read from the earliest and stopped at the list's length.
+            models.Index(fields=["plan", "target_latest"], name="action_plan_target"),
         ]
         constraints = [
             models.UniqueConstraint(
