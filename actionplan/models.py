@@ -189,9 +189,14 @@ class Owner(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.short_name and self.short_name != self.name:
-            return f"{self.name} ({self.short_name})"
-        return self.name
+        return self.label_for(self.name, self.short_name)
+
+    @staticmethod
+    def label_for(name: str, short_name: str) -> str:
+        """How an owner of this name and short name is named in full (pages may read only them)."""
+        if short_name and short_name != name:
+            return f"{name} ({short_name})"
+        return name
 
     def clean(self) -> None:
         if self.kind == OwnerKind.GROUP and self.user_id:
@@ -438,6 +443,9 @@ class Action(Versioned):
             models.Index(fields=["theme", "status", "target_latest"], name="action_deadline"),
             # The dashboard's lists and counts read one plan's actions by status and deadline.
             models.Index(fields=["plan", "status", "target_latest"], name="action_plan_deadline"),
+            # The dashboard's overdue and due-soon lists: the plan's actions in deadline order
+            # across every status, read from the earliest and stopped at the list's length.
+            models.Index(fields=["plan", "target_latest"], name="action_plan_target"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -553,6 +561,17 @@ ACTION_CONTENT_FIELDS = (
 class ActionOwner(models.Model):
     """An owner of an action; exactly one may be the lead. Its own history records owner changes."""
 
+    # The action's plan (actions never change plan), so "the owners this plan uses" is a range
+    # of an index that starts with the plan, not a walk over every action of the plan. That
+    # index (plan, owner) also serves lookups by plan alone, so the key has none of its own.
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+        blank=True,
+        db_index=False,
+    )
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="action_owners")
     owner = models.ForeignKey(Owner, on_delete=models.PROTECT, related_name="owned_actions")
     is_lead = models.BooleanField("lead owner", default=False)
@@ -561,6 +580,10 @@ class ActionOwner(models.Model):
 
     class Meta:
         ordering = ["action", "-is_lead", "position", "id"]
+        indexes = [
+            # The plan browser's owner filter lists the owners of the plan's actions.
+            models.Index(fields=["plan", "owner"], name="action_owner_plan_owner"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["action", "owner"],
@@ -577,6 +600,11 @@ class ActionOwner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner} ({'lead' if self.is_lead else 'owner'})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.plan_id is None:
+            self.plan_id = self.action.plan_id
+        super().save(*args, **kwargs)
 
 
 class TargetRevision(models.Model):

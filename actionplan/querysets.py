@@ -183,11 +183,12 @@ class OwnerQuerySet(models.QuerySet):
         """Whom the plan's actions can be filtered by: the owners of its actions, and the
         members of the groups among them (a person's actions include their groups').
 
-        Read from the plan's own actions, so the list grows with this plan only.
+        Read from the plan's own links through the index on (plan, owner), so the list grows
+        with this plan only and no action is read.
         """
         from actionplan.models import ActionOwner, GroupMembership
 
-        owning = ActionOwner.objects.filter(action__plan=plan).values("owner_id")
+        owning = ActionOwner.objects.filter(plan=plan).values("owner_id")
         members = GroupMembership.objects.filter(group_id__in=owning).values("person_id")
         return self.filter(Q(pk__in=owning) | Q(pk__in=members)).order_by("kind", "name")
 

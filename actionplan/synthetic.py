@@ -145,7 +145,12 @@ def build_plan(
     actions = bulk_create_with_history(actions, Action, batch_size=500)
     bulk_create_with_history(
         [
-            ActionOwner(action=action, owner=rng.choice([*people, group]), is_lead=True)
+            ActionOwner(
+                plan_id=action.plan_id,
+                action=action,
+                owner=rng.choice([*people, group]),
+                is_lead=True,
+            )
             for action in actions
         ],
         ActionOwner,

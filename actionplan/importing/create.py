@@ -61,7 +61,13 @@ def actions_create(*, writer: _Writer, rows: list[RowPlan]) -> list[Action]:
         if action.owners_as_written:
             owners = writer.owners_of(action.owners_as_written)
             links += [
-                ActionOwner(action=action, owner=owner, is_lead=position == 0, position=position)
+                ActionOwner(
+                    plan_id=action.plan_id,  # bulk_create skips save(), which would set it
+                    action=action,
+                    owner=owner,
+                    is_lead=position == 0,
+                    position=position,
+                )
                 for position, owner in enumerate(owners)
             ]
         if row.progress:

@@ -27,7 +27,12 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans are PostgreSQL's"),
 ]
 # The tables whose rows grow with every plan: a scan of the whole table would read them all.
-SHARED_TABLES = ("actionplan_action", "actionplan_progressupdate", "actionplan_historicalaction")
+SHARED_TABLES = (
+    "actionplan_action",
+    "actionplan_actionowner",
+    "actionplan_progressupdate",
+    "actionplan_historicalaction",
+)
 
 
 @pytest.fixture
@@ -110,6 +115,12 @@ def test_the_plan_browser_reads_no_shared_table_whole(client, small_beside_large
     assert shared_table_scans(queries.captured_queries) == []
     html = response.content.decode()
     assert "small officer" in html and "large officer" not in html  # the owner choices
+    # The owners the plan uses: a range of the links' index on (plan, owner), no action read.
+    (choices,) = [
+        q["sql"] for q in queries.captured_queries if 'FROM "actionplan_owner"' in q["sql"]
+    ]
+    plan = explain(choices)
+    assert re.search(r"Index (Only )?Scan using action_owner_plan_owner on", plan), plan
 
 
 def test_my_actions_starts_from_the_owners_own_links(client, small_beside_large, action_owner):

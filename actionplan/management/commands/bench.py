@@ -168,6 +168,15 @@ class Command(BaseCommand):
                     reverse("plan_browse", args=[p.slug]) + "?status=at_risk&rag=red&sort=target"
                 ),
             ),
+            (
+                # Every RAG, by target: the filters and sort at work, but a full page of 50 rows
+                # at both sizes (the line above shows 4 rows at 50 actions and 50 at 5,040).
+                "filtered, 50 rows each",
+                lambda p: (
+                    reverse("plan_browse", args=[p.slug])
+                    + "?rag=red&rag=amber&rag=green&rag=none&sort=target"
+                ),
+            ),
             ("action page", lambda p: reverse("action_detail", args=[first_action(p)])),
             ("my actions", lambda p: reverse("my_actions")),
         ]
