@@ -390,11 +390,16 @@ def refuse_conflicts(
         obj.version = version
 
 
+def when_changed(conflict: EditConflict) -> str:
+    """ " at 14:05, 3 December 2026" when the other change's time is known, else ""."""
+    if not conflict.changed_at:
+        return ""
+    return " at " + formats.date_format(timezone.localtime(conflict.changed_at), "H:i, j F Y")
+
+
 def conflict_summary(conflict: EditConflict, *, noun: str) -> str:
     """The sentence that refuses a conflicting save, e.g. noun="theme"."""
-    when = ""
-    if conflict.changed_at:
-        when = " at " + formats.date_format(timezone.localtime(conflict.changed_at), "H:i, j F Y")
+    when = when_changed(conflict)
     choose = (
         " Where you both changed the same thing, choose which to keep."
         if conflict.to_choose

@@ -89,6 +89,11 @@ class ProjectChoiceField(forms.ModelChoiceField):
 MOVE_FIELDS = ("theme", "project")
 
 
+def move_token(action: Action) -> str:
+    """What the move form carries: where the action is now, signed."""
+    return sign_loaded(action, base_of(action, MOVE_FIELDS))
+
+
 class ActionMoveForm(forms.Form):
     """Where to move an action: a theme of its plan, optionally a project in that theme.
 
@@ -116,7 +121,7 @@ class ActionMoveForm(forms.Form):
         kwargs.setdefault("initial", {"theme": action.theme_id, "project": action.project_id})
         super().__init__(*args, **kwargs)
         self.action = action
-        self.fields["loaded"].initial = sign_loaded(action, base_of(action, MOVE_FIELDS))
+        self.fields["loaded"].initial = move_token(action)
         plan_id = action.theme.plan_id
         self.fields["theme"].queryset = Theme.objects.filter(plan_id=plan_id).order_by(
             "position", "id"

@@ -16,9 +16,7 @@ from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.text import Truncator
-from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
 
 from actionplan import structure
@@ -31,7 +29,7 @@ from actionplan.access import (
     require,
     visible_plans,
 )
-from actionplan.conflicts import EditConflict
+from actionplan.conflicts import EditConflict, when_changed
 from actionplan.forms import add_model_errors
 from actionplan.models import Action, Milestone, Plan, Project, Theme
 from actionplan.ownertext import unknown_owners_message
@@ -43,6 +41,7 @@ from actionplan.structure_forms import (
     MilestoneForm,
     ProjectForm,
     ThemeForm,
+    move_token,
 )
 from actionplan.views.redirects import redirect_back
 
@@ -317,16 +316,14 @@ def _move_form_after_conflict(
     action: Action, conflict: EditConflict, *, place: str
 ) -> ActionMoveForm:
     """The move form again, starting from where someone else has just moved the action."""
-    when = ""
-    if conflict.changed_at:
-        when = " at " + date_format(localtime(conflict.changed_at), "H:i, j F Y")
+    when = when_changed(conflict)
     where = f"theme {action.theme.reference}"
     where += f", project {action.project}" if action.project else ", not in a project"
     data = {
         "theme": action.theme_id,
         "project": action.project_id or "",
         "place": place,
-        "loaded": ActionMoveForm(action=action).fields["loaded"].initial,
+        "loaded": move_token(action),
     }
     form = ActionMoveForm(data, action=action)
     form.is_valid()
