@@ -18,6 +18,7 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
+    F,
     OuterRef,
     Q,
     Value,
@@ -120,7 +121,7 @@ class ActionRow:
             original_target=action.original_target,
             replan_count=action.replan_count,
             days_overdue=late,
-            latest_update_on=getattr(action, "latest_update_on", None),
+            latest_update_on=action.latest_update_on,
         )
 
 
@@ -388,9 +389,7 @@ def build_dashboard(plan: Plan, *, today: date) -> Dashboard:
     since = awaiting_since(plan, today)
     due_until = today + timedelta(days=DUE_SOON_DAYS)
     actions = Action.objects.for_plan(plan)
-    summary, by_theme = actions.summary_and_by(
-        "theme_id", today=today, awaiting_since=since, plan=plan
-    )
+    summary, by_theme = actions.summary_and_by("theme_id", today=today, awaiting_since=since)
     status_columns = [c for c in summary.by_status if c.count]
     status_keys = [c.key for c in status_columns]
     themes = [
@@ -438,9 +437,10 @@ def build_dashboard(plan: Plan, *, today: date) -> Dashboard:
         ),
         awaiting=_action_list(
             "awaiting",
-            actions.awaiting_update(since=since, plan=plan)
-            .with_latest_update_on()
-            .order_by("latest_update_on", "target_latest", "pk"),
+            # Longest without an update first, never-updated before all (on every database).
+            actions.awaiting_update(since=since).order_by(
+                F("latest_update_on").asc(nulls_first=True), "target_latest", "pk"
+            ),
             today=today,
             browse={"awaiting": "1"},
             total=summary.count("awaiting_update"),

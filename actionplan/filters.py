@@ -23,9 +23,11 @@ import django_filters
 from django import forms
 from django.db.models import (
     Case,
+    Exists,
     F,
     IntegerField,
     OrderBy,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -245,8 +247,11 @@ class ActionFilter(django_filters.FilterSet):
         self.awaiting_since = awaiting_since or awaiting.awaiting_since(plan, today)
         self.filters["theme"].queryset = plan.themes.order_by("position", "id")
         self.filters["owner"].queryset = Owner.objects.choosable_for(plan)
+        # The organisation's units some action of the plan names: a probe of the index on
+        # (unit, plan) per unit, not a pass over the plan's actions.
         self.filters["unit"].queryset = Unit.objects.filter(
-            pk__in=Action.objects.for_plan(plan).values("unit_id")
+            Exists(Action.objects.filter(unit=OuterRef("pk"), plan=plan)),
+            organisation_id=plan.organisation_id,
         )
         self.filters["awaiting"].extra["help_text"] = (
             f"Open, with no progress update since {date_format(self.awaiting_since, 'j F Y')}."
@@ -300,7 +305,7 @@ class ActionFilter(django_filters.FilterSet):
     def filter_awaiting(self, queryset: ActionQuerySet, name: str, on: bool) -> ActionQuerySet:
         if not on:
             return queryset
-        return queryset.awaiting_update(since=self.awaiting_since, plan=self.plan)
+        return queryset.awaiting_update(since=self.awaiting_since)
 
     def filter_unscheduled(self, queryset: ActionQuerySet, name: str, on: bool) -> ActionQuerySet:
         return queryset.unscheduled() if on else queryset

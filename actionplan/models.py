@@ -414,6 +414,13 @@ class Action(Versioned):
     )
     completed_on = models.DateField("completion date", null=True, blank=True)
     notes = models.TextField(blank=True)
+    # The day of the action's latest progress update, kept by the database itself: triggers on
+    # the progress-update table (migration 0017) set it on every insert, change and delete,
+    # whatever the path (a form, an import's bulk insert, a revert, a restore, a cascade). It
+    # lets "awaiting an update" and "longest without one" read one column through an index on
+    # the plan instead of every action's updates. Never written by save() (see below), and not
+    # in the action's history: it is derived, not a change anyone made.
+    latest_update_on = models.DateField(null=True, blank=True, editable=False)
     carried_over_from = models.ForeignKey(
         "self",
         null=True,
@@ -426,12 +433,13 @@ class Action(Versioned):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = IndexedHistoricalRecords(
+        excluded_fields=["latest_update_on"],
         # "Recent changes": the plan's newest history rows, read backwards from the limit.
         indexes=(
             models.Index(
                 fields=["plan", "history_date", "history_id"], name="action_history_plan_recent"
             ),
-        )
+        ),
     )
 
     objects = ActionQuerySet.as_manager()
@@ -446,6 +454,14 @@ class Action(Versioned):
             # The dashboard's overdue and due-soon lists: the plan's actions in deadline order
             # across every status, read from the earliest and stopped at the list's length.
             models.Index(fields=["plan", "target_latest"], name="action_plan_target"),
+            # Awaiting an update: the plan's actions from the longest without one, read in
+            # order and stopped at the list's length.
+            models.Index(
+                fields=["plan", "latest_update_on", "target_latest", "id"],
+                name="action_plan_latest_update",
+            ),
+            # "Does the plan use this unit": the browser's unit choices, a probe per unit.
+            models.Index(fields=["unit", "plan"], name="action_unit_plan"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -480,6 +496,13 @@ class Action(Versioned):
 
     def save(self, *args, **kwargs) -> None:
         self.cache_target_dates()
+        if not self._state.adding and not kwargs.get("force_insert"):
+            # An action read before a progress update was added must not write its older
+            # `latest_update_on` back: the database's triggers own that column.
+            fields = kwargs.get("update_fields")
+            if fields is None:
+                fields = [f.name for f in self._meta.concrete_fields if not f.primary_key]
+            kwargs["update_fields"] = [name for name in fields if name != "latest_update_on"]
         super().save(*args, **kwargs)
 
     def cache_target_dates(self) -> None:

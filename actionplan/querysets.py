@@ -24,7 +24,7 @@ from actionplan.summary import Count as Tally
 from actionplan.summary import PlanSummary
 
 if TYPE_CHECKING:
-    from actionplan.models import Owner, Plan
+    from actionplan.models import Owner
 
 FINISHED = ("completed", "suspended", "deleted")
 # "Due soon" on the dashboard and the My actions page: the target ends within this many days.
@@ -52,6 +52,17 @@ def is_overdue(today: date) -> Q:
 def is_due_between(start: date, end: date) -> Q:
     """Not finished, and the latest day of the target falls from `start` to `end`."""
     return IS_OPEN & Q(target_latest__gte=start, target_latest__lte=end)
+
+
+def latest_update_text() -> Subquery:
+    """The narrative of an action's latest progress update, as a subquery on its OuterRef("pk")
+    (the latest: on its `latest_update_on`, the last written that day)."""
+    from actionplan.models import ProgressUpdate
+
+    latest = ProgressUpdate.objects.filter(
+        action=OuterRef("pk"), reported_on=OuterRef("latest_update_on")
+    ).order_by("-id")
+    return Subquery(latest.values("narrative")[:1])
 
 
 def summary_aggregates(today: date) -> dict[str, Count]:
@@ -243,52 +254,32 @@ class ActionQuerySet(models.QuerySet):
         return self.open().filter(target_kind="unscheduled")
 
     def with_latest_update(self) -> ActionQuerySet:
-        """Annotate the date and text of each action's latest progress update (two subqueries)."""
-        from actionplan.models import ProgressUpdate
+        """Annotate the text of each action's latest progress update (one subquery); its day is
+        the action's own `latest_update_on`, kept by the database."""
+        return self.annotate(latest_update_text=latest_update_text())
 
-        latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by(
-            "-reported_on", "-id"
-        )
-        return self.annotate(
-            latest_update_on=Subquery(latest.values("reported_on")[:1]),
-            latest_update_text=Subquery(latest.values("narrative")[:1]),
-        )
-
-    def with_latest_update_on(self) -> ActionQuerySet:
-        """Annotate only the date of each action's latest progress update (one subquery)."""
-        from actionplan.models import ProgressUpdate
-
-        latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-reported_on")
-        return self.annotate(latest_update_on=Subquery(latest.values("reported_on")[:1]))
-
-    def with_recent_update(
-        self, since: date | Expression, *, plan: Plan | None = None
-    ) -> ActionQuerySet:
+    def with_recent_update(self, since: date | Expression) -> ActionQuerySet:
         """Annotate `has_recent_update`: a progress update reported on or after `since`.
 
-        `since` may be an expression, such as OuterRef("awaiting_since") to a per-row day.
-        Given the `plan` all these actions belong to, the plan's recent updates are read once
-        (a range of the index on plan and day) instead of probing each action's updates: the
-        same answer, since an update carries its action's plan.
+        `since` may be an expression, such as OuterRef("awaiting_since") to a per-row day. It
+        reads the action's `latest_update_on` (the latest update is on or after `since` exactly
+        when some update is), never NULL: an action with no update has no recent one.
         """
-        from actionplan.models import ProgressUpdate
+        has_recent = ExpressionWrapper(
+            Q(latest_update_on__isnull=False, latest_update_on__gte=since),
+            output_field=models.BooleanField(),
+        )
+        return self.annotate(has_recent_update=has_recent)
 
-        if plan is not None and isinstance(since, date):
-            recent = ProgressUpdate.objects.filter(plan=plan, reported_on__gte=since)
-            has_recent = ExpressionWrapper(
-                Q(pk__in=recent.values("action_id")), output_field=models.BooleanField()
-            )
-            return self.annotate(has_recent_update=has_recent)
-        recent = ProgressUpdate.objects.filter(action=OuterRef("pk"), reported_on__gte=since)
-        return self.annotate(has_recent_update=Exists(recent))
-
-    def awaiting_update(self, *, since: date, plan: Plan | None = None) -> ActionQuerySet:
+    def awaiting_update(self, *, since: date) -> ActionQuerySet:
         """Open actions with no progress update reported on or after `since`.
 
         awaiting.awaiting_since gives a plan's day: when its open round opened, or else back
-        its awaiting-update period. Pass the `plan` when every action is of that plan.
+        its awaiting-update period.
         """
-        return self.with_recent_update(since, plan=plan).filter(IS_OPEN, has_recent_update=False)
+        return self.filter(IS_OPEN).filter(
+            Q(latest_update_on__isnull=True) | Q(latest_update_on__lt=since)
+        )
 
     def summary(self, *, today: date, awaiting_since: date) -> PlanSummary:
         """Counts by status, by RAG, and of the derived conditions, in one query."""
@@ -308,7 +299,7 @@ class ActionQuerySet(models.QuerySet):
         return {row[field]: summary_from_row(row) for row in rows}
 
     def summary_and_by(
-        self, field: str, *, today: date, awaiting_since: date, plan: Plan | None = None
+        self, field: str, *, today: date, awaiting_since: date
     ) -> tuple[PlanSummary, dict[Any, PlanSummary]]:
         """summary() and summaries_by(field) from one grouped query.
 
@@ -317,10 +308,7 @@ class ActionQuerySet(models.QuerySet):
         """
         aggregates = summary_aggregates(today)
         rows = list(
-            self.with_recent_update(awaiting_since, plan=plan)
-            .values(field)
-            .annotate(**aggregates)
-            .order_by()
+            self.with_recent_update(awaiting_since).values(field).annotate(**aggregates).order_by()
         )
         whole = {key: sum(row[key] for row in rows) for key in aggregates}
         return summary_from_row(whole), {row[field]: summary_from_row(row) for row in rows}

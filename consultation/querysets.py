@@ -5,18 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import models
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 
-from actionplan.models import Action, Plan, ProgressUpdate
+from actionplan.models import Action, Plan
 
 
 def actions_with_latest_progress() -> models.QuerySet[Action]:
-    """Actions annotated with their latest progress update's date and text (one query)."""
-    latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-reported_on", "-pk")
-    return Action.objects.select_related("theme", "project").annotate(
-        latest_update_on=Subquery(latest.values("reported_on")[:1]),
-        latest_update_text=Subquery(latest.values("narrative")[:1]),
-    )
+    """Actions with their latest progress update's text (their `latest_update_on` its date)."""
+    return Action.objects.select_related("theme", "project").with_latest_update()
 
 
 def _action_links(model: type[models.Model]) -> Prefetch:

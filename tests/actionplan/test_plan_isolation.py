@@ -141,4 +141,9 @@ def test_my_actions_starts_from_the_owners_own_links(client, small_beside_large,
     )
     plan = explain(actions)
     assert re.search(r"Index Scan using actionplan_actionowner_owner_id\S* on", plan), plan
-    assert "using actionplan_action_pkey on actionplan_action " in plan, plan
+    # (An index scan, or a bitmap scan of the same index when the planner expects several.)
+    assert re.search(
+        r"Index Scan using actionplan_action_pkey on actionplan_action |"
+        r"Bitmap Index Scan on actionplan_action_pkey",
+        plan,
+    ), plan
