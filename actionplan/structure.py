@@ -31,6 +31,16 @@ THEME_FIELDS = ("reference", "title", "kind", "description")
 PROJECT_FIELDS = ("theme", "reference", "title", "description")
 
 _MOVED = {"up": "Moved up", "down": "Moved down"}
+# A move button carries the neighbour its page showed; "none" when it showed none (bad input
+# reads the same way: whatever it names, it is not a neighbour, so nothing moves).
+NO_NEIGHBOUR = "none"
+
+
+class OrderChanged(Exception):
+    """The neighbour a move was to pass is no longer next to the row: someone else reordered
+    (or added, moved away or deleted) rows here since the page was loaded. Nothing moved."""
+
+
 _OPPOSITE: dict[Direction, Direction] = {"up": "down", "down": "up"}
 
 
@@ -73,17 +83,27 @@ def _next_position(siblings: QuerySet) -> int:
 
 
 def _swap_with_neighbour(
-    siblings: QuerySet, *, pk: int, direction: Direction, user: User | None
+    siblings: QuerySet,
+    *,
+    pk: int,
+    direction: Direction,
+    user: User | None,
+    neighbour: str | None = None,
 ) -> bool:
     """Swap the row's position with its neighbour's; False when it is already at that end.
 
+    `neighbour`, the id of the row the page showed next to it on that side, makes the move
+    conditional: if another row is there now, OrderChanged is raised and nothing moves.
     Positions that collide (rows added with the same position) are renumbered 0..n first, in
     their current order, so the swap always moves the row.
     """
     rows = list(siblings.select_for_update().order_by("position", "id"))
     index = next(i for i, row in enumerate(rows) if row.pk == pk)
     other = index - 1 if direction == "up" else index + 1
-    if not 0 <= other < len(rows):
+    there = rows[other] if 0 <= other < len(rows) else None
+    if neighbour is not None and neighbour != (str(there.pk) if there else NO_NEIGHBOUR):
+        raise OrderChanged
+    if there is None:
         return False
     before = {row.pk: row.position for row in rows}
     if len(set(before.values())) < len(rows):
@@ -106,24 +126,39 @@ def _action_siblings(*, theme: Theme, project: Project | None) -> QuerySet[Actio
 
 
 @transaction.atomic
-def theme_reorder(*, theme: Theme, direction: Direction, user: User | None) -> bool:
-    """Move a theme one place up or down in its plan; False if it is already first/last."""
+def theme_reorder(
+    *, theme: Theme, direction: Direction, user: User | None, neighbour: str | None = None
+) -> bool:
+    """Move a theme one place up or down in its plan; False if it is already first/last.
+    Given the `neighbour` the page showed, OrderChanged if that is no longer so."""
     siblings = Theme.objects.filter(plan_id=theme.plan_id)
-    return _swap_with_neighbour(siblings, pk=theme.pk, direction=direction, user=user)
+    return _swap_with_neighbour(
+        siblings, pk=theme.pk, direction=direction, user=user, neighbour=neighbour
+    )
 
 
 @transaction.atomic
-def project_reorder(*, project: Project, direction: Direction, user: User | None) -> bool:
-    """Move a project one place up or down in its theme; False if it is already first/last."""
+def project_reorder(
+    *, project: Project, direction: Direction, user: User | None, neighbour: str | None = None
+) -> bool:
+    """Move a project one place up or down in its theme; False if it is already first/last.
+    Given the `neighbour` the page showed, OrderChanged if that is no longer so."""
     siblings = Project.objects.filter(theme_id=project.theme_id)
-    return _swap_with_neighbour(siblings, pk=project.pk, direction=direction, user=user)
+    return _swap_with_neighbour(
+        siblings, pk=project.pk, direction=direction, user=user, neighbour=neighbour
+    )
 
 
 @transaction.atomic
-def action_reorder(*, action: Action, direction: Direction, user: User | None) -> bool:
-    """Move an action one place up or down in its project (or directly under its theme)."""
+def action_reorder(
+    *, action: Action, direction: Direction, user: User | None, neighbour: str | None = None
+) -> bool:
+    """Move an action one place up or down in its project (or directly under its theme).
+    Given the `neighbour` the page showed, OrderChanged if that is no longer so."""
     siblings = _action_siblings(theme=action.theme, project=action.project)
-    return _swap_with_neighbour(siblings, pk=action.pk, direction=direction, user=user)
+    return _swap_with_neighbour(
+        siblings, pk=action.pk, direction=direction, user=user, neighbour=neighbour
+    )
 
 
 # Themes and projects -------------------------------------------------------------------------

@@ -8,6 +8,9 @@ their own actions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -104,11 +107,34 @@ def _structure_url(plan: Plan, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _moved(request: HttpRequest, *, moved: bool, label: str, direction: str) -> None:
-    if moved:
-        messages.success(request, f"{label} moved {direction}.")
+def _move(
+    request: HttpRequest,
+    reorder: Callable[..., bool],
+    *,
+    label: str,
+    direction: structure.Direction,
+    back: str,
+) -> HttpResponse:
+    """Move one place up or down, past the neighbour the page showed (the button's
+    `neighbour`), and say what happened; if the order changed meanwhile, nothing moves."""
+    try:
+        moved = reorder(
+            direction=direction, user=request.user, neighbour=request.POST.get("neighbour")
+        )
+    except structure.OrderChanged:
+        messages.error(
+            request,
+            f"{label} has not been moved: the order here changed after you loaded the page "
+            "(someone else moved, added or removed something). This page shows the order now; "
+            f"move it {direction} again if it still needs to go there.",
+        )
     else:
-        messages.info(request, f"{label} is already {'first' if direction == 'up' else 'last'}.")
+        if moved:
+            messages.success(request, f"{label} moved {direction}.")
+        else:
+            end = "first" if direction == "up" else "last"
+            messages.info(request, f"{label} is already {end}.")
+    return redirect_back(request, back)
 
 
 def _place_from_query(request: HttpRequest, plan: Plan) -> tuple[Theme, Project | None]:
@@ -173,9 +199,13 @@ def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _move_theme(request: HttpRequest, pk: int, direction: structure.Direction) -> HttpResponse:
     theme = _theme_to_change(request.user, pk)
-    moved = structure.theme_reorder(theme=theme, direction=direction, user=request.user)
-    _moved(request, moved=moved, label=f"Theme {theme.reference}", direction=direction)
-    return redirect_back(request, _structure_url(theme.plan, f"theme-{theme.pk}"))
+    return _move(
+        request,
+        partial(structure.theme_reorder, theme=theme),
+        label=f"Theme {theme.reference}",
+        direction=direction,
+        back=_structure_url(theme.plan, f"theme-{theme.pk}"),
+    )
 
 
 @login_required
@@ -242,9 +272,13 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _move_project(request: HttpRequest, pk: int, direction: structure.Direction) -> HttpResponse:
     project = _project_to_change(request.user, pk)
-    moved = structure.project_reorder(project=project, direction=direction, user=request.user)
-    _moved(request, moved=moved, label=f"Project {_project_label(project)}", direction=direction)
-    return redirect_back(request, _structure_url(project.theme.plan, f"project-{project.pk}"))
+    return _move(
+        request,
+        partial(structure.project_reorder, project=project),
+        label=f"Project {_project_label(project)}",
+        direction=direction,
+        back=_structure_url(project.theme.plan, f"project-{project.pk}"),
+    )
 
 
 @login_required
@@ -338,9 +372,13 @@ def _move_form_after_conflict(
 
 def _move_action(request: HttpRequest, pk: int, direction: structure.Direction) -> HttpResponse:
     action = _action_to_change(request.user, pk)
-    moved = structure.action_reorder(action=action, direction=direction, user=request.user)
-    _moved(request, moved=moved, label=f"Action {action.full_reference}", direction=direction)
-    return redirect_back(request, _structure_url(action.theme.plan, f"action-{action.pk}"))
+    return _move(
+        request,
+        partial(structure.action_reorder, action=action),
+        label=f"Action {action.full_reference}",
+        direction=direction,
+        back=_structure_url(action.theme.plan, f"action-{action.pk}"),
+    )
 
 
 @login_required

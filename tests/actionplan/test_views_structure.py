@@ -23,6 +23,7 @@ from actionplan.structure import PROJECT_FIELDS, THEME_FIELDS
 from actionplan.synthetic import build_plan
 from tests.conftest import home_council, make_action
 from tests.formstate import loaded, loaded_on_page
+from tests.security.htmlforms import main_form
 
 ROLES = ["viewer", "action_owner", "steering_member", "plan_admin"]
 
@@ -302,6 +303,54 @@ def test_moving_a_theme_down_reorders_the_page(client, steering_member, plan, th
     html = _page(response)
     assert "Theme 1 moved down." in html
     assert html.index("4. Telephone Access") < html.index("1. Access points")
+
+
+def _move_form(html: str, url: str) -> dict[str, str]:
+    """The fields of the move button posting to `url`, as the page wrote them."""
+    form = main_form(html, url)
+    return {name: values[0] for name, values in form.fields.items()}
+
+
+def test_a_move_from_a_page_loaded_before_someone_else_reordered_moves_nothing(
+    client, steering_member, plan, theme, project
+):
+    """Two people on the structure page: one moves action (b) up past (a); the other's page
+    still shows (b) under (a) and (c) under (b). Their "Move down" of (a) would now pass (c),
+    and their "Move up" of (b) would pass nothing: both are refused and the order kept."""
+    a, b, c = (make_action(project, reference=f"({x})", description=x * 3) for x in "abc")
+    client.force_login(steering_member)
+    stale = _page(client.get(reverse("plan_structure", args=[plan.slug])))
+    down_a = reverse("action_move_down", args=[a.pk])
+    up_b = reverse("action_move_up", args=[b.pk])
+    assert _move_form(stale, down_a)["neighbour"] == str(b.pk)
+    assert client.post(up_b, _move_form(stale, up_b)).status_code == 302  # the other person
+    order = list(Action.objects.filter(project=project).order_by("position", "id"))
+    assert order == [b, a, c]
+    for url in (down_a, up_b):
+        response = client.post(url, _move_form(stale, url), follow=True)
+        assert "has not been moved: the order here changed after you loaded the page" in _page(
+            response
+        )
+        assert list(Action.objects.filter(project=project).order_by("position", "id")) == order
+    # From the page as it is now, the same buttons work.
+    fresh = _page(client.get(reverse("plan_structure", args=[plan.slug])))
+    response = client.post(down_a, _move_form(fresh, down_a), follow=True)
+    assert "Action" in _page(response) and "moved down." in _page(response)
+    assert list(Action.objects.filter(project=project).order_by("position", "id")) == [b, c, a]
+
+
+@pytest.mark.parametrize("neighbour", ["", "abc", "-1", "none", "9" * 30])
+def test_a_move_naming_no_real_neighbour_moves_nothing_and_says_so(
+    client, steering_member, plan, theme, neighbour
+):
+    first = Theme.objects.create(plan=plan, reference="1", title="Access points", position=0)
+    client.force_login(steering_member)
+    response = client.post(
+        reverse("theme_move_down", args=[first.pk]), {"neighbour": neighbour}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Theme 1 has not been moved" in _page(response)
+    assert Theme.objects.get(pk=first.pk).position == 0
 
 
 def test_moving_returns_to_a_safe_next_page_only(client, steering_member, plan, theme):
