@@ -247,7 +247,8 @@ ALLOWED = {
     ("actionplan/services.py", "delete"),  # delete_with_history itself
     ("actionplan/services.py", "bulk_create_with_history"),
     ("actionplan/services.py", "bulk_update_with_history"),
-    ("actionplan/models.py", "save"),  # super().save() in the models' own save()
+    ("actionplan/models/base.py", "save"),  # super().save() in the models' own save()
+    ("actionplan/models/actions.py", "save"),
     ("actionplan/stamps.py", "bulk_create"),  # the stamps: bookkeeping, not audited
     ("standards/views/register.py", "save"),  # form.save(commit=False), then a helper
     ("actionplan/admin.py", "save"),  # formset.save(commit=False), then the helpers
