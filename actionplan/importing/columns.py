@@ -1,8 +1,8 @@
 """What each column of a council's sheet or Word table means, as read and as the user maps it.
 
-The reader guesses from the headings (reader.HEADINGS); the preview shows every column with
+The reader guesses from the headings (sheets.HEADINGS); the preview shows every column with
 that reading and lets the user change it (reference, action, owner, target, …, "kept in the
-notes", "ignored"). The choice is a mapping from a heading, compared by reader.key(), to a
+notes", "ignored"). The choice is a mapping from a heading, compared by columns.key(), to a
 field; it is remembered for the organisation (mappings.py). A column that is neither mapped
 nor ignored is kept: its text goes into the action's notes under its heading, so nothing a
 council wrote is dropped silently.
@@ -64,7 +64,7 @@ class Column:
 
     index: int
     heading: str  # as written ("Column C" when the heading cell is blank)
-    key: str  # reader.key(heading); "" for a blank heading
+    key: str  # key(heading); "" for a blank heading
     field: str  # a field of CHOICES, KEEP or IGNORE
 
     @property

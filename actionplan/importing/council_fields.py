@@ -21,8 +21,8 @@ from typing import Any
 
 from actionplan.importing import values as cells
 from actionplan.importing.columns import key
-from actionplan.importing.reader import SourceRow, SourceSheet
 from actionplan.importing.rows import RowPlan
+from actionplan.importing.sheets import SourceRow, SourceSheet
 from actionplan.importing.textdates import reported_date
 
 

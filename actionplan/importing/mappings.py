@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actionplan.importing.columns import CHOICE_LABELS, KEEP, Column
-from actionplan.importing.reader import HEADINGS, SKIP
+from actionplan.importing.sheets import HEADINGS, SKIP
 from actionplan.models import ImportColumnChoice, Plan
 from actionplan.services import User, delete_with_history, save_with_history
 
@@ -65,7 +65,7 @@ def default_field(heading_key: str) -> str:
 
 def valid_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
     """The mapping with unknown fields left out (it comes from a form or a stored file).
-    Also kept: a sheet the user chose to skip (reader.sheet_key → SKIP), for this file only."""
+    Also kept: a sheet the user chose to skip (sheets.sheet_key → SKIP), for this file only."""
     return {
         heading: field
         for heading, field in mapping.items()

@@ -28,8 +28,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from actionplan.importing import values as cells
-from actionplan.importing.reader import SourceRow, SourceSheet
 from actionplan.importing.rows import RowPlan
+from actionplan.importing.sheets import SourceRow, SourceSheet
 from actionplan.models import Action, Owner, OwnerKind, Plan, Unit
 from actionplan.ownertext import _WITH_ABBREVIATION, normalise, split_owner_text, token_spellings
 

@@ -34,7 +34,6 @@ from actionplan.importing.council_fields import (
 from actionplan.importing.owners import leaver_message, read_owner_labels
 from actionplan.importing.plan_index import CHUNK_ROWS, PlanIndex
 from actionplan.importing.progress import FirstRows, narrative_key, plan_progress_row
-from actionplan.importing.reader import _SECTION_RE, Source, SourceRow, SourceSheet
 from actionplan.importing.rows import (
     LABELS,
     FieldChange,
@@ -49,6 +48,7 @@ from actionplan.importing.rows import (
     display,
     same,
 )
+from actionplan.importing.sheets import _SECTION_RE, Source, SourceRow, SourceSheet
 from actionplan.importing.stale import resolve_stale
 from actionplan.models import (
     Action,

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from actionplan.importing.owners import import_owners, import_units
 from actionplan.importing.progress import KeySet, ReportedUpdate, narrative_key
-from actionplan.importing.reader import SourceRow
+from actionplan.importing.sheets import SourceRow
 from actionplan.models import (
     Action,
     ActionOwner,

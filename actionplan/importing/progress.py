@@ -24,8 +24,8 @@ from heapq import merge
 from typing import TYPE_CHECKING, Any
 
 from actionplan.importing import values as cells
-from actionplan.importing.reader import SourceRow, SourceSheet
 from actionplan.importing.rows import LABELS, FieldChange, Outcome, RowPlan
+from actionplan.importing.sheets import SourceRow, SourceSheet
 
 if TYPE_CHECKING:
     from actionplan.importing.plan_index import PlanIndex

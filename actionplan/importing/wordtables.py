@@ -1,4 +1,4 @@
-"""A Word plan (.docx): every table of the document as rows of cells, for reader.py.
+"""A Word plan (.docx): every table of the document as rows of cells, for wordread.py.
 
 Most councils keep their plan as Word tables (seeds 001 and 003 were). Each table row becomes
 a row of cells by the table's grid: a cell spanning several grid columns (merged across) fills
@@ -6,7 +6,7 @@ each of them and marks the row as merged across; a cell merged down repeats the 
 cell it continues. Consecutive tables with the same number of columns are one plan (a table
 broken across pages, its heading row repeated or not). Paragraphs with a list style or
 numbering, or opening with a bullet character, are bullets: a cell holding several bullets
-in the action column holds several actions (reader.py splits them).
+in the action column holds several actions (sheets.py splits them).
 
 The file passed safety.check_zip (kind "docx") before a byte of its XML is parsed. The
 document part is then read with lxml's iterparse, a table row at a time (each row let go once
@@ -78,7 +78,7 @@ class RawRow(list):
 
 @dataclass
 class WordTable:
-    """Consecutive tables with the same number of columns: one plan table (reader.py finds
+    """Consecutive tables with the same number of columns: one plan table (wordread.py finds
     them). Its rows are not kept: `rows()` reads them from the document again, as a
     workbook's sheet is read twice."""
 

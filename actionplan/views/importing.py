@@ -30,8 +30,9 @@ from actionplan.importing.columns import (
 from actionplan.importing.mappings import remembered_mapping, valid_mapping
 from actionplan.importing.pages import PAGE_ROWS, preview_page, requested_page
 from actionplan.importing.plan_diff import build_preview
-from actionplan.importing.reader import SKIP, read_upload, sheet_key
+from actionplan.importing.reader import read_upload
 from actionplan.importing.safety import ImportRefused, Limits
+from actionplan.importing.sheets import SKIP, sheet_key
 from actionplan.models import AppliedImport, Plan
 from actionplan.views.browse import pagination_items
 

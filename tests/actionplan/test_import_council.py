@@ -9,7 +9,8 @@ import pytest
 from actionplan.importing import reader
 from actionplan.importing.apply import import_apply
 from actionplan.importing.plan_diff import Outcome, build_preview
-from actionplan.importing.reader import heading_map, read_upload
+from actionplan.importing.reader import read_upload
+from actionplan.importing.sheets import heading_map
 from actionplan.models import Action, Owner, Status, Theme, ThemeKind
 from tests.actionplan.import_files import xlsx
 

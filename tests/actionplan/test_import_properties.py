@@ -13,8 +13,9 @@ from openpyxl import Workbook
 
 from actionplan.importing.apply import import_apply
 from actionplan.importing.plan_diff import build_preview
-from actionplan.importing.reader import HEADINGS, read_upload
+from actionplan.importing.reader import read_upload
 from actionplan.importing.safety import ImportRefused, Limits
+from actionplan.importing.sheets import HEADINGS
 from actionplan.models import Action, Owner, ProgressUpdate, Project, Theme
 
 pytestmark = pytest.mark.django_db

@@ -164,7 +164,7 @@ def test_a_processing_instruction_is_refused(no_parsing):
 def test_a_sheet_claiming_more_rows_than_the_limit_is_refused_before_reading_rows(monkeypatch):
     rows = [["Ref", "Action"], *[[str(n), f"Action {n}"] for n in range(100)]]
     data = xlsx({"Plan": rows})
-    monkeypatch.setattr(reader, "_sheet_from_rows", None)  # never reached: the dimension says
+    monkeypatch.setattr(reader, "sheet_from_rows", None)  # never reached: the dimension says
     assert "more than 50 rows" in refused("plan.xlsx", data, Limits(10**7, 50))
 
 
