@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -39,7 +40,6 @@ from consultation.models import (
 from standards.cse.models import Evidence
 from standards.models import Standard, StandardAction
 from tests.conftest import (
-    PERSONAS,
     make_owned_action,
     make_people,
     make_persona,
@@ -57,6 +57,10 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
     )
 
 
+# The logins of the shared world: the access matrix's personas (the world's own two included).
+WORLD_PERSONAS = ("plan_admin", "steering_member", "action_owner", "viewer", "outsider")
+
+
 @dataclass(frozen=True)
 class SharedWorld:
     """The world's names → URL arguments (`world["action"]`), and each persona's login."""
@@ -68,7 +72,7 @@ class SharedWorld:
     def __getitem__(self, name: str) -> list:
         return self.objects[name]
 
-    def login(self, persona: str):
+    def login(self, persona: str) -> AbstractBaseUser:
         """A fresh copy of the persona's user (what a test did to the last copy is gone)."""
         return get_user_model().objects.get(pk=self.logins[persona])
 
@@ -84,7 +88,7 @@ def _module_world(django_db_setup, django_db_blocker, tmp_path_factory) -> Itera
         module_transaction.__enter__()
         try:
             with override_settings(MEDIA_ROOT=media):
-                logins = {persona: make_persona(persona).pk for persona in PERSONAS}
+                logins = {persona: make_persona(persona).pk for persona in WORLD_PERSONAS}
                 plan = make_plan()
                 project = make_project(make_theme(plan))
                 people = make_people()
