@@ -72,41 +72,60 @@ def organisation(db) -> Organisation:
     return home_council()
 
 
+# The personas: username, role in the test council, and what else their login has.
+PERSONAS: dict[str, tuple[str, str | None, dict]] = {
+    "plan_admin": (
+        "pat.admin",
+        OrganisationRole.PLAN_ADMINISTRATOR,
+        {"is_staff": True, "is_superuser": True},
+    ),
+    # The test council's organisation administrator: every role in its plans, no other's.
+    "org_admin": ("ola.orgadmin", OrganisationRole.ORGANISATION_ADMINISTRATOR, {}),
+    "steering_member": ("sam.steering", OrganisationRole.STEERING_GROUP, {}),
+    "action_owner": ("olly.owner", OrganisationRole.ACTION_OWNER, {}),
+    "viewer": ("vic.viewer", OrganisationRole.VIEWER, {}),
+    "outsider": ("oscar.outsider", None, {}),
+}
+
+
+def make_persona(persona: str):
+    """The login of one of PERSONAS."""
+    username, role, extra = PERSONAS[persona]
+    return make_user(username, role, **extra)
+
+
 @pytest.fixture
 def plan_admin(db):
-    return make_user(
-        "pat.admin", OrganisationRole.PLAN_ADMINISTRATOR, is_staff=True, is_superuser=True
-    )
+    return make_persona("plan_admin")
 
 
 @pytest.fixture
 def org_admin(db):
-    """The test council's organisation administrator: every role in its plans, no other's."""
-    return make_user("ola.orgadmin", OrganisationRole.ORGANISATION_ADMINISTRATOR)
+    return make_persona("org_admin")
 
 
 @pytest.fixture
 def steering_member(db):
-    return make_user("sam.steering", OrganisationRole.STEERING_GROUP)
+    return make_persona("steering_member")
 
 
 @pytest.fixture
 def action_owner(db):
-    return make_user("olly.owner", OrganisationRole.ACTION_OWNER)
+    return make_persona("action_owner")
 
 
 @pytest.fixture
 def viewer(db):
-    return make_user("vic.viewer", OrganisationRole.VIEWER)
+    return make_persona("viewer")
 
 
 @pytest.fixture
 def outsider(db):
-    return make_user("oscar.outsider", None)
+    return make_persona("outsider")
 
 
-@pytest.fixture
-def plan(db) -> Plan:
+def make_plan() -> Plan:
+    """The test plan, adopted, of the test council."""
     return Plan.objects.create(
         slug="test-plan",
         title="Customer Service Action Plan",
@@ -115,28 +134,18 @@ def plan(db) -> Plan:
     )
 
 
-@pytest.fixture
-def draft_plan(plan) -> Plan:
-    """The same plan, not yet adopted: only the steering group sees it."""
-    plan.status = "draft"
-    plan.save()
-    return plan
-
-
-@pytest.fixture
-def theme(plan) -> Theme:
+def make_theme(plan: Plan) -> Theme:
     return Theme.objects.create(plan=plan, reference="4", title="Telephone Access", position=4)
 
 
-@pytest.fixture
-def project(theme) -> Project:
+def make_project(theme: Theme) -> Project:
     return Project.objects.create(
         theme=theme, reference="1", title="Develop an electronic directory"
     )
 
 
-@pytest.fixture
-def people(db) -> dict[str, Owner]:
+def make_people() -> dict[str, Owner]:
+    """Two people and a group of the test council who own actions."""
     council = home_council()
     rf = Owner.objects.create(organisation=council, name="RF", short_name="RF")
     pw = Owner.objects.create(organisation=council, name="Paul Williams", short_name="PW")
@@ -161,11 +170,44 @@ def make_action(project: Project, **fields) -> Action:
     return action
 
 
-@pytest.fixture
-def action(project, people) -> Action:
+def make_owned_action(project: Project, people: dict[str, Owner]) -> Action:
+    """The test action, owned by RF and the Project Assurance Group."""
     action = make_action(project, owners_as_written="RF / PAG")
     action_set_owners(action=action, owners=[people["RF"], people["PAG"]], user=None, reason="test")
     return action
+
+
+@pytest.fixture
+def plan(db) -> Plan:
+    return make_plan()
+
+
+@pytest.fixture
+def draft_plan(plan) -> Plan:
+    """The same plan, not yet adopted: only the steering group sees it."""
+    plan.status = "draft"
+    plan.save()
+    return plan
+
+
+@pytest.fixture
+def theme(plan) -> Theme:
+    return make_theme(plan)
+
+
+@pytest.fixture
+def project(theme) -> Project:
+    return make_project(theme)
+
+
+@pytest.fixture
+def people(db) -> dict[str, Owner]:
+    return make_people()
+
+
+@pytest.fixture
+def action(project, people) -> Action:
+    return make_owned_action(project, people)
 
 
 def make_open_round(plan: Plan, *, opened_at: datetime) -> UpdateRound:

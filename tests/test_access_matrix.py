@@ -2,6 +2,9 @@
 
 The list of URLs is checked against the URLconf, so a new page cannot be added without
 deciding here who may use it.
+
+The world and the personas are built once for the module (`shared_world`, tests/worlds.py);
+each test meets them as built.
 """
 
 from __future__ import annotations
@@ -190,9 +193,9 @@ def test_every_page_of_the_site_is_in_the_matrix():
     assert _names(get_resolver().url_patterns, set()) == set(PAGES) | set(POSTS)
 
 
-def _client(client, request, persona):
+def _client(client, world, persona):
     if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
+        client.force_login(world.login(persona))
     return client
 
 
@@ -238,9 +241,10 @@ def _fingerprint() -> tuple:
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_who_may_open_each_page(client, request, world, persona, name):
+def test_who_may_open_each_page(client, shared_world, persona, name):
+    world = shared_world
     kind, args = PAGES[name]
-    response = _client(client, request, persona).get(
+    response = _client(client, world, persona).get(
         reverse(name, args=world[args])
         + ("?project=" + str(world["project"][0]) if name == "action_add" else "")
     )
@@ -251,9 +255,10 @@ def test_who_may_open_each_page(client, request, world, persona, name):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", sorted(POSTS))
-def test_refused_changes_change_nothing(client, request, world, persona, name):
+def test_refused_changes_change_nothing(client, shared_world, persona, name):
+    world = shared_world
     kind, args = POSTS[name]
-    client = _client(client, request, persona)  # makes the persona's login first
+    client = _client(client, world, persona)
     before = _fingerprint()
     response = client.post(reverse(name, args=world[args]))
     if kind == "self" or (persona in ALLOWED.get(kind, set())):
@@ -265,9 +270,10 @@ def test_refused_changes_change_nothing(client, request, world, persona, name):
 
 
 @pytest.mark.parametrize("name", sorted(n for n, (kind, _) in POSTS.items() if kind != "self"))
-def test_changes_are_never_made_by_a_get(client, world, plan_admin, name):
+def test_changes_are_never_made_by_a_get(client, shared_world, name):
+    world = shared_world
     _, args = POSTS[name]
-    client.force_login(plan_admin)
+    client.force_login(world.login("plan_admin"))
     before = _fingerprint()
     assert client.get(reverse(name, args=world[args])).status_code == 405
     assert _fingerprint() == before

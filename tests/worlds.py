@@ -1,12 +1,26 @@
 """One of everything of a plan that a URL can name: the access matrix's world, also used by
-the isolation and public-page tests (registered as a plugin in tests/conftest.py)."""
+the isolation and public-page tests (registered as a plugin in tests/conftest.py).
+
+`world` builds it for one test; `shared_world` builds it once per test module (with every
+persona's login) and gives each test it in the test's own transaction, rolled back after the
+test like any other, and a fresh copy of its files: each test still meets the world as built.
+"""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import Invitation, SignInProvider
@@ -25,6 +39,14 @@ from consultation.models import (
 )
 from standards.cse.models import Evidence
 from standards.models import Standard, StandardAction
+from tests.conftest import (
+    make_owned_action,
+    make_people,
+    make_persona,
+    make_plan,
+    make_project,
+    make_theme,
+)
 
 
 @pytest.fixture
@@ -33,6 +55,68 @@ def world(plan, theme, project, action, people, action_owner, steering_member, s
     return build_world(
         plan=plan, project=project, action=action, owner=people["RF"], owner_login=action_owner
     )
+
+
+# The logins of the shared world: the access matrix's personas (the world's own two included).
+WORLD_PERSONAS = ("plan_admin", "steering_member", "action_owner", "viewer", "outsider")
+
+
+@dataclass(frozen=True)
+class SharedWorld:
+    """The world's names → URL arguments (`world["action"]`), and each persona's login."""
+
+    objects: dict[str, list]
+    logins: dict[str, int]
+    media: Path
+
+    def __getitem__(self, name: str) -> list:
+        return self.objects[name]
+
+    def login(self, persona: str) -> AbstractBaseUser:
+        """A fresh copy of the persona's user (what a test did to the last copy is gone)."""
+        return get_user_model().objects.get(pk=self.logins[persona])
+
+
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[SharedWorld]:
+    """The world, built once for the module inside a transaction that is rolled back when the
+    module's tests are done (Django's TestCase.setUpTestData does the same per class); each
+    test's own transaction is a savepoint within it (the `db` fixture)."""
+    media = tmp_path_factory.mktemp("world-media")
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        module_transaction.__enter__()
+        try:
+            with override_settings(MEDIA_ROOT=media):
+                logins = {persona: make_persona(persona).pk for persona in WORLD_PERSONAS}
+                plan = make_plan()
+                project = make_project(make_theme(plan))
+                people = make_people()
+                objects = build_world(
+                    plan=plan,
+                    project=project,
+                    action=make_owned_action(project, people),
+                    owner=people["RF"],
+                    owner_login=get_user_model().objects.get(pk=logins["action_owner"]),
+                )
+        except BaseException:
+            transaction.set_rollback(True)
+            module_transaction.__exit__(None, None, None)
+            raise
+    yield SharedWorld(objects=objects, logins=logins, media=media)
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        module_transaction.__exit__(None, None, None)
+
+
+@pytest.fixture
+def shared_world(_module_world, db, settings, tmp_path) -> SharedWorld:
+    """The module's world as built, for this test: its rows (the test's writes are rolled back
+    after it), a copy of its files, and no page fragment cached by an earlier test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    shutil.copytree(_module_world.media, settings.MEDIA_ROOT)
+    cache.clear()
+    return _module_world
 
 
 def build_world(*, plan, project, action, owner, owner_login) -> dict[str, list]:

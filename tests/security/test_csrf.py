@@ -3,6 +3,9 @@
 Each page and each POST-only URL of the access matrix is posted as a plan administrator (who
 may do anything) by a client that enforces CSRF checks: without a token the answer is 403 and
 not one row changes; with the token from the page's own form the same post goes through.
+
+The world and the personas are built once for the module (`shared_world`, tests/worlds.py);
+each test meets them as built.
 """
 
 from __future__ import annotations
@@ -73,23 +76,23 @@ FORM_PAGES = {
 } & set(PAGES)
 
 
-def _url(name: str, world: dict) -> str:
+def _url(name: str, world) -> str:
     kind_args = PAGES.get(name) or POSTS[name]
     url = reverse(name, args=world[kind_args[1]])
     return url + (f"?project={world['project'][0]}" if name == "action_add" else "")
 
 
 @pytest.fixture
-def world_without_round(world):
+def world_without_round(shared_world):
     """The access matrix's world with its update round closed, so a new one can be opened."""
-    round_close(update_round=UpdateRound.objects.get(pk=world["round"][0]), user=None)
-    return world
+    round_close(update_round=UpdateRound.objects.get(pk=shared_world["round"][0]), user=None)
+    return shared_world
 
 
 @pytest.fixture
-def admin_client(plan_admin) -> Client:
+def admin_client(shared_world) -> Client:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(plan_admin)
+    client.force_login(shared_world.login("plan_admin"))
     return client
 
 
@@ -136,22 +139,22 @@ def test_the_same_form_with_its_token_goes_through(admin_client, world_without_r
 @pytest.mark.parametrize("name", sorted(POSTS))
 def test_each_post_only_url_accepts_the_token_of_the_site_s_pages(
     admin_client,
-    world,
+    shared_world,
     name,
 ):
     token = csrf_token(admin_client.get(reverse("home")).content.decode())
-    response = admin_client.post(_url(name, world), {"csrfmiddlewaretoken": token})
+    response = admin_client.post(_url(name, shared_world), {"csrfmiddlewaretoken": token})
     assert response.status_code in (200, 302), name
 
 
-def test_a_token_from_another_session_is_refused(world, plan_admin, steering_member):
+def test_a_token_from_another_session_is_refused(shared_world):
     other = Client(enforce_csrf_checks=True)
-    other.force_login(steering_member)
+    other.force_login(shared_world.login("steering_member"))
     stolen = csrf_token(other.get(reverse("home")).content.decode())
     victim = Client(enforce_csrf_checks=True)
-    victim.force_login(plan_admin)
+    victim.force_login(shared_world.login("plan_admin"))
     victim.get(reverse("home"))
     before = database_fingerprint()
-    response = victim.post(_url("action_no_change", world), {"csrfmiddlewaretoken": stolen})
+    response = victim.post(_url("action_no_change", shared_world), {"csrfmiddlewaretoken": stolen})
     assert response.status_code == 403
     assert changed_models(before, database_fingerprint()) == []

@@ -6,6 +6,9 @@ odd dates and numbers, choices that are not on the list and tampered hidden fiel
 as a plan administrator. A refusal (the form again, 200) must leave every row of the database
 as it was; an acceptance (a redirect) is a complete change. A server error fails the test
 (the test client re-raises it).
+
+The world and the personas are built once for the module (`shared_world`, tests/worlds.py);
+each test meets them as built.
 """
 
 from __future__ import annotations
@@ -77,17 +80,17 @@ def _value(data: st.DataObject, form: Form, name: str, current: list[str] | None
 
 
 @pytest.fixture
-def admin(plan_admin) -> Client:
+def admin(shared_world) -> Client:
     client = Client()
-    client.force_login(plan_admin)
+    client.force_login(shared_world.login("plan_admin"))
     return client
 
 
 @pytest.fixture
-def open_world(world):
-    round_close(update_round=UpdateRound.objects.get(pk=world["round"][0]), user=None)
+def open_world(shared_world):
+    round_close(update_round=UpdateRound.objects.get(pk=shared_world["round"][0]), user=None)
     reference_data_load()
-    return world
+    return shared_world
 
 
 @pytest.mark.parametrize("name", FUZZED_FORMS)
@@ -126,9 +129,9 @@ def test_any_input_to_a_form_is_a_clean_change_or_none(admin, open_world, name):
 
 
 @pytest.mark.parametrize("field", ["narrative", "new_target", "target_reason"])
-def test_a_nul_byte_is_a_form_error_not_a_server_error(admin, world, field):
+def test_a_nul_byte_is_a_form_error_not_a_server_error(admin, shared_world, field):
     """PostgreSQL cannot store NUL in text; the form refuses it first, on any database."""
-    url = reverse("action_progress", args=world["action"])
+    url = reverse("action_progress", args=shared_world["action"])
     form = main_form(admin.get(url).content.decode(), url)
     data = form.data() | {"narrative": ["Progress"], field: ["before\x00after"]}
     before = database_fingerprint()
@@ -139,8 +142,8 @@ def test_a_nul_byte_is_a_form_error_not_a_server_error(admin, world, field):
 
 
 @pytest.mark.parametrize("name", ["plan_browse", "report_builder"])
-def test_any_filter_or_report_option_is_answered_without_a_server_error(admin, world, name):
-    url = reverse(name, args=world["plan"])
+def test_any_filter_or_report_option_is_answered_without_a_server_error(admin, shared_world, name):
+    url = reverse(name, args=shared_world["plan"])
     parser = _FormParser()
     parser.feed(admin.get(url).content.decode())
     form = next(f for f in parser.forms if f.method == "get" and f.kinds)

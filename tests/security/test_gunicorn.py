@@ -5,6 +5,8 @@ once under gunicorn got "database is locked" as a server error. Here six steerin
 members save progress at the same moment through four gunicorn workers against a SQLite
 file (and against PostgreSQL when DATABASE_URL names one): every save is kept, none fails.
 
+The database is migrated once for the module; each test gets a fresh copy of it.
+
 Finding 9: gunicorn trusted X-Forwarded-Proto from 127.0.0.1 even when the site's settings say
 no proxy sets it. The README's command trusts it only with DJANGO_SECURE_PROXY_SSL_HEADER=1.
 """
@@ -15,12 +17,15 @@ import http.client
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -34,11 +39,15 @@ BASE_DIR = Path(settings.BASE_DIR)
 BASE_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ACTIONPLAN_"))}
 WRITERS, EACH = 6, 5
 PASSWORD = "gunicorn-test-password"
-SETUP = f"""
+MIGRATE = """
 import django
 django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
+"""
+SETUP = f"""
+import django
+django.setup()
 from django.contrib.auth import get_user_model
 from actionplan.models import Action, Membership, Organisation, Plan, Project, Theme
 council = Organisation.objects.create(slug="test", name="Test Council")
@@ -174,37 +183,73 @@ class Browser:
         assert response.status == 302, f"{username} could not sign in"
 
 
-def _database_url(tmp_path: Path) -> tuple[str, callable]:
-    """A fresh database for the server: a SQLite file, or a throwaway PostgreSQL database."""
+def _run(script: str, env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=BASE_DIR, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _copy_sqlite(database: Path, to: Path) -> None:
+    """A copy of the SQLite file, what its write-ahead log holds included."""
+    with closing(sqlite3.connect(database)) as source, closing(sqlite3.connect(to)) as copy:
+        source.backup(copy)
+
+
+@pytest.fixture(scope="module")
+def migrated_database(tmp_path_factory) -> Iterator[Callable[[Path], tuple[str, Callable]]]:
+    """Migrates one database for the module (the slow part) under production settings; gives
+    each test a function making a fresh copy of it (a SQLite file, or on PostgreSQL a
+    throwaway database made from it as a template) and dropping that copy afterwards."""
+    folder = tmp_path_factory.mktemp("gunicorn")
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        return f"sqlite:///{tmp_path / 'site.sqlite3'}", lambda: None
+        migrated = folder / "migrated.sqlite3"
+        _run(MIGRATE, _production_env(f"sqlite:///{migrated}", folder))
+
+        def sqlite_copy(tmp_path: Path) -> tuple[str, Callable]:
+            _copy_sqlite(migrated, tmp_path / "site.sqlite3")
+            return f"sqlite:///{tmp_path / 'site.sqlite3'}", lambda: None
+
+        yield sqlite_copy
+        return
     import psycopg
 
-    name = f"{urlsplit(url).path.lstrip('/')}_gunicorn_{uuid.uuid4().hex[:8]}"
+    prefix = f"{urlsplit(url).path.lstrip('/')}_gunicorn_{uuid.uuid4().hex[:8]}"
     admin = urlsplit(url)._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
 
-    def drop() -> None:
+    def sql(statement: str) -> None:
         with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(statement)
 
-    return urlsplit(url)._replace(path=f"/{name}").geturl(), drop
+    template = f"{prefix}_migrated"
+    sql(f'CREATE DATABASE "{template}"')
+    try:
+        _run(MIGRATE, _production_env(urlsplit(url)._replace(path=f"/{template}").geturl(), folder))
+        copies = iter(range(1, 1000))
+
+        def postgres_copy(tmp_path: Path) -> tuple[str, Callable]:
+            name = f"{prefix}_{next(copies)}"
+            sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            return (
+                urlsplit(url)._replace(path=f"/{name}").geturl(),
+                lambda: sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'),
+            )
+
+        yield postgres_copy
+    finally:
+        sql(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
 
 
 @pytest.fixture
-def busy_site(tmp_path):
+def busy_site(migrated_database, tmp_path):
     """A migrated database with a plan of 7 actions and 6 steering-group members, served by
     gunicorn under production settings (no HTTPS redirect: the test speaks plain http)."""
-    url, drop = _database_url(tmp_path)
+    url, drop = migrated_database(tmp_path)
     env = _production_env(url, tmp_path, DJANGO_SECURE_SSL_REDIRECT="0")
     try:
-        setup = subprocess.run(
-            [sys.executable, "-c", SETUP], env=env, cwd=BASE_DIR, capture_output=True, text=True
-        )
-        assert setup.returncode == 0, setup.stderr
-        ids, token = setup.stdout.splitlines()[-2:]
+        ids, token = _run(SETUP, env).splitlines()[-2:]
         server = Server(env)
         try:
             yield server, [int(pk) for pk in ids.split()], token, env

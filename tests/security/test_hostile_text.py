@@ -6,6 +6,9 @@ with its errors, or where the save leads) and every page that shows the plan are
 like a browser would: none may contain markup made from the text, and the text must be on
 some page as readable text (so it was saved and shown, and the check means something).
 Spreadsheets, CSV and PDF outputs are covered with the exports' own tests.
+
+The world and the personas are built once for the module (`shared_world`, tests/worlds.py);
+each test meets them as built.
 """
 
 from __future__ import annotations
@@ -42,18 +45,18 @@ FIELD_ERROR = re.compile(r'id="id_([\w-]+)_error"')
 
 
 @pytest.fixture
-def admin(plan_admin) -> Client:
+def admin(shared_world) -> Client:
     client = Client()
-    client.force_login(plan_admin)
+    client.force_login(shared_world.login("plan_admin"))
     return client
 
 
 @pytest.fixture
-def open_world(world):
+def open_world(shared_world):
     """The access matrix's world, its round closed so that a new one can be opened."""
-    round_close(update_round=UpdateRound.objects.get(pk=world["round"][0]), user=None)
+    round_close(update_round=UpdateRound.objects.get(pk=shared_world["round"][0]), user=None)
     reference_data_load()
-    return world
+    return shared_world
 
 
 def _dates() -> dict[str, list[str]]:
@@ -101,7 +104,7 @@ def _fill(form: Form, skip: set[str], stubborn: dict[str, int]) -> dict[str, lis
     return data
 
 
-def _display_pages(world: dict) -> list[str]:
+def _display_pages(world) -> list[str]:
     urls = []
     for name, (_, args) in sorted(PAGES.items()):
         if name in FORM_PAGES:
@@ -159,7 +162,8 @@ def test_hostile_text_in_every_field_of_a_form_stays_text(admin, open_world, nam
     assert shown, f"the text sent through {name} ({sorted(saved_in)}) is not shown anywhere"
 
 
-def test_hostile_text_in_the_report_builder_and_a_published_report_stays_text(admin, world):
+def test_hostile_text_in_the_report_builder_and_a_published_report_stays_text(admin, shared_world):
+    world = shared_world
     url = reverse("report_builder", args=world["plan"])
     page = admin.get(url).content.decode()
     from tests.security.htmlforms import _FormParser
@@ -189,7 +193,7 @@ def test_hostile_text_in_the_report_builder_and_a_published_report_stays_text(ad
     assert MARK in listing or shows_as_text(published.content.decode()) or published.redirect_chain
 
 
-def _publish_forms(html: str, world: dict) -> list[Form]:
+def _publish_forms(html: str, world) -> list[Form]:
     from tests.security.htmlforms import _FormParser
 
     parser = _FormParser()
@@ -199,9 +203,10 @@ def _publish_forms(html: str, world: dict) -> list[Form]:
 
 
 @pytest.mark.parametrize("name", ["plan_browse", "my_actions", "round_list", "published_list"])
-def test_hostile_text_in_a_page_s_address_stays_text(admin, world, name):
+def test_hostile_text_in_a_page_s_address_stays_text(admin, shared_world, name):
     from tests.security.hostile import LONG
 
+    world = shared_world
     url = reverse(name, args=world[PAGES[name][1]])
     response = admin.get(url, {"q": LONG, "owner": LONG, "theme": LONG, "sort": LONG})
     assert response.status_code in (200, 400)

@@ -10,6 +10,9 @@ calendar (year 1, 9999) with the most extreme UTC offsets, periods 0000-01 and 9
 beyond 64 bits, very long text and line breaks where one line is expected.
 
 A failure lists every URL, field and value that gave a 500, with the exception.
+
+The world and the personas are built once for the module (`shared_world`, tests/worlds.py);
+each test meets them as built.
 """
 
 from __future__ import annotations
@@ -116,7 +119,7 @@ def _admin_url(prefix: str, pattern: URLPattern) -> str:
     return "/" + route.replace("^", "").replace("$", "").replace("\\", "")
 
 
-def site_urls(objects: dict) -> list[tuple[str, str, list[str]]]:
+def site_urls(objects) -> list[tuple[str, str, list[str]]]:
     """(name, url, urls with an id beyond 64 bits) for every URL pattern of the URLconf."""
     found = []
     for prefix, pattern in _patterns(get_resolver()):
@@ -234,18 +237,16 @@ def _walk(walk: Walk, urls: list[tuple[str, str, list[str]]]) -> None:
 
 
 @pytest.fixture
-def walked_world(world):
-    round_close(update_round=UpdateRound.objects.get(pk=world["round"][0]), user=None)
+def walked_world(shared_world):
+    round_close(update_round=UpdateRound.objects.get(pk=shared_world["round"][0]), user=None)
     reference_data_load()
-    return world
+    return shared_world
 
 
 @pytest.mark.parametrize("persona", ["viewer", "steering_member"])
-def test_no_url_of_the_site_answers_an_edge_value_with_a_server_error(
-    request, walked_world, persona
-):
+def test_no_url_of_the_site_answers_an_edge_value_with_a_server_error(walked_world, persona):
     client = Client(raise_request_exception=False)
-    client.force_login(request.getfixturevalue(persona))
+    client.force_login(walked_world.login(persona))
     walk = Walk(client, persona)
     urls = site_urls(walked_world)
     assert len(urls) > 100  # the whole URLconf, administration screens included
@@ -254,10 +255,10 @@ def test_no_url_of_the_site_answers_an_edge_value_with_a_server_error(
     assert walk.errors == [], f"{len(walk.errors)} server errors:\n" + "\n".join(walk.errors)
 
 
-def test_the_walk_reports_a_server_error(walked_world, viewer, settings):
+def test_the_walk_reports_a_server_error(walked_world, settings):
     """The walk's net has no hole: a view that fails is listed with its exception."""
     client = Client(raise_request_exception=False)
-    client.force_login(viewer)
+    client.force_login(walked_world.login("viewer"))
     walk = Walk(client, "viewer")
     walk.ask("get", reverse("plan_browse", args=walked_world["plan"]), {"page": "1"})
     assert walk.errors == []
