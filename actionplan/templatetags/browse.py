@@ -2,23 +2,29 @@
 
 Up to fifty rows a page, each of seven cells: through the template engine a row cost about
 0.11 ms (variable lookups, filters and escaping per cell), most of the browser's time on a full
-page. Here a row is one escaped f-string with the same markup the template wrote.
+page. Here a row is one f-string, every value escaped, with the markup the template wrote.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 
 from django import template
 from django.urls import reverse
 from django.utils import formats
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from actionplan.models import Action
 from actionplan.templatetags.govuk import RAG_COLOURS, STATUS_COLOURS, shorten
 
 register = template.Library()
+
+
+def escape(value: object) -> str:
+    """Django's escape() without its lazy-string wrapper: the same text, a third of the time."""
+    return html.escape(str(value))
+
 
 # Cut the latest update's text here in the table (the action page shows it whole).
 UPDATE_TEXT_LENGTH = 120
