@@ -11,10 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from actionplan import extensions, services
@@ -27,6 +29,12 @@ from actionplan.ownertext import unknown_owners_message
 from actionplan.pagecache import plan_fragment
 from actionplan.statusrules import status_choices
 from actionplan.views.redirects import redirect_back
+
+# The history's revert forms are cached as HTML holding this in place of the form token, and
+# each request puts its own token there. Only the tag {% csrf_token %} writes (with "<", which
+# escaped text never holds) is replaced, so no text anyone typed can take the token.
+CSRF_SLOT = "csrf-slot-of-a-cached-fragment"
+CSRF_SLOT_INPUT = f'<input type="hidden" name="csrfmiddlewaretoken" value="{CSRF_SLOT}">'
 
 PROGRESS_REFUSED = (
     "Only the action's owners and the steering group can record progress on this action."
@@ -66,6 +74,17 @@ def _action_sections(access: ActionAccess, today: date) -> str:
     return render_to_string("actionplan/actions/_sections.html", context)
 
 
+def _history_with_revert(action: Action) -> str:
+    """The action's history with a revert button on each version, its form token a slot."""
+    context = {
+        "action": action,
+        "history": action_history(action, can_revert=True),
+        "can_delete": True,
+        "csrf_token": CSRF_SLOT,
+    }
+    return render_to_string("actionplan/actions/_history.html", context)
+
+
 @login_required
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = action_for_user(request.user, pk)
@@ -73,17 +92,20 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # What the sections show depends on the action, the day and what the viewer may change.
     rights = (access.can_edit, access.can_record_progress, access.can_delete)
     parts = (str(action.pk), today.isoformat(), *(str(int(right)) for right in rights))
-    # With them, for those who may revert, the history as data: its revert buttons carry the
-    # viewer's own form token, so it is rendered afresh for each request.
+    # With them, for those who may revert, the history with its revert buttons, whose form
+    # token is put in for each request (CSRF_SLOT).
     sections, history = plan_fragment(
         action.theme.plan,
-        "action",
+        "action-page",  # not "action": what an older release cached there is of another shape
         parts,
         lambda: (
             _action_sections(access, today),
-            action_history(action, can_revert=True) if access.can_delete else [],
+            _history_with_revert(action) if access.can_delete else "",
         ),
     )
+    if history:
+        token = f'<input type="hidden" name="csrfmiddlewaretoken" value="{get_token(request)}">'
+        history = mark_safe(history.replace(CSRF_SLOT_INPUT, token))  # rendered by a template
     context = {
         "action": action,
         "plan": action.theme.plan,

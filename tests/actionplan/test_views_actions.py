@@ -326,6 +326,43 @@ def test_only_administrators_see_and_use_revert(client, action, steering_member,
     assert latest.history_user == plan_admin and latest.history_change_reason.startswith("Reverted")
 
 
+def test_revert_buttons_carry_each_visitors_own_form_token_from_the_cached_history(
+    action, steering_member, plan_admin, org_admin
+):
+    """The history with its revert forms is cached once for everyone who may revert; each
+    page puts in its own visitor's form token, and a revert posted with it is accepted."""
+    import re
+
+    from django.test import Client
+
+    from actionplan.views.actions import CSRF_SLOT
+
+    action_record_progress(
+        action=action,
+        reported_on=date(2004, 11, 30),
+        narrative="Started",
+        status=Status.ON_TRACK,
+        user=steering_member,
+    )
+    url = reverse("action_detail", args=[action.pk])
+    revert_form = re.compile(
+        r'<form method="post" action="(/actions/\d+/revert/\d+/)">'
+        r'<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)">'
+    )
+    visits = []
+    for user in (plan_admin, org_admin):  # the second is served from the cache
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert CSRF_SLOT not in page
+        revert, token = revert_form.search(page).groups()
+        visits.append((client, revert, token))
+    assert visits[0][2] != visits[1][2]
+    assert visits[1][0].post(visits[1][1]).status_code == 403  # no token: refused
+    for client, revert, token in visits:
+        assert client.post(revert, {"csrfmiddlewaretoken": token}).status_code == 302
+
+
 # History shown on the page -----------------------------------------------------------------
 
 
