@@ -16,7 +16,7 @@ from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 
 from actionplan.models import Action
-from actionplan.templatetags.govuk import RAG_COLOURS, STATUS_COLOURS, shorten
+from actionplan.templatetags.govuk import RAG_COLOURS, STATUS_COLOURS, shorten, tag_html
 
 register = template.Library()
 
@@ -59,11 +59,6 @@ def _latest(action: Action) -> str:
     return f'<span class="govuk-!-font-weight-bold">{escape(day)}</span>: {escape(words)}'
 
 
-def _tag(colours: dict[str, str], value: str, label: str) -> str:
-    colour = colours.get(value, "grey")
-    return f'<strong class="govuk-tag govuk-tag--{colour}">{escape(label)}</strong>'
-
-
 @register.simple_tag
 def action_rows(actions: Iterable[Action], grouped: bool) -> SafeString:
     """The table body's rows: reference (short when grouped under the theme and project),
@@ -83,9 +78,9 @@ def action_rows(actions: Iterable[Action], grouped: bool) -> SafeString:
             f'<td class="govuk-table__cell">{_owners(action)}</td>'
             f'<td class="govuk-table__cell">{_target(action)}</td>'
             '<td class="govuk-table__cell">'
-            f"{_tag(STATUS_COLOURS, action.status, action.get_status_display())}</td>"
+            f"{tag_html(STATUS_COLOURS, action.status, action.get_status_display())}</td>"
             f'<td class="govuk-table__cell">'
-            f"{_tag(RAG_COLOURS, action.rag, action.get_rag_display())}</td>"
+            f"{tag_html(RAG_COLOURS, action.rag, action.get_rag_display())}</td>"
             f'<td class="govuk-table__cell">{_latest(action)}</td>'
             "</tr>"
         )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
+
 from django import forms, template
 from django.forms.boundfield import BoundField
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 register = template.Library()
@@ -79,13 +81,17 @@ def widget_kind(field: BoundField) -> str:
     return "input"
 
 
+def tag_html(colours: dict[str, str], value: str, label: str) -> str:
+    """A status or RAG tag's markup, the label escaped (for templates and Python-written rows)."""
+    colour = colours.get(value, "grey")
+    return f'<strong class="govuk-tag govuk-tag--{colour}">{html.escape(str(label))}</strong>'
+
+
 @register.simple_tag
 def status_tag(value: str, label: str) -> str:
-    colour = STATUS_COLOURS.get(value, "grey")
-    return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, label)
+    return mark_safe(tag_html(STATUS_COLOURS, value, label))  # the label escaped above
 
 
 @register.simple_tag
 def rag_tag(value: str, label: str) -> str:
-    colour = RAG_COLOURS.get(value, "grey")
-    return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, label)
+    return mark_safe(tag_html(RAG_COLOURS, value, label))  # the label escaped above

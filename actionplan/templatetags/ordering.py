@@ -16,7 +16,8 @@ register = template.Library()
 def neighbours(rows: Sequence[models.Model], index: int) -> tuple[str, str]:
     """The ids of the rows before and after rows[index] ("none" at either end), for the move
     buttons to carry: a move passes only the neighbour its page showed (structure.py)."""
-    rows = list(rows)  # a list, or a query set the page's loop has already read
+    if not isinstance(rows, list):  # the views pass lists: indexed, never copied per row
+        rows = list(rows)
     before = str(rows[index - 1].pk) if index > 0 else NO_NEIGHBOUR
     after = str(rows[index + 1].pk) if index + 1 < len(rows) else NO_NEIGHBOUR
     return before, after

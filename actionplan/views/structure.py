@@ -157,7 +157,7 @@ def plan_structure(request: HttpRequest, slug: str) -> HttpResponse:
     plan = plan_for_user(request.user, slug)
     context = {
         "plan": plan,
-        "themes": structure.plan_outline(plan),
+        "themes": list(structure.plan_outline(plan)),  # indexed by the move buttons
         "can_edit": can_manage_plans(request.user, plan),
         "can_delete": is_plan_administrator(request.user, plan),
         "nav_section": "plans",
