@@ -92,6 +92,32 @@ def test_owner_filter_includes_the_actions_of_groups_the_person_belongs_to(proje
     assert refs(plan, owner=people["PW"].pk) == ["other"]
 
 
+def test_unit_choices_are_the_units_this_plans_actions_name_and_no_others(project):
+    """Not another council's units, nor this council's units that only another plan uses."""
+    from actionplan.models import Action, Organisation
+    from actionplan.synthetic import build_plan
+
+    tiny = {"themes": 1, "projects_per_theme": 1, "updates_per_action": 0, "owners": 1}
+    council = home_council()
+    used = Unit.objects.create(organisation=council, name="Environment and Economy")
+    Unit.objects.create(organisation=council, name="Unused here")
+    elsewhere = build_plan(slug="second-plan", organisation=council, **tiny)
+    other_plans = Unit.objects.create(organisation=council, name="Used by the second plan")
+    Action.objects.filter(plan=elsewhere).update(unit=other_plans)
+    stranger = Organisation.objects.create(name="Another District Council", slug="another")
+    theirs = Unit.objects.create(organisation=stranger, name="Environment and Economy")
+    stranger_plan = build_plan(
+        slug="their-plan", themes=1, projects_per_theme=1, organisation=stranger
+    )
+    Action.objects.filter(plan=stranger_plan).update(unit=theirs)
+    make_action(project, reference="ee", unit=used)
+    form = browse_filterset(project.theme.plan, QueryDict(), today=date(2005, 3, 1)).form
+    assert [label for value, label in form.fields["unit"].choices if value] == [
+        "Environment and Economy"
+    ]
+    assert [value for value, _ in form.fields["unit"].choices if value] == [used.pk]
+
+
 def test_unit_filter_keeps_the_actions_of_that_directorate_or_service(project):
     ee = Unit.objects.create(
         organisation=home_council(), name="Environment and Economy", short_name="E&E"
